@@ -1,0 +1,8 @@
+#!/bin/sh
+# Quick start, step 2: the whole test suite (installs and builds first if needed).
+set -eu
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh
+cd build
+ctest --output-on-failure -j"$(nproc)"

@@ -1,0 +1,99 @@
+// The built-in MQTT broker model: a transport-agnostic state machine over the semantics
+// core. It takes packets per connection and answers through BrokerOutput; the simulation
+// carries those packets over SimGrid. It never sees SimGrid.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "sim/mqtt/packet.h"
+
+namespace mqttbed::broker {
+
+using ConnectionId = std::uint64_t;
+using Duration = std::chrono::nanoseconds;
+
+// Test-only misbehaviours, one at a time, to prove each checker can fail.
+enum class Mutation {
+  none,
+  drop_offline_qos1,           // drop QoS 1 messages queued for an offline session
+  duplicate_qos2,              // deliver QoS 2 messages twice (second without DUP)
+  reorder,                     // swap consecutive messages of a publisher to a subscriber
+  will_after_disconnect,       // publish the will even after a clean DISCONNECT
+  skip_will,                   // never publish wills
+  forget_retained_on_restart,  // lose retained messages across a restart despite persistence
+  leak_across_accounts,        // also deliver to a subscriber of another account
+};
+
+Mutation parse_mutation(const std::string& name);  // throws std::invalid_argument
+const char* to_string(Mutation mutation);
+
+struct BrokerConfig {
+  mqtt::Version version = mqtt::Version::v311;
+  int max_inflight = 20;        // per session, QoS 1+2 messages awaiting ack
+  int max_queued = 1000;        // per session, messages queued beyond the inflight window
+  bool persistence = true;      // sessions and retained messages survive crash()
+  std::int64_t payload_limit_bytes = 128 * 1024;
+  bool qos2 = true;             // false: grant at most QoS 1
+  Mutation mutation = Mutation::none;
+  // Topic authorization: may `client_id` publish (write=true) or subscribe to `topic_or_filter`?
+  // Unset = everything allowed.
+  std::function<bool(const std::string& client_id, const std::string& topic_or_filter,
+                     bool write)>
+      authorize;
+};
+
+// How the broker reaches the world: time, timers, and the connections' write side.
+class BrokerHost {
+ public:
+  virtual ~BrokerHost() = default;
+  virtual Duration now() const = 0;
+  virtual void schedule(Duration delay, std::function<void()> callback) = 0;
+  virtual void send(ConnectionId connection, mqtt::Packet packet) = 0;
+  // The broker closes the connection (keepalive expiry, protocol error, session takeover).
+  virtual void close(ConnectionId connection) = 0;
+};
+
+// Counters the metrics read (observer side; the broker does not know a report exists).
+struct BrokerStats {
+  std::uint64_t publishes_in = 0;
+  std::uint64_t deliveries_out = 0;
+  std::uint64_t dropped_queue_full = 0;     // max_queued reached
+  std::uint64_t dropped_payload_limit = 0;  // payload over the limit
+  std::uint64_t denied = 0;                 // authorization refused
+  std::uint64_t wills_published = 0;
+  std::uint64_t keepalive_expiries = 0;
+  std::uint64_t queued_now = 0;             // messages queued across sessions right now
+  std::uint64_t sessions = 0;
+  std::uint64_t connections = 0;
+};
+
+class Broker {
+ public:
+  Broker(BrokerConfig config, BrokerHost& host);
+  ~Broker();
+  Broker(const Broker&) = delete;
+  Broker& operator=(const Broker&) = delete;
+
+  // A packet arrived on `connection` (the first must be CONNECT).
+  void on_packet(ConnectionId connection, const mqtt::Packet& packet);
+  // The transport saw the connection end without DISCONNECT (reset, broken): fire the will.
+  void on_connection_lost(ConnectionId connection);
+
+  // Crash: every connection is dropped without wills; state survives only with persistence.
+  void crash();
+  // Back up after a crash: accepts connections again.
+  void restart();
+  bool is_up() const;
+
+  const BrokerStats& stats() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace mqttbed::broker

@@ -1,0 +1,53 @@
+// One client-side observable event of a run: what the checkers judge and what the
+// --history dump writes. Nothing here knows how the broker is built.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace mqttbed::history {
+
+enum class EventType : std::uint8_t {
+  connect_sent,      // CONNECT written; detail = "clean" or "persistent"; msg.seq = will seq or 0
+  connack,           // CONNACK received; session_present, code = return code
+  connect_failed,    // attempt ended without CONNACK (refused, unreachable, timed out)
+  subscribe_sent,    // topic = filter, qos = requested
+  suback,            // topic = filter, qos = granted (128 = failure)
+  unsubscribe_sent,  // topic = filter
+  publish_sent,      // topic, qos, retain, msg = identity, bytes = payload size
+  publish_acked,     // PUBACK (QoS 1) or PUBCOMP (QoS 2) received; msg = identity
+  pubrec,            // PUBREC received (QoS 2 first half)
+  delivered,         // PUBLISH received; msg = identity, dup, retain, qos = delivered QoS
+  disconnect_sent,   // DISCONNECT written (graceful end, will discarded)
+  connection_lost,   // connection ended without our DISCONNECT; detail = reason
+  fault,             // a fault began or ended (client = target or "*"); detail describes it
+};
+
+// Who published a message and its per-publisher sequence number: the message's identity,
+// carried in the payload envelope so it survives any broker. seq 0 = unknown (foreign).
+struct MessageId {
+  std::uint32_t publisher = 0;  // index into the history's client table
+  std::uint64_t seq = 0;
+  bool operator==(const MessageId&) const = default;
+};
+
+struct Event {
+  std::int64_t time_ns = 0;  // virtual (simulation) or since start (live)
+  EventType type = EventType::connect_sent;
+  std::uint32_t client = 0;  // index into the history's client table
+  std::uint32_t topic = 0;   // index into the history's string table (topic or filter)
+  std::uint8_t qos = 0;
+  bool retain = false;
+  bool dup = false;
+  bool session_present = false;
+  bool is_will = false;      // delivered/connect_sent: the message is a last will
+  int code = 0;
+  MessageId msg;
+  std::uint32_t bytes = 0;   // payload bytes as the application sees them
+  std::uint32_t detail = 0;  // index into the string table: free text, or a shadow topic's
+                             // JSON payload; 0 = none
+};
+
+const char* to_string(EventType type);
+
+}  // namespace mqttbed::history

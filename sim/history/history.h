@@ -1,0 +1,42 @@
+// The run's event bus: client-side events in time order, handed to observers (checkers,
+// metrics, the JSON Lines writer) as they happen, so nothing needs the whole log in memory.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "sim/history/event.h"
+
+namespace mqttbed::history {
+
+class History {
+ public:
+  using Observer = std::function<void(const Event&)>;
+
+  History();
+
+  // Stable small ids for client names and strings (topics, filters, details); 0 is "".
+  std::uint32_t client_id(const std::string& name);
+  std::uint32_t string_id(const std::string& text);
+  const std::string& client_name(std::uint32_t id) const { return clients_[id]; }
+  const std::string& string(std::uint32_t id) const { return strings_[id]; }
+  std::size_t client_count() const { return clients_.size(); }
+
+  void add_observer(Observer observer) { observers_.push_back(std::move(observer)); }
+  // Hands the event to every observer in the order they were added.
+  void append(const Event& event);
+  std::uint64_t size() const { return count_; }
+
+ private:
+  std::vector<std::string> clients_;
+  std::unordered_map<std::string, std::uint32_t> client_index_;
+  std::vector<std::string> strings_;
+  std::unordered_map<std::string, std::uint32_t> string_index_;
+  std::vector<Observer> observers_;
+  std::uint64_t count_ = 0;
+};
+
+}  // namespace mqttbed::history

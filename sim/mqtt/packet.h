@@ -1,0 +1,64 @@
+// MQTT control packets as plain values (no encoding): what the simulated client and the
+// broker model exchange. wire_size() in packet_size.h gives the bytes each takes encoded.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mqttbed::mqtt {
+
+enum class Version : std::uint8_t { v311 = 4, v5 = 5 };
+
+enum class PacketType : std::uint8_t {
+  connect = 1, connack, publish, puback, pubrec, pubrel, pubcomp,
+  subscribe, suback, unsubscribe, unsuback, pingreq, pingresp, disconnect,
+};
+
+struct Will {
+  std::string topic;
+  std::string payload;
+  std::uint8_t qos = 0;
+  bool retain = false;
+  std::uint32_t delay_interval_s = 0;  // v5 Will Delay Interval
+};
+
+struct SubscribeRequest {
+  std::string filter;
+  std::uint8_t qos = 0;
+};
+
+struct Packet {
+  PacketType type = PacketType::pingreq;
+  std::uint16_t packet_id = 0;  // PUBLISH QoS>0, PUBACK..PUBCOMP, (UN)SUBSCRIBE, (UN)SUBACK
+
+  // CONNECT
+  std::string client_id;
+  bool clean_session = true;       // v5: clean start
+  std::uint16_t keepalive_s = 0;
+  std::optional<Will> will;
+  std::string username;
+  std::string password;
+  std::uint32_t session_expiry_s = 0;  // v5
+
+  // CONNACK
+  bool session_present = false;
+  std::uint8_t return_code = 0;  // v3.1.1 return code / v5 reason code
+
+  // PUBLISH
+  std::string topic;
+  std::string payload;
+  std::uint8_t qos = 0;
+  bool retain = false;
+  bool dup = false;
+
+  // SUBSCRIBE / UNSUBSCRIBE (filters) and SUBACK (granted, 0x80 = failure)
+  std::vector<SubscribeRequest> subscriptions;
+  std::vector<std::string> unsubscribe_filters;
+  std::vector<std::uint8_t> granted;
+};
+
+const char* to_string(PacketType type);
+
+}  // namespace mqttbed::mqtt

@@ -1,0 +1,68 @@
+// The asynchronous MQTT client a device sees: Paho-like calls, callbacks on the runtime's
+// own event loop. Implemented by the simulation (over the broker model) and live (Paho).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace mqttbed::runtime {
+
+struct WillMessage {
+  std::string topic;
+  std::string payload;
+  int qos = 0;
+  bool retain = false;
+};
+
+struct ConnectOptions {
+  bool clean_session = true;
+  std::chrono::seconds keepalive{30};
+  std::optional<WillMessage> will;
+  std::string username;
+  std::string password;
+};
+
+// A message as the device receives it (the runtime strips its own bookkeeping).
+struct ReceivedMessage {
+  std::string topic;
+  std::string payload;
+  int qos = 0;
+  bool retain = false;
+  bool dup = false;
+};
+
+// Why a connection ended without the device asking for it.
+enum class LossReason { network, keepalive, refused, broker_closed };
+
+class MqttClient {
+ public:
+  virtual ~MqttClient() = default;
+
+  // The client id this client connects with (the device's stable name).
+  virtual const std::string& client_id() const = 0;
+
+  // Starts a connection attempt; exactly one of on_connected / on_connect_failed follows.
+  virtual void connect(const ConnectOptions& options) = 0;
+  // Graceful end: sends DISCONNECT (so the broker discards the will, MQTT-3.14.4-3).
+  virtual void disconnect() = 0;
+  virtual bool is_connected() const = 0;
+
+  // Returns a token that on_publish_complete reports once the QoS flow ends (QoS 0: at send).
+  virtual std::uint64_t publish(const std::string& topic, const std::string& payload, int qos,
+                                bool retain) = 0;
+  virtual void subscribe(const std::string& filter, int qos) = 0;
+  virtual void unsubscribe(const std::string& filter) = 0;
+
+  // Callbacks, called on the runtime's event loop; set them before connect().
+  std::function<void(bool session_present)> on_connected;
+  std::function<void(int return_code)> on_connect_failed;
+  std::function<void(LossReason reason)> on_connection_lost;
+  std::function<void(const ReceivedMessage& message)> on_message;
+  std::function<void(std::uint64_t token)> on_publish_complete;
+  std::function<void(const std::string& filter, int granted_qos)> on_subscribed;
+};
+
+}  // namespace mqttbed::runtime

@@ -1,0 +1,184 @@
+// The scenario as plain typed structs: what the loader produces from YAML, and the only
+// form the rest of mqttbed sees. Durations are std::chrono, sizes are bytes, rates bit/s.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace mqttbed::scenario {
+
+using Duration = std::chrono::nanoseconds;
+
+// Where a value came from, so later stages can still point at the YAML.
+struct SourceMark {
+  int line = 0;    // 1-based; 0 = not from a file
+  int column = 0;  // 1-based
+};
+
+// One per-packet latency distribution of a link class; `jitter` is added uniformly in
+// [0, jitter] on top of the sample.
+struct LatencyDist {
+  enum class Kind { constant, uniform, normal, lognormal, pareto };
+  Kind kind = Kind::constant;
+  Duration value{0};   // constant
+  Duration min{0};     // uniform
+  Duration max{0};     // uniform
+  Duration mean{0};    // normal
+  Duration stddev{0};  // normal
+  Duration median{0};  // lognormal
+  double sigma = 0;    // lognormal (of the underlying normal)
+  Duration scale{0};   // pareto: minimum value x_m
+  double shape = 0;    // pareto: alpha > 0
+  Duration jitter{0};
+};
+
+// A class of link (lan, uplink, cloud): every link built from it shares these settings.
+struct LinkClass {
+  std::string name;
+  LatencyDist latency;
+  double bandwidth_bps = 0;  // bits per second
+  double loss = 0;           // probability a TCP segment is lost, 0..1
+  SourceMark mark;
+};
+
+struct Network {
+  // Always holds "lan", "uplink" and "cloud" after loading (the topology's three tiers).
+  std::map<std::string, LinkClass> links;
+  // TCP as MQTT sees it: retransmission timeout and when a connection is declared broken.
+  Duration tcp_rto_initial{std::chrono::milliseconds(200)};
+  int tcp_max_retransmissions = 6;  // consecutive losses of one segment before a broken connection
+};
+
+// A parameter value of a device kind, already typed by the kind's ParamSpec.
+using ParamValue = std::variant<bool, std::int64_t, double, std::string, Duration>;
+
+enum class ParamType { boolean, integer, number, string, duration, size_bytes, qos, fraction };
+
+// What one parameter of a device kind accepts; device kinds publish these through the
+// registry and the loader validates `params:` against them.
+struct ParamSpec {
+  std::string name;
+  ParamType type = ParamType::integer;
+  ParamValue default_value;
+  std::string help;
+  double min = 0;  // inclusive bound for integer/number/size/duration (in ns); ignored if min>max
+  double max = -1;
+};
+
+// Every parameter of a group, defaults filled in, typed as its spec says.
+class Params {
+ public:
+  void set(const std::string& name, ParamValue value) { values_[name] = std::move(value); }
+  bool has(const std::string& name) const { return values_.count(name) != 0; }
+  bool get_bool(const std::string& name) const { return std::get<bool>(values_.at(name)); }
+  std::int64_t get_int(const std::string& name) const {
+    return std::get<std::int64_t>(values_.at(name));
+  }
+  double get_number(const std::string& name) const { return std::get<double>(values_.at(name)); }
+  const std::string& get_string(const std::string& name) const {
+    return std::get<std::string>(values_.at(name));
+  }
+  Duration get_duration(const std::string& name) const {
+    return std::get<Duration>(values_.at(name));
+  }
+  const std::map<std::string, ParamValue>& all() const { return values_; }
+
+ private:
+  std::map<std::string, ParamValue> values_;
+};
+
+struct DeviceGroup {
+  std::string kind;
+  int count = 0;
+  Params params;
+  SourceMark mark;
+};
+
+struct Fleet {
+  int homes = 0;
+  int homes_per_account = 1;
+  std::vector<DeviceGroup> per_home;  // repeated in every home
+  // Cloud-side or per-account clients (apps). count is per account.
+  std::vector<DeviceGroup> per_account;
+};
+
+// What a fault acts on. Exactly one of the selectors is set.
+struct Target {
+  enum class Kind { all, device_kind, homes, names, isp, broker };
+  Kind kind = Kind::all;
+  std::string device_kind;          // Kind::device_kind: "kind=sensor"
+  int home_begin = 0;               // Kind::homes: "homes[a:b]", half-open [a, b)
+  int home_end = 0;
+  std::vector<std::string> names;   // Kind::names: "name=h0.light1,h3.sensor0"
+  std::string text;                 // as written, for messages
+};
+
+struct Fault {
+  enum class Kind { disconnect, partition, latency_spike, loss_burst, broker_crash, device_reboot };
+  Kind kind = Kind::disconnect;
+  Target target;
+  // Scheduled: at (+ optional for); random: mtbf + mttr per targeted device/home.
+  std::optional<Duration> at;
+  std::optional<Duration> duration;  // "for"
+  std::optional<Duration> mtbf;
+  std::optional<Duration> mttr;
+  bool graceful = false;             // disconnect: send DISCONNECT first
+  Duration extra_latency{0};         // latency_spike
+  double loss = 0;                   // loss_burst: segment loss probability
+  Duration downtime{0};              // broker_crash
+  SourceMark mark;
+};
+
+enum class MqttVersion { v311, v5 };
+
+struct MqttSettings {
+  MqttVersion version = MqttVersion::v311;
+  Duration keepalive{std::chrono::seconds(30)};
+  bool persistent_sessions = true;           // clean_session = !persistent_sessions
+  Duration session_expiry{std::chrono::hours(1)};  // v5 only; v3.1.1 sessions never expire
+  Duration reconnect_min{std::chrono::seconds(1)};
+  Duration reconnect_max{std::chrono::seconds(60)};
+};
+
+struct BrokerSettings {
+  int max_inflight = 20;
+  int max_queued = 1000;
+  bool persistence = true;             // sessions and retained survive a crash
+  std::int64_t payload_limit_bytes = 128 * 1024;
+  bool qos2 = true;                    // false: grants at most QoS 1 (as AWS IoT does)
+};
+
+enum class Check { qos, ordering, retained, will, sessions, shadow, isolation, completeness };
+
+struct Expectation {
+  std::string metric;  // e.g. "latency.qos1.p99"
+  enum class Op { lt, le, gt, ge, eq } op = Op::lt;
+  double value = 0;    // base units: seconds for durations, bytes for sizes, plain otherwise
+  std::string text;    // as written
+  SourceMark mark;
+};
+
+struct Scenario {
+  std::string file;
+  std::string name;
+  std::uint64_t seed = 0;
+  Duration duration{std::chrono::minutes(1)};
+  Duration settle{std::chrono::seconds(30)};
+  MqttSettings mqtt;
+  BrokerSettings broker;
+  Network network;
+  Fleet fleet;
+  std::vector<Fault> faults;
+  std::vector<Check> checks;
+  std::vector<Expectation> expect;
+};
+
+const char* to_string(Check check);
+const char* to_string(Fault::Kind kind);
+
+}  // namespace mqttbed::scenario
