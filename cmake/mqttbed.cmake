@@ -1,10 +1,17 @@
 # One library per source folder: every .cpp in DIR, public include root at the project top.
+# A folder with no .cpp yet becomes an interface library, so the build never waits on it.
 function(mqttbed_library name dir)
   file(GLOB sources CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/${dir}/*.cpp)
-  add_library(${name} STATIC ${sources})
-  set_target_properties(${name} PROPERTIES POSITION_INDEPENDENT_CODE ON)
-  target_include_directories(${name} PUBLIC ${CMAKE_SOURCE_DIR})
-  target_link_libraries(${name} PUBLIC ${ARGN})
+  if(sources)
+    add_library(${name} STATIC ${sources})
+    set_target_properties(${name} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+    target_include_directories(${name} PUBLIC ${CMAKE_SOURCE_DIR})
+    target_link_libraries(${name} PUBLIC ${ARGN})
+  else()
+    add_library(${name} INTERFACE)
+    target_include_directories(${name} INTERFACE ${CMAKE_SOURCE_DIR})
+    target_link_libraries(${name} INTERFACE ${ARGN})
+  endif()
 endfunction()
 
 # One GoogleTest binary per tests/ sub-folder; every test runs as its own ctest process.
@@ -13,7 +20,8 @@ function(mqttbed_test name dir)
   if(NOT sources)
     return()
   endif()
-  add_executable(${name} ${sources})
+  file(GLOB helpers CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/${dir}/*.cpp)
+  add_executable(${name} ${helpers})
   target_link_libraries(${name} PRIVATE ${ARGN} GTest::gtest GTest::gtest_main GTest::gmock)
   target_compile_definitions(${name} PRIVATE MQTTBED_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
                                              MQTTBED_BINARY_DIR="${CMAKE_BINARY_DIR}")
