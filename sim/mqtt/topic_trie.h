@@ -81,6 +81,9 @@ class TopicTrie {
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
 
+  // Nodes in the trie, root included (diagnostics: shows erase() frees what it no longer needs).
+  std::size_t node_count() const { return count_nodes(root_); }
+
   void clear() {
     root_ = Node{};
     size_ = 0;
@@ -180,6 +183,14 @@ class TopicTrie {
     if (auto it = node.children.find(level); it != node.children.end()) {
       walk(*it->second, next, last, false, visit);
     }
+  }
+
+  static std::size_t count_nodes(const Node& node) {
+    std::size_t count = 1;
+    for (const auto& [level, child] : node.children) count += count_nodes(*child);
+    if (node.plus != nullptr) count += count_nodes(*node.plus);
+    if (node.hash != nullptr) count += count_nodes(*node.hash);
+    return count;
   }
 
   static void emit(const Node& node, const Visitor& visit) {
