@@ -1,0 +1,115 @@
+// The broker facade: dispatches to Broker::State, and the names of the test mutations.
+#include "sim/broker/broker.h"
+
+#include <algorithm>
+#include <array>
+#include <stdexcept>
+#include <utility>
+
+#include "sim/broker/broker_state.h"
+
+namespace mqttbed::broker {
+namespace {
+
+constexpr std::array<Mutation, 8> kMutations = {
+    Mutation::none,
+    Mutation::drop_offline_qos1,
+    Mutation::duplicate_qos2,
+    Mutation::reorder,
+    Mutation::will_after_disconnect,
+    Mutation::skip_will,
+    Mutation::forget_retained_on_restart,
+    Mutation::leak_across_accounts,
+};
+
+}  // namespace
+
+const char* to_string(Mutation mutation) {
+  switch (mutation) {
+    case Mutation::none:
+      return "none";
+    case Mutation::drop_offline_qos1:
+      return "drop_offline_qos1";
+    case Mutation::duplicate_qos2:
+      return "duplicate_qos2";
+    case Mutation::reorder:
+      return "reorder";
+    case Mutation::will_after_disconnect:
+      return "will_after_disconnect";
+    case Mutation::skip_will:
+      return "skip_will";
+    case Mutation::forget_retained_on_restart:
+      return "forget_retained_on_restart";
+    case Mutation::leak_across_accounts:
+      return "leak_across_accounts";
+  }
+  return "unknown";
+}
+
+Mutation parse_mutation(const std::string& name) {
+  // Accept "skip-will" as well as "skip_will": YAML and CLI users write both.
+  std::string normal = name;
+  std::replace(normal.begin(), normal.end(), '-', '_');
+  for (Mutation mutation : kMutations) {
+    if (normal == to_string(mutation)) return mutation;
+  }
+  std::string known;
+  for (Mutation mutation : kMutations)
+    known += std::string(known.empty() ? "" : ", ") + to_string(mutation);
+  throw std::invalid_argument("unknown broker mutation \"" + name + "\" (known: " + known + ")");
+}
+
+Broker::State::State(BrokerConfig config_in, BrokerHost& host_in)
+    : config(std::move(config_in)), host(host_in) {
+  if (config.max_inflight < 1 || config.max_queued < 0) {
+    throw std::invalid_argument("BrokerConfig: max_inflight must be >= 1 and max_queued >= 0");
+  }
+}
+
+Broker::Broker(BrokerConfig config, BrokerHost& host)
+    : state_(std::make_unique<State>(std::move(config), host)) {}
+
+Broker::~Broker() = default;
+
+void Broker::on_packet(ConnectionId connection, const mqtt::Packet& packet) {
+  State& s = *state_;
+  if (!s.up) {
+    s.refuse(connection);  // nothing listens: the connection is refused
+    return;
+  }
+  if (s.closed.count(connection) != 0) return;  // in flight when the connection ended
+  if (Connection* open = s.connections.find(connection)) {
+    s.on_client_packet(*open, packet);
+  } else if (packet.type == mqtt::PacketType::connect) {
+    s.on_connect(connection, packet);
+  } else {
+    s.refuse(connection);  // MQTT-3.1.0-1: the first packet must be CONNECT
+  }
+  s.refresh_stats();
+}
+
+void Broker::on_connection_lost(ConnectionId connection) {
+  State& s = *state_;
+  if (!s.up) return;
+  if (s.connections.find(connection) != nullptr) {
+    s.end_connection(connection, mqtt::ConnectionEnd::network_lost);
+  }
+  s.closed.insert(connection);
+  s.refresh_stats();
+}
+
+void Broker::crash() {
+  state_->crash();
+  state_->refresh_stats();
+}
+
+void Broker::restart() {
+  state_->restart();
+  state_->refresh_stats();
+}
+
+bool Broker::is_up() const { return state_->up; }
+
+const BrokerStats& Broker::stats() const { return state_->stats; }
+
+}  // namespace mqttbed::broker

@@ -1,0 +1,173 @@
+// Packets of a connected client: PUBLISH in with its QoS flow, acks of outgoing flows,
+// SUBSCRIBE/UNSUBSCRIBE, PINGREQ, DISCONNECT, and protocol violations.
+#include <algorithm>
+#include <utility>
+
+#include "sim/broker/broker_state.h"
+#include "sim/mqtt/topic.h"
+
+namespace mqttbed::broker {
+namespace {
+
+constexpr std::uint8_t kSubackFailure = 0x80;    // v3.1.1 (MQTT-3.9.3)
+constexpr std::uint8_t kNotAuthorizedV5 = 0x87;  // v5 reason code
+
+}  // namespace
+
+void Broker::State::send(ConnectionId id, mqtt::PacketType type, std::uint16_t packet_id) {
+  mqtt::Packet packet;
+  packet.type = type;
+  packet.packet_id = packet_id;
+  host.send(id, std::move(packet));
+}
+
+void Broker::State::on_client_packet(Connection& connection, const mqtt::Packet& packet) {
+  connection.last_packet = host.now();  // any control packet resets keepalive (MQTT-3.1.2-24)
+  switch (packet.type) {
+    case mqtt::PacketType::publish:
+      on_publish(connection, packet);
+      return;
+    case mqtt::PacketType::puback:
+    case mqtt::PacketType::pubrec:
+    case mqtt::PacketType::pubrel:
+    case mqtt::PacketType::pubcomp:
+      on_ack(connection, packet);
+      return;
+    case mqtt::PacketType::subscribe:
+      on_subscribe(connection, packet);
+      return;
+    case mqtt::PacketType::unsubscribe:
+      on_unsubscribe(connection, packet);
+      return;
+    case mqtt::PacketType::pingreq:
+      send(connection.id, mqtt::PacketType::pingresp, 0);  // MQTT-3.12.4-1
+      return;
+    case mqtt::PacketType::disconnect:
+      end_connection(connection.id, mqtt::ConnectionEnd::disconnect);  // MQTT-3.14.4-3
+      return;
+    case mqtt::PacketType::connect:  // MQTT-3.1.0-2: a second CONNECT is a violation
+    default:                         // server-to-client packets from a client too
+      end_connection(connection.id, mqtt::ConnectionEnd::protocol_error);
+      return;
+  }
+}
+
+void Broker::State::on_publish(Connection& connection, const mqtt::Packet& packet) {
+  // MQTT-3.3.1-4: QoS 3 is malformed; MQTT-2.3.1-1: QoS>0 needs a non-zero id;
+  // MQTT-3.3.2-2: no wildcards in a topic name.
+  if (packet.qos > 2 || (packet.qos > 0 && packet.packet_id == 0) ||
+      !mqtt::is_valid_topic_name(packet.topic)) {
+    end_connection(connection.id, mqtt::ConnectionEnd::protocol_error);
+    return;
+  }
+  if (static_cast<std::int64_t>(packet.payload.size()) > config.payload_limit_bytes) {
+    ++stats.dropped_payload_limit;  // closed as AWS IoT does with oversized messages
+    end_connection(connection.id, mqtt::ConnectionEnd::server_closed);
+    return;
+  }
+  ++stats.publishes_in;
+  // Denied publishes are acknowledged anyway and delivered nowhere (as mosquitto does).
+  const bool allowed = authorized(connection.client_id, packet.topic, /*write=*/true);
+  if (!allowed) ++stats.denied;
+  mqtt::Message message{packet.topic, packet.payload, packet.qos, packet.retain};
+  const std::string publisher = connection.client_id;
+  const ConnectionId id = connection.id;
+  if (packet.qos == 2) {
+    mqtt::Session* session = sessions.find(connection.client_id);
+    // MQTT-4.3.3-2: a PUBLISH whose id is still held (not yet released by PUBREL) is a
+    // resend of the same message: acknowledged again, not delivered again.
+    const bool fresh = session != nullptr && session->begin_incoming_qos2(packet.packet_id);
+    if (fresh && allowed) route(std::move(message), publisher);
+    send(id, mqtt::PacketType::pubrec, packet.packet_id);
+    return;
+  }
+  if (allowed) route(std::move(message), publisher);
+  if (packet.qos == 1) send(id, mqtt::PacketType::puback, packet.packet_id);  // MQTT-4.3.2-2
+}
+
+void Broker::State::on_ack(Connection& connection, const mqtt::Packet& packet) {
+  mqtt::Session* session = sessions.find(connection.client_id);
+  if (session == nullptr) return;
+  switch (packet.type) {
+    case mqtt::PacketType::puback:
+      if (session->on_puback(packet.packet_id)) flush(*session);
+      return;
+    case mqtt::PacketType::pubrec:
+      // MQTT-4.3.3-1: answer PUBREC with PUBREL carrying the same id.
+      if (session->on_pubrec(packet.packet_id)) {
+        send(connection.id, mqtt::PacketType::pubrel, packet.packet_id);
+      }
+      return;
+    case mqtt::PacketType::pubcomp:
+      if (session->on_pubcomp(packet.packet_id)) flush(*session);
+      return;
+    case mqtt::PacketType::pubrel:
+      // MQTT-4.3.3-2: PUBREL releases the id; PUBCOMP is sent even for an unknown id so a
+      // client resending PUBREL after a reconnect can finish its flow.
+      session->release_incoming_qos2(packet.packet_id);
+      send(connection.id, mqtt::PacketType::pubcomp, packet.packet_id);
+      return;
+    default:
+      return;
+  }
+}
+
+void Broker::State::on_subscribe(Connection& connection, const mqtt::Packet& packet) {
+  // MQTT-3.8.3-3: at least one filter; MQTT-3.8.3-4: requested QoS above 2 is malformed.
+  const bool malformed = packet.subscriptions.empty() || packet.packet_id == 0 ||
+                         std::any_of(packet.subscriptions.begin(), packet.subscriptions.end(),
+                                     [](const mqtt::SubscribeRequest& r) { return r.qos > 2; });
+  if (malformed) {
+    end_connection(connection.id, mqtt::ConnectionEnd::protocol_error);
+    return;
+  }
+  mqtt::Session* session = sessions.find(connection.client_id);
+  const std::uint8_t max_qos = config.qos2 ? 2 : 1;
+  const std::uint8_t refused =
+      config.version == mqtt::Version::v5 ? kNotAuthorizedV5 : kSubackFailure;
+  mqtt::Packet suback;
+  suback.type = mqtt::PacketType::suback;
+  suback.packet_id = packet.packet_id;  // MQTT-3.8.4-2
+  for (const mqtt::SubscribeRequest& request : packet.subscriptions) {
+    if (!mqtt::is_valid_topic_filter(request.filter)) {
+      suback.granted.push_back(refused);
+      continue;
+    }
+    if (!authorized(connection.client_id, request.filter, /*write=*/false)) {
+      ++stats.denied;
+      suback.granted.push_back(refused);
+      continue;
+    }
+    // MQTT-3.9.3: the server may grant a lower QoS than requested.
+    const std::uint8_t granted = std::min(request.qos, max_qos);
+    session->subscribe(request.filter, granted);
+    subscriptions.insert(request.filter, connection.session_key, granted);
+    suback.granted.push_back(granted);
+  }
+  host.send(connection.id, suback);  // MQTT-3.8.4-1, one code per filter (MQTT-3.8.4-5)
+  // MQTT-3.3.1-6: each granted subscription gets the retained messages it matches, with
+  // RETAIN=1 (MQTT-3.3.1-8), at most at the granted QoS.
+  for (std::size_t i = 0; i < packet.subscriptions.size(); ++i) {
+    if (suback.granted[i] > 2) continue;
+    for (mqtt::Message message : retained.matching(packet.subscriptions[i].filter)) {
+      message.qos = std::min(message.qos, suback.granted[i]);
+      offer(*session, std::move(message));
+    }
+  }
+}
+
+void Broker::State::on_unsubscribe(Connection& connection, const mqtt::Packet& packet) {
+  if (packet.unsubscribe_filters.empty() || packet.packet_id == 0) {  // MQTT-3.10.3-2
+    end_connection(connection.id, mqtt::ConnectionEnd::protocol_error);
+    return;
+  }
+  mqtt::Session* session = sessions.find(connection.client_id);
+  for (const std::string& filter : packet.unsubscribe_filters) {
+    session->unsubscribe(filter);
+    subscriptions.erase(filter, connection.session_key);
+  }
+  // MQTT-3.10.4-4/-5: UNSUBACK with the same id, even if nothing was subscribed.
+  send(connection.id, mqtt::PacketType::unsuback, packet.packet_id);
+}
+
+}  // namespace mqttbed::broker

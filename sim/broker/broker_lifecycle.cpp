@@ -1,0 +1,205 @@
+// Connection lifecycle: CONNECT, takeover, keepalive expiry, connection end with its will
+// and session fate, v5 delays and expiry, crash and restart.
+#include <algorithm>
+#include <limits>
+#include <utility>
+#include <vector>
+
+#include "sim/broker/broker_state.h"
+#include "sim/mqtt/keepalive.h"
+
+namespace mqttbed::broker {
+namespace {
+
+constexpr std::uint32_t kNeverExpires = std::numeric_limits<std::uint32_t>::max();  // v5 3.1.2.11.2
+constexpr std::uint8_t kIdentifierRejected = 0x02;  // v3.1.1 CONNACK return code
+
+}  // namespace
+
+void Broker::State::schedule(Duration delay, std::function<void()> callback) {
+  std::weak_ptr<int> token = alive;
+  host.schedule(delay, [this, token, armed_epoch = epoch, callback = std::move(callback)] {
+    if (token.expired() || !up || epoch != armed_epoch) return;
+    callback();
+    refresh_stats();
+  });
+}
+
+void Broker::State::refuse(ConnectionId id) {
+  closed.insert(id);
+  host.close(id);
+}
+
+void Broker::State::on_connect(ConnectionId id, const mqtt::Packet& packet) {
+  const bool v5 = config.version == mqtt::Version::v5;
+  std::string client_id = packet.client_id;
+  if (client_id.empty()) {
+    if (!packet.clean_session && !v5) {
+      // MQTT-3.1.3-8: an empty id with CleanSession=0 is rejected with 0x02, then closed.
+      mqtt::Packet connack;
+      connack.type = mqtt::PacketType::connack;
+      connack.return_code = kIdentifierRejected;
+      host.send(id, std::move(connack));
+      refuse(id);
+      return;
+    }
+    client_id = "auto-" + std::to_string(id);  // MQTT-3.1.3-6: the server assigns one
+  }
+  // MQTT-3.1.4-2: the existing connection of this client id is closed (its will fires).
+  if (Connection* older = connections.find_client(client_id)) {
+    end_connection(older->id, mqtt::ConnectionEnd::takeover);
+  }
+  // v5: a new connection before the Will Delay ends cancels the will (MQTT-3.1.3-9), and
+  // the session stops its expiry countdown.
+  pending_wills.cancel(client_id);
+  expiry_tokens.erase(client_id);
+  expiry_s.erase(client_id);
+  if (packet.clean_session) discard_session(client_id);  // MQTT-3.1.2-6
+  auto attached = sessions.attach(
+      client_id, packet.clean_session,
+      mqtt::SessionLimits{.max_inflight = config.max_inflight, .max_queued = config.max_queued});
+
+  Connection connection;
+  connection.id = id;
+  connection.serial = next_serial++;
+  connection.client_id = client_id;
+  connection.session_key = attached.key;
+  connection.clean_session = packet.clean_session;
+  connection.session_expiry_s = v5 ? packet.session_expiry_s : 0;
+  connection.will = packet.will;
+  connection.keepalive_timeout = mqtt::keepalive_timeout(packet.keepalive_s);
+  connection.last_packet = host.now();
+  const std::uint64_t serial = connections.add(std::move(connection)).serial;
+
+  mqtt::Packet connack;
+  connack.type = mqtt::PacketType::connack;
+  connack.session_present = attached.session_present;  // MQTT-3.2.2-1..3
+  host.send(id, std::move(connack));
+  arm_keepalive(id, serial);
+  if (attached.session_present) resume(attached.session, id);
+}
+
+void Broker::State::arm_keepalive(ConnectionId id, std::uint64_t serial) {
+  const Connection* connection = connections.find(id);
+  if (connection == nullptr || connection->keepalive_timeout == Duration::zero()) return;
+  // One timer per connection: when it fires early (packets came since), it re-arms for the
+  // rest of the window instead of every packet scheduling one.
+  const Duration deadline = connection->last_packet + connection->keepalive_timeout;
+  const Duration delay = std::max(Duration::zero(), deadline - host.now());
+  schedule(delay, [this, id, serial] {
+    const Connection* current = connections.find(id);
+    if (current == nullptr || current->serial != serial) return;
+    if (host.now() - current->last_packet >= current->keepalive_timeout) {
+      ++stats.keepalive_expiries;  // MQTT-3.1.2-24: silent for 1.5 x keepalive
+      end_connection(id, mqtt::ConnectionEnd::keepalive_expired);
+    } else {
+      arm_keepalive(id, serial);
+    }
+  });
+}
+
+void Broker::State::end_connection(ConnectionId id, mqtt::ConnectionEnd end) {
+  Connection connection = connections.remove(id);
+  closed.insert(id);
+  // The transport already knows about a lost connection; every other end is the broker's
+  // doing (DISCONNECT: MQTT-3.14.4-1 allows the server to close it).
+  if (end != mqtt::ConnectionEnd::network_lost) host.close(id);
+  const bool v5 = config.version == mqtt::Version::v5;
+  // v3.1.1: a clean session lasts as long as the connection (MQTT-3.1.2-6); v5: a
+  // Session Expiry Interval of 0 ends it with the connection.
+  const bool session_ends = v5 ? connection.session_expiry_s == 0 : connection.clean_session;
+  if (end != mqtt::ConnectionEnd::server_crash) handle_will(connection, end, session_ends);
+  if (session_ends) {
+    discard_session(connection.client_id);
+  } else if (v5 && connection.session_expiry_s != kNeverExpires) {
+    arm_session_expiry(connection.client_id, connection.session_expiry_s);
+  }
+}
+
+void Broker::State::handle_will(const Connection& connection, mqtt::ConnectionEnd end,
+                                bool session_ends) {
+  if (!connection.will) return;
+  bool publish = mqtt::will_is_published(end);  // MQTT-3.1.2-8, MQTT-3.1.2-10
+  // --- MUTATION will_after_disconnect: the will fires despite DISCONNECT.
+  if (config.mutation == Mutation::will_after_disconnect) publish = true;
+  // --- MUTATION skip_will: wills are never published.
+  if (config.mutation == Mutation::skip_will) publish = false;
+  if (!publish) return;
+  const bool v5 = config.version == mqtt::Version::v5;
+  const std::uint32_t delay_s = v5 ? connection.will->delay_interval_s : 0;
+  if (delay_s == 0 || session_ends) {
+    publish_will(connection.client_id, *connection.will);  // v5: session end ends the delay
+    return;
+  }
+  // v5 3.1.3.2.2: published when the delay or the session ends, whichever comes first.
+  const std::uint32_t wait_s = std::min(delay_s, connection.session_expiry_s);
+  const std::string client_id = connection.client_id;
+  const std::uint64_t token = pending_wills.add(client_id, *connection.will);
+  schedule(std::chrono::seconds(wait_s), [this, client_id, token] {
+    if (auto will = pending_wills.take(client_id, token)) publish_will(client_id, *will);
+  });
+}
+
+void Broker::State::publish_will(const std::string& client_id, const mqtt::Will& will) {
+  if (!authorized(client_id, will.topic, /*write=*/true)) {
+    ++stats.denied;
+    return;
+  }
+  ++stats.wills_published;
+  route(mqtt::Message{will.topic, will.payload, will.qos, will.retain}, client_id);
+}
+
+void Broker::State::arm_session_expiry(const std::string& client_id, std::uint32_t seconds) {
+  const std::uint64_t token = next_serial++;
+  expiry_tokens[client_id] = token;
+  expiry_s[client_id] = seconds;
+  schedule(std::chrono::seconds(seconds), [this, client_id, token] {
+    auto it = expiry_tokens.find(client_id);
+    if (it == expiry_tokens.end() || it->second != token) return;  // reconnected since
+    expiry_tokens.erase(it);
+    expiry_s.erase(client_id);
+    discard_session(client_id);
+  });
+}
+
+void Broker::State::discard_session(const std::string& client_id) {
+  mqtt::Session* session = sessions.find(client_id);
+  if (session == nullptr) return;
+  const std::uint64_t key = sessions.key_of(client_id);
+  for (const auto& [filter, qos] : session->subscriptions()) subscriptions.erase(filter, key);
+  stats.queued_now -= session->queued_count();
+  std::erase_if(held_for_reorder, [key](const auto& entry) { return entry.first.first == key; });
+  sessions.erase(client_id);
+}
+
+void Broker::State::crash() {
+  if (!up) return;
+  // Every connection drops; the process is dead, so no will fires (server_crash).
+  std::vector<ConnectionId> open;
+  connections.for_each([&open](const Connection& c) { open.push_back(c.id); });
+  for (ConnectionId id : open) end_connection(id, mqtt::ConnectionEnd::server_crash);
+  up = false;
+  ++epoch;  // every timer armed before the crash is void
+  pending_wills.clear();
+  expiry_tokens.clear();
+  held_for_reorder.clear();
+  if (!config.persistence) {
+    sessions.clear();
+    subscriptions.clear();
+    retained.clear();
+    expiry_s.clear();
+    stats.queued_now = 0;
+  }
+}
+
+void Broker::State::restart() {
+  if (up) return;
+  up = true;
+  // --- MUTATION forget_retained_on_restart: retained messages lost despite persistence.
+  if (config.mutation == Mutation::forget_retained_on_restart) retained.clear();
+  // v5 sessions that were counting down resume with a full interval (their timers died).
+  const auto counting = expiry_s;
+  for (const auto& [client_id, seconds] : counting) arm_session_expiry(client_id, seconds);
+}
+
+}  // namespace mqttbed::broker

@@ -1,0 +1,120 @@
+// Routing: fan-out of an accepted message to the sessions whose subscriptions match, the
+// per-session queue and in-flight window, and resends when a session resumes.
+#include <algorithm>
+#include <utility>
+
+#include "sim/broker/broker_state.h"
+
+namespace mqttbed::broker {
+
+bool Broker::State::authorized(const std::string& client_id, const std::string& topic,
+                               bool write) const {
+  return !config.authorize || config.authorize(client_id, topic, write);
+}
+
+void Broker::State::route(mqtt::Message message, const std::string& publisher) {
+  if (message.retain) retained.update(message);  // MQTT-3.3.1-5, -10, -11
+  message.retain = false;  // MQTT-3.3.1-9: forwarded to existing subscribers with RETAIN=0
+  // MQTT-3.3.5-1: a session matching through several filters gets one copy at the
+  // highest granted QoS; every copy is capped at the publish QoS (MQTT-3.8.4-6).
+  std::map<std::uint64_t, std::uint8_t> granted_by_session;
+  subscriptions.match(message.topic, [&granted_by_session](std::uint64_t key, std::uint8_t qos) {
+    std::uint8_t& granted = granted_by_session[key];
+    granted = std::max(granted, qos);
+  });
+  for (const auto& [key, granted] : granted_by_session) {
+    mqtt::Message copy = message;
+    copy.qos = std::min(message.qos, granted);
+    deliver(key, copy, publisher);
+  }
+  // --- MUTATION leak_across_accounts: one more copy to a client not allowed to read it.
+  if (config.mutation == Mutation::leak_across_accounts) leak_to_other_account(message, publisher);
+}
+
+void Broker::State::deliver(std::uint64_t session_key, const mqtt::Message& message,
+                            const std::string& publisher) {
+  mqtt::Session* session = sessions.find(session_key);
+  if (session == nullptr) return;
+  // --- MUTATION reorder: hold every other message of a publisher to a subscriber and send
+  // it after the next one (an odd last message stays held).
+  if (config.mutation == Mutation::reorder) {
+    const auto pair_key = std::make_pair(session_key, publisher);
+    auto held = held_for_reorder.find(pair_key);
+    if (held == held_for_reorder.end()) {
+      held_for_reorder.emplace(pair_key, message);
+      return;
+    }
+    mqtt::Message earlier = std::move(held->second);
+    held_for_reorder.erase(held);
+    offer(*session, message);
+    offer(*session, std::move(earlier));
+    return;
+  }
+  offer(*session, message);
+  // --- MUTATION duplicate_qos2: a second copy under a new packet id, DUP=0.
+  if (config.mutation == Mutation::duplicate_qos2 && message.qos == 2) offer(*session, message);
+}
+
+void Broker::State::offer(mqtt::Session& session, mqtt::Message message) {
+  const bool online = connections.find_client(session.client_id()) != nullptr;
+  if (!online) {
+    // Only QoS 1/2 messages are session state kept for a disconnected client
+    // (MQTT 3.1.1 §3.1.2.4); QoS 0 ones are dropped, as mosquitto does by default.
+    if (message.qos == 0) return;
+    // --- MUTATION drop_offline_qos1: QoS 1 for an offline session silently dropped.
+    if (config.mutation == Mutation::drop_offline_qos1 && message.qos == 1) return;
+  }
+  // Every message goes through the session's FIFO queue, so each subscriber receives
+  // messages in the order the broker accepted them (MQTT-4.6.0-6).
+  if (!session.enqueue(std::move(message))) {
+    ++stats.dropped_queue_full;
+    return;
+  }
+  ++stats.queued_now;
+  if (online) flush(session);
+}
+
+void Broker::State::flush(mqtt::Session& session) {
+  const Connection* connection = connections.find_client(session.client_id());
+  if (connection == nullptr) return;
+  for (const mqtt::Outgoing& out : session.take_sendable()) {
+    --stats.queued_now;
+    ++stats.deliveries_out;
+    host.send(connection->id, out.to_packet());
+  }
+}
+
+void Broker::State::resume(mqtt::Session& session, ConnectionId id) {
+  // MQTT-4.4.0-1: unacknowledged PUBLISH (DUP=1) and PUBREL again, original ids, in
+  // order, before anything new from the queue.
+  for (const mqtt::Outgoing& out : session.resend_unacknowledged()) {
+    if (out.type == mqtt::PacketType::publish) ++stats.deliveries_out;
+    host.send(id, out.to_packet());
+  }
+  flush(session);
+}
+
+void Broker::State::leak_to_other_account(const mqtt::Message& message,
+                                          const std::string& publisher) {
+  if (!config.authorize) return;  // everyone may read everything: nothing to leak
+  // Deterministic victim: the lowest connection id of another client denied this topic.
+  std::string victim;
+  connections.for_each([&](const Connection& c) {
+    if (victim.empty() && c.client_id != publisher &&
+        !config.authorize(c.client_id, message.topic, /*write=*/false)) {
+      victim = c.client_id;
+    }
+  });
+  mqtt::Session* session = victim.empty() ? nullptr : sessions.find(victim);
+  if (session == nullptr) return;
+  mqtt::Message copy = message;
+  copy.qos = std::min<std::uint8_t>(message.qos, config.qos2 ? 2 : 1);
+  offer(*session, std::move(copy));
+}
+
+void Broker::State::refresh_stats() {
+  stats.sessions = sessions.size();
+  stats.connections = connections.size();
+}
+
+}  // namespace mqttbed::broker
