@@ -4,11 +4,13 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace mqttbed::history {
 
 enum class EventType : std::uint8_t {
-  connect_sent,      // CONNECT written; detail = "clean" or "persistent"; msg.seq = will seq or 0
+  connect_sent,      // CONNECT written; detail = "clean" or "persistent"; is_will = a will is
+                     // set: topic/qos/retain are the will's, msg = the will's identity
   connack,           // CONNACK received; session_present, code = return code
   connect_failed,    // attempt ended without CONNACK (refused, unreachable, timed out)
   subscribe_sent,    // topic = filter, qos = requested
@@ -40,14 +42,22 @@ struct Event {
   bool retain = false;
   bool dup = false;
   bool session_present = false;
-  bool is_will = false;      // delivered/connect_sent: the message is a last will
+  bool is_will = false;  // delivered/connect_sent: the message is a last will
   int code = 0;
   MessageId msg;
-  std::uint32_t bytes = 0;   // payload bytes as the application sees them
-  std::uint32_t detail = 0;  // index into the string table: free text, or a shadow topic's
-                             // JSON payload; 0 = none
+  std::uint32_t bytes = 0;       // payload bytes as the application sees them
+  std::uint32_t detail = 0;      // index into the string table: free text, or a shadow topic's
+                                 // JSON payload; 0 = none
+  std::uint8_t publish_qos = 0;  // delivered: the QoS the publisher sent with (from the
+                                 // envelope); equals qos for other events
+  // The talk's seq/total technique: a JSON payload's top-level numeric "seq" and "total"
+  // (publish_sent and delivered). app_total == 0: the payload carries none.
+  std::uint32_t app_seq = 0;
+  std::uint32_t app_total = 0;
 };
 
 const char* to_string(EventType type);
+// The inverse of to_string; false if `name` names no event type.
+bool event_type_from_string(std::string_view name, EventType* type);
 
 }  // namespace mqttbed::history

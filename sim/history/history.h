@@ -25,6 +25,10 @@ class History {
   const std::string& string(std::uint32_t id) const { return strings_[id]; }
   std::size_t client_count() const { return clients_.size(); }
 
+  // The next message sequence number of publisher `client` (1, 2, ...): kept here rather than
+  // in a client so a message identity is never reused, even by a rebooted device's new client.
+  std::uint64_t next_message_seq(std::uint32_t client);
+
   void add_observer(Observer observer) { observers_.push_back(std::move(observer)); }
   // Hands the event to every observer in the order they were added.
   void append(const Event& event);
@@ -35,6 +39,7 @@ class History {
   std::unordered_map<std::string, std::uint32_t> client_index_;
   std::vector<std::string> strings_;
   std::unordered_map<std::string, std::uint32_t> string_index_;
+  std::vector<std::uint64_t> last_seq_;  // by client id
   std::vector<Observer> observers_;
   std::uint64_t count_ = 0;
 };

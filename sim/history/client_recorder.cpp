@@ -1,0 +1,179 @@
+#include "sim/history/client_recorder.h"
+
+#include <nlohmann/json.hpp>
+
+#include "sim/history/envelope.h"
+
+namespace mqttbed::history {
+namespace {
+
+constexpr std::string_view kShadowPrefix = "$aws/things/";
+
+// A JSON object's top-level numeric "seq" and "total" (the seed's completeness technique).
+bool app_sequence(std::string_view payload, std::uint32_t& seq, std::uint32_t& total) {
+  if (payload.empty() || payload.front() != '{' ||
+      payload.find("\"total\"") == std::string_view::npos) {
+    return false;
+  }
+  const auto json = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
+  if (!json.is_object()) return false;
+  const auto s = json.find("seq");
+  const auto t = json.find("total");
+  if (s == json.end() || t == json.end() || !s->is_number_unsigned() || !t->is_number_unsigned()) {
+    return false;
+  }
+  seq = s->get<std::uint32_t>();
+  total = t->get<std::uint32_t>();
+  return total > 0;
+}
+
+}  // namespace
+
+ClientRecorder::ClientRecorder(History& history, const std::string& client_name,
+                               std::function<std::int64_t()> now_ns)
+    : history_(history),
+      name_(client_name),
+      client_(history.client_id(client_name)),
+      now_ns_(std::move(now_ns)) {}
+
+Event ClientRecorder::make(EventType type) const {
+  Event event;
+  event.time_ns = now_ns_();
+  event.type = type;
+  event.client = client_;
+  return event;
+}
+
+void ClientRecorder::describe_payload(const std::string& topic, std::string_view payload,
+                                      Event& event) {
+  event.bytes = static_cast<std::uint32_t>(payload.size());
+  std::uint32_t seq = 0;
+  std::uint32_t total = 0;
+  if (app_sequence(payload, seq, total)) {
+    event.app_seq = seq;
+    event.app_total = total;
+  }
+  if (topic.compare(0, kShadowPrefix.size(), kShadowPrefix) == 0 && !payload.empty()) {
+    event.detail = history_.string_id(std::string(payload));
+  }
+}
+
+void ClientRecorder::connect_sent(bool clean_session) {
+  Event event = make(EventType::connect_sent);
+  event.detail = history_.string_id(clean_session ? "clean" : "persistent");
+  append(event);
+}
+
+std::string ClientRecorder::connect_sent(bool clean_session, const std::string& will_topic,
+                                         int will_qos, bool will_retain,
+                                         std::string_view will_payload) {
+  Event event = make(EventType::connect_sent);
+  event.detail = history_.string_id(clean_session ? "clean" : "persistent");
+  event.is_will = true;
+  event.topic = history_.string_id(will_topic);
+  event.qos = event.publish_qos = static_cast<std::uint8_t>(will_qos);
+  event.retain = will_retain;
+  event.msg = {client_, history_.next_message_seq(client_)};
+  event.bytes = static_cast<std::uint32_t>(will_payload.size());
+  append(event);
+  return envelope::encode(name_, event.msg.seq, will_payload, will_qos, /*is_will=*/true);
+}
+
+void ClientRecorder::connack(bool session_present, int return_code) {
+  Event event = make(EventType::connack);
+  event.session_present = session_present;
+  event.code = return_code;
+  append(event);
+}
+
+void ClientRecorder::connect_failed(int return_code) {
+  Event event = make(EventType::connect_failed);
+  event.code = return_code;
+  append(event);
+}
+
+void ClientRecorder::subscribe_sent(const std::string& filter, int qos) {
+  Event event = make(EventType::subscribe_sent);
+  event.topic = history_.string_id(filter);
+  event.qos = event.publish_qos = static_cast<std::uint8_t>(qos);
+  append(event);
+}
+
+void ClientRecorder::suback(const std::string& filter, int granted_qos) {
+  Event event = make(EventType::suback);
+  event.topic = history_.string_id(filter);
+  event.qos = event.publish_qos = static_cast<std::uint8_t>(granted_qos);
+  append(event);
+}
+
+void ClientRecorder::unsubscribe_sent(const std::string& filter) {
+  Event event = make(EventType::unsubscribe_sent);
+  event.topic = history_.string_id(filter);
+  append(event);
+}
+
+EnvelopedPublish ClientRecorder::publish_sent(const std::string& topic, int qos, bool retain,
+                                              std::string_view payload) {
+  Event event = make(EventType::publish_sent);
+  event.topic = history_.string_id(topic);
+  event.qos = event.publish_qos = static_cast<std::uint8_t>(qos);
+  event.retain = retain;
+  event.msg = {client_, history_.next_message_seq(client_)};
+  describe_payload(topic, payload, event);
+  if (qos > 0) in_flight_[event.msg.seq] = {event.topic, event.qos};
+  append(event);
+  return {event.msg.seq, envelope::encode(name_, event.msg.seq, payload, qos)};
+}
+
+void ClientRecorder::record_ack(EventType type, std::uint64_t seq, bool done) {
+  Event event = make(type);
+  event.msg = {client_, seq};
+  if (auto it = in_flight_.find(seq); it != in_flight_.end()) {
+    event.topic = it->second.topic;
+    event.qos = event.publish_qos = it->second.qos;
+    if (done) in_flight_.erase(it);
+  }
+  append(event);
+}
+
+void ClientRecorder::publish_acked(std::uint64_t seq) {
+  record_ack(EventType::publish_acked, seq, /*done=*/true);
+}
+
+void ClientRecorder::pubrec(std::uint64_t seq) { record_ack(EventType::pubrec, seq, false); }
+
+std::string ClientRecorder::delivered(const std::string& topic, int qos, bool retain, bool dup,
+                                      std::string_view payload) {
+  Event event = make(EventType::delivered);
+  event.topic = history_.string_id(topic);
+  event.qos = event.publish_qos = static_cast<std::uint8_t>(qos);
+  event.retain = retain;
+  event.dup = dup;
+  std::string_view application = payload;
+  if (auto decoded = envelope::decode(payload)) {
+    event.msg = {history_.client_id(decoded->publisher), decoded->seq};
+    event.is_will = decoded->is_will;
+    event.publish_qos = static_cast<std::uint8_t>(decoded->qos);
+    application = decoded->payload;
+  }
+  describe_payload(topic, application, event);
+  append(event);
+  return std::string(application);
+}
+
+void ClientRecorder::disconnect_sent() { append(make(EventType::disconnect_sent)); }
+
+void ClientRecorder::connection_lost(const std::string& reason) {
+  Event event = make(EventType::connection_lost);
+  event.detail = history_.string_id(reason);
+  append(event);
+}
+
+void ClientRecorder::fault(const std::string& target, const std::string& description) {
+  Event event = make(EventType::fault);
+  event.client = history_.client_id(target);
+  event.detail = history_.string_id(description);
+  append(event);
+}
+
+}  // namespace mqttbed::history

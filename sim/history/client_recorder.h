@@ -1,0 +1,80 @@
+// What a runtime MQTT client (simulated or live Paho) calls at each observable step: turns
+// the step into a history Event stamped with the current time, and wraps/unwraps payloads in
+// the identity envelope. One recorder per client; the History is shared by all of them.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "sim/history/event.h"
+#include "sim/history/history.h"
+
+namespace mqttbed::history {
+
+// A publish as the runtime must send it: its identity and the enveloped payload.
+struct EnvelopedPublish {
+  std::uint64_t seq = 0;
+  std::string payload;
+};
+
+class ClientRecorder {
+ public:
+  ClientRecorder(History& history, const std::string& client_name,
+                 std::function<std::int64_t()> now_ns);
+
+  const std::string& client_name() const { return name_; }
+
+  // CONNECT written without a will.
+  void connect_sent(bool clean_session);
+  // CONNECT written with a will: assigns the will its identity (a seq of this publisher) and
+  // returns the will payload to put in the CONNECT, enveloped.
+  std::string connect_sent(bool clean_session, const std::string& will_topic, int will_qos,
+                           bool will_retain, std::string_view will_payload);
+  void connack(bool session_present, int return_code);
+  void connect_failed(int return_code);
+
+  void subscribe_sent(const std::string& filter, int qos);
+  void suback(const std::string& filter, int granted_qos);  // 128 = failure
+  void unsubscribe_sent(const std::string& filter);
+
+  // The application handed a message to the client: assigns the next seq of this publisher
+  // (never reused, across reconnects and clients) and returns the payload to send. Call once
+  // per application publish; a resend of the same PUBLISH is not a new event.
+  EnvelopedPublish publish_sent(const std::string& topic, int qos, bool retain,
+                                std::string_view payload);
+  void publish_acked(std::uint64_t seq);  // PUBACK (QoS 1) or PUBCOMP (QoS 2)
+  void pubrec(std::uint64_t seq);         // PUBREC (QoS 2)
+
+  // A PUBLISH arrived: records it and returns the application payload (envelope stripped;
+  // a foreign payload is returned as-is and recorded with an unknown identity).
+  std::string delivered(const std::string& topic, int qos, bool retain, bool dup,
+                        std::string_view payload);
+
+  void disconnect_sent();
+  void connection_lost(const std::string& reason);
+  // A fault began or ended; `target` is the affected client or "*", recorded as the client.
+  void fault(const std::string& target, const std::string& description);
+
+ private:
+  struct InFlight {
+    std::uint32_t topic = 0;
+    std::uint8_t qos = 0;
+  };
+
+  Event make(EventType type) const;
+  // Fills app_seq/app_total and, on "$aws/things/" topics, detail = the JSON payload.
+  void describe_payload(const std::string& topic, std::string_view payload, Event& event);
+  void append(const Event& event) { history_.append(event); }
+  void record_ack(EventType type, std::uint64_t seq, bool done);
+
+  History& history_;
+  std::string name_;
+  std::uint32_t client_ = 0;
+  std::function<std::int64_t()> now_ns_;
+  std::unordered_map<std::uint64_t, InFlight> in_flight_;  // QoS >= 1 publishes not yet done
+};
+
+}  // namespace mqttbed::history

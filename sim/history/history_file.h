@@ -1,0 +1,62 @@
+// The history as a JSON Lines file (`--history`): a header line, one event per line, and an
+// end line; so a run can be re-judged later (`mqttbed check HISTORY`) with nothing else.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "sim/history/event.h"
+#include "sim/history/history.h"
+
+namespace mqttbed::history {
+
+inline constexpr int kHistoryFormatVersion = 1;
+
+// What a re-judge needs besides the events: the settle window and the checks to run.
+// Header line: {"format":"mqttbed-history","version":1,"end_ns":..,"settle_start_ns":..,
+// "checks":[..]}. The writer also ends the file with {"end":true,"end_ns":..,
+// "settle_start_ns":..,"events":N}, whose values win over the header's (the real run end).
+struct HistoryFileInfo {
+  int version = kHistoryFormatVersion;
+  std::int64_t end_ns = 0;
+  std::int64_t settle_start_ns = 0;
+  std::vector<std::string> checks;
+  std::uint64_t events = 0;
+};
+
+// An observer of a History that streams each event as one JSON line. Writes to PATH.tmp,
+// buffered, and renames it to PATH on close(), so a crash never leaves a half file at PATH.
+class HistoryWriter {
+ public:
+  // Throws std::runtime_error if PATH.tmp cannot be opened.
+  HistoryWriter(const std::string& path, const History& history, const HistoryFileInfo& info);
+  ~HistoryWriter();  // closes if close() was not called (keeps the file)
+  HistoryWriter(const HistoryWriter&) = delete;
+  HistoryWriter& operator=(const HistoryWriter&) = delete;
+
+  // Hands this writer to `history` as an observer; the writer must outlive the run.
+  void attach(History& history);
+  void write(const Event& event);
+  // Writes the end line with the final window and renames PATH.tmp to PATH. Throws
+  // std::runtime_error on an I/O error. end_ns/settle_start_ns < 0 keep the header's values.
+  void close(std::int64_t end_ns = -1, std::int64_t settle_start_ns = -1);
+
+ private:
+  std::string path_;
+  const History& history_;
+  HistoryFileInfo info_;
+  std::FILE* file_ = nullptr;
+  std::string line_;
+};
+
+// One event as a JSON object (names and strings resolved), the line format of the file.
+std::string event_to_json_line(const Event& event, const History& history);
+
+// Streams PATH's events into `history` (names interned, observers called in file order) and
+// returns the header/end information. Throws std::runtime_error with "PATH:LINE: why" on a
+// malformed line, a missing header or an unsupported version.
+HistoryFileInfo read_history_file(const std::string& path, History& history);
+
+}  // namespace mqttbed::history
