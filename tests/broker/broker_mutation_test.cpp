@@ -1,0 +1,117 @@
+// Broker mutations: each deliberate misbehaviour shows the effect a checker must catch,
+// and the names round-trip.
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+#include "tests/broker/fake_broker_host.h"
+
+namespace mqttbed::broker::testing {
+namespace {
+
+using mqtt::PacketType;
+
+class BrokerMutation : public BrokerFixture {};
+
+TEST(MutationNames, EveryNameRoundTrips) {
+  for (Mutation m : {Mutation::none, Mutation::drop_offline_qos1, Mutation::duplicate_qos2,
+                     Mutation::reorder, Mutation::will_after_disconnect, Mutation::skip_will,
+                     Mutation::forget_retained_on_restart, Mutation::leak_across_accounts}) {
+    EXPECT_EQ(parse_mutation(to_string(m)), m);
+  }
+  EXPECT_EQ(parse_mutation("skip-will"), Mutation::skip_will);
+  EXPECT_THROW(parse_mutation("lose_everything"), std::invalid_argument);
+}
+
+TEST_F(BrokerMutation, DropOfflineQos1LosesQueuedMessages) {
+  config.mutation = Mutation::drop_offline_qos1;
+  connect(1, "sub", {.clean = false});
+  subscribe(1, "t", 1);
+  send(1, PacketType::disconnect);
+  connect(2, "pub");
+  publish(2, "t", "lost", 1);
+  connect(3, "sub", {.clean = false});
+  EXPECT_TRUE(host.take_publishes(3).empty());
+}
+
+TEST_F(BrokerMutation, DuplicateQos2DeliversTwiceWithoutDup) {
+  config.mutation = Mutation::duplicate_qos2;
+  connect(1, "sub");
+  subscribe(1, "t", 2);
+  connect(2, "pub");
+  publish(2, "t", "x", 2);
+  const auto got = host.take_publishes(1);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_FALSE(got[1].dup);
+  EXPECT_NE(got[0].packet_id, got[1].packet_id);
+}
+
+TEST_F(BrokerMutation, ReorderSwapsConsecutiveMessagesOfAPublisher) {
+  config.mutation = Mutation::reorder;
+  connect(1, "sub");
+  subscribe(1, "t", 1);
+  connect(2, "pub");
+  for (int i = 0; i < 4; ++i) publish(2, "t", std::to_string(i), 1);
+  EXPECT_EQ(payloads(host.take_publishes(1)), (std::vector<std::string>{"1", "0", "3", "2"}));
+}
+
+TEST_F(BrokerMutation, WillAfterDisconnectPublishesTheWill) {
+  config.mutation = Mutation::will_after_disconnect;
+  connect(1, "watcher");
+  subscribe(1, "wills/#", 0);
+  connect(2, "c", {.will = will("wills/c", "gone")});
+  send(2, PacketType::disconnect);
+  EXPECT_EQ(payloads(host.take_publishes(1)), std::vector<std::string>{"gone"});
+}
+
+TEST_F(BrokerMutation, SkipWillNeverPublishes) {
+  config.mutation = Mutation::skip_will;
+  connect(1, "watcher");
+  subscribe(1, "wills/#", 0);
+  connect(2, "c", {.will = will("wills/c", "gone")});
+  broker().on_connection_lost(2);
+  EXPECT_TRUE(host.take_publishes(1).empty());
+}
+
+TEST_F(BrokerMutation, ForgetRetainedOnRestartLosesThemDespitePersistence) {
+  config.mutation = Mutation::forget_retained_on_restart;
+  config.persistence = true;
+  connect(1, "pub");
+  publish(1, "r", "kept", 1, true);
+  broker().crash();
+  broker().restart();
+  connect(2, "late");
+  subscribe(2, "r", 1);
+  EXPECT_TRUE(retained_after_subscribe.empty());
+}
+
+TEST_F(BrokerMutation, LeakAcrossAccountsDeliversToADeniedClient) {
+  config.mutation = Mutation::leak_across_accounts;
+  // Accounts by client-id prefix: "a." may use "a/#", "b." may use "b/#".
+  config.authorize = [](const std::string& client, const std::string& topic, bool) {
+    return topic.substr(0, 1) == client.substr(0, 1);
+  };
+  connect(1, "a.sub");
+  subscribe(1, "a/t", 1);
+  connect(2, "b.spy");
+  connect(3, "b.other");
+  connect(4, "a.pub");
+  publish(4, "a/t", "private", 1);
+  EXPECT_EQ(payloads(host.take_publishes(1)), std::vector<std::string>{"private"});
+  // The lowest connection id among denied clients gets a copy.
+  EXPECT_EQ(payloads(host.take_publishes(2)), std::vector<std::string>{"private"});
+  EXPECT_TRUE(host.take_publishes(3).empty());
+}
+
+TEST_F(BrokerMutation, WithoutMutationNoLeak) {
+  config.authorize = [](const std::string& client, const std::string& topic, bool) {
+    return topic.substr(0, 1) == client.substr(0, 1);
+  };
+  connect(2, "b.spy");
+  connect(4, "a.pub");
+  publish(4, "a/t", "private", 1);
+  EXPECT_TRUE(host.take_publishes(2).empty());
+}
+
+}  // namespace
+}  // namespace mqttbed::broker::testing
