@@ -13,6 +13,8 @@
 
 namespace mqttbed::broker {
 
+// One network connection; the host never reuses an id (the broker ignores late packets
+// on connections it has ended).
 using ConnectionId = std::uint64_t;
 using Duration = std::chrono::nanoseconds;
 

@@ -14,6 +14,23 @@ namespace {
 constexpr std::uint32_t kNeverExpires = std::numeric_limits<std::uint32_t>::max();  // v5 3.1.2.11.2
 constexpr std::uint8_t kIdentifierRejected = 0x02;  // v3.1.1 CONNACK return code
 
+// v5 §3.14.2.1: the reason code of the DISCONNECT a v5 server sends before closing; 0 for
+// ends where it sends none (v3.1.1 servers never send DISCONNECT).
+std::uint8_t server_disconnect_reason_v5(mqtt::ConnectionEnd end) {
+  switch (end) {
+    case mqtt::ConnectionEnd::takeover:
+      return 0x8E;  // Session taken over
+    case mqtt::ConnectionEnd::keepalive_expired:
+      return 0x8D;  // Keep Alive timeout
+    case mqtt::ConnectionEnd::protocol_error:
+      return 0x82;  // Protocol Error
+    case mqtt::ConnectionEnd::server_closed:
+      return 0x95;  // Packet too large
+    default:
+      return 0;
+  }
+}
+
 }  // namespace
 
 void Broker::State::schedule(Duration delay, std::function<void()> callback) {
@@ -101,10 +118,16 @@ void Broker::State::arm_keepalive(ConnectionId id, std::uint64_t serial) {
 void Broker::State::end_connection(ConnectionId id, mqtt::ConnectionEnd end) {
   Connection connection = connections.remove(id);
   closed.insert(id);
+  const bool v5 = config.version == mqtt::Version::v5;
+  if (const std::uint8_t reason = server_disconnect_reason_v5(end); v5 && reason != 0) {
+    mqtt::Packet disconnect;
+    disconnect.type = mqtt::PacketType::disconnect;
+    disconnect.return_code = reason;
+    host.send(id, std::move(disconnect));
+  }
   // The transport already knows about a lost connection; every other end is the broker's
   // doing (DISCONNECT: MQTT-3.14.4-1 allows the server to close it).
   if (end != mqtt::ConnectionEnd::network_lost) host.close(id);
-  const bool v5 = config.version == mqtt::Version::v5;
   // v3.1.1: a clean session lasts as long as the connection (MQTT-3.1.2-6); v5: a
   // Session Expiry Interval of 0 ends it with the connection.
   const bool session_ends = v5 ? connection.session_expiry_s == 0 : connection.clean_session;

@@ -66,6 +66,24 @@ TEST_F(BrokerConnection, ClientIdTakeoverClosesTheOlderConnection) {  // MQTT-3.
   EXPECT_TRUE(host.take_publishes(1).empty());
 }
 
+TEST_F(BrokerConnection, V5TakeoverSendsDisconnectWithSessionTakenOver) {  // v5 §3.1.4
+  config.version = mqtt::Version::v5;
+  connect(2, "c");
+  connect(3, "c");
+  const auto packets = host.take(2);
+  ASSERT_EQ(packets.size(), 1u);
+  EXPECT_EQ(packets[0].type, PacketType::disconnect);
+  EXPECT_EQ(packets[0].return_code, 0x8E);
+  EXPECT_TRUE(host.was_closed(2));
+}
+
+TEST_F(BrokerConnection, V311TakeoverSendsNoDisconnect) {  // no server DISCONNECT in 3.1.1
+  connect(2, "c");
+  connect(3, "c");
+  EXPECT_TRUE(host.take(2).empty());
+  EXPECT_TRUE(host.was_closed(2));
+}
+
 TEST_F(BrokerConnection, EmptyClientIdWithPersistentSessionIsRejected) {  // MQTT-3.1.3-8
   broker().on_packet(1, connect_packet("", {.clean = false}));
   const auto packets = host.take(1);
