@@ -4,22 +4,24 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "devices/observations.h"
 #include "sim/runtime/runtime.h"
 #include "sim/scenario/scenario.h"
 
 namespace mqttbed::devices {
 
 // Where a device sits in the fleet and what it may use. Topic namespacing follows the
-// seed talk: platform/{account}/{home}/...
+// seed talk: platform/{account}/{home}/... Build it with devices/naming.h.
 struct DeviceIdentity {
-  std::string client_id;  // stable, unique: e.g. "h12-light-3", "a4-app-0"
+  std::string client_id;  // stable, unique: "acct3-home3-light0", "acct3-app0", "cloud-shadow"
   std::string kind;
-  int home = -1;          // -1 for per-account clients
-  int index = 0;          // index of this device among its kind in its home/account
-  std::string account;    // e.g. "acct-4"
-  std::string home_id;    // e.g. "home-12" ("" for per-account clients)
-  std::string partner;    // syndicated partner id (gateway certificate attribute)
+  int home = -1;        // -1 for per-account and cloud clients
+  int index = 0;        // index of this device among its kind in its home/account
+  std::string account;  // "acct3" ("" for the cloud shadow service)
+  std::string home_id;  // "home3" ("" for per-account clients)
+  std::string partner;  // syndicated partner id (gateway certificate attribute)
 };
 
 struct DeviceContext {
@@ -28,8 +30,11 @@ struct DeviceContext {
   DeviceIdentity identity;
   const scenario::Params& params;
   const scenario::MqttSettings& mqtt;
-  // Every thing (light) id in the device's home, so gateways/apps can address them.
+  // Every thing (light) id the device may address: for a home device the lights of its
+  // home, for a per-account device (app) the lights of every home of its account.
   std::vector<std::string> home_things;
+  // What devices measure, for whoever runs them (optional; unset hooks are not called).
+  Observations observations = {};
 };
 
 class Device {
@@ -42,6 +47,9 @@ class Device {
   // Faults that act on the device from outside (graceful disconnect, reconnect).
   virtual void disconnect_gracefully() = 0;
   virtual void resume() = 0;
+  // The run's workload phase is over (settle begins): stop generating new traffic, but keep
+  // connections, reconnects and replies going so the fleet can converge.
+  virtual void stop_workload() {}
 };
 
 }  // namespace mqttbed::devices

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "devices/device.h"
+#include "sim/scenario/loader.h"
 #include "sim/scenario/scenario.h"
 
 namespace mqttbed::devices {
@@ -29,5 +30,11 @@ struct KindInfo {
 const std::map<std::string, KindInfo>& registry();
 // nullptr when unknown.
 const KindInfo* find_kind(const std::string& name);
+
+// What the scenario loader validates `fleet:` against: the home and account kinds (the
+// cloud shadow service is started by the runtime, never listed in a scenario).
+scenario::KindCatalog kind_catalog();
+// Every parameter of `kind` at its default (the shadow service's, or a test's starting point).
+scenario::Params default_params(const KindInfo& kind);
 
 }  // namespace mqttbed::devices

@@ -1,0 +1,114 @@
+// The app's command loop and round-trip measurement over shadow documents.
+#include "devices/app.h"
+
+#include "devices/naming.h"
+
+namespace mqttbed::devices {
+namespace {
+
+using nlohmann::json;
+constexpr int kShadowQos = 1;
+
+// Does the shadow state `current` show `desired` carried out: reported holds every desired
+// field, and no desired field of the document differs from reported (no delta left)?
+bool carried_out(const json& desired, const json& current) {
+  const json state = current.value("state", json::object());
+  const json reported = state.value("reported", json::object());
+  const json wanted = state.value("desired", json::object());
+  for (const auto& [key, value] : desired.items()) {
+    if (!reported.contains(key) || reported[key] != value) return false;
+  }
+  for (const auto& [key, value] : wanted.items()) {
+    if (!reported.contains(key) || reported[key] != value) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+App::App(DeviceContext context)
+    : context_(std::move(context)),
+      command_every_(context_.params.get_duration("command_every")),
+      command_jitter_(context_.params.get_duration("command_jitter")),
+      qos_(static_cast<int>(context_.params.get_int("qos"))),
+      keeper_(context_.runtime, context_.rng, context_.mqtt, context_.identity.client_id, -1),
+      command_timer_(context_.runtime) {
+  std::vector<Subscription> subscriptions = {
+      {"platform/" + context_.identity.account + "/#", qos_}};
+  // One subscription per thing: the authorizer refuses a wildcard in the thing position.
+  for (const std::string& thing : context_.home_things) {
+    subscriptions.push_back({shadow_topic(thing, "update/documents"), kShadowQos});
+  }
+  keeper_.set_subscriptions(std::move(subscriptions));
+  keeper_.set_callbacks(
+      {.on_online = nullptr,
+       .on_offline = nullptr,
+       .on_message = [this](const runtime::ReceivedMessage& message) { on_message(message); }});
+}
+
+void App::start() {
+  keeper_.start();
+  arm_command();
+}
+
+void App::reboot() {
+  pending_.clear();  // forgotten commands are never measured, not measured wrong
+  keeper_.restart();
+  arm_command();
+}
+
+void App::disconnect_gracefully() { keeper_.disconnect(); }
+void App::resume() { keeper_.resume(); }
+
+void App::arm_command() {
+  const runtime::Duration extra(std::uniform_int_distribution<std::int64_t>(
+      0, std::max<std::int64_t>(0, command_jitter_.count()))(context_.rng));
+  command_timer_.arm(command_every_ + extra, [this] {
+    send_command();
+    arm_command();
+  });
+}
+
+void App::send_command() {
+  if (!keeper_.online() || context_.home_things.empty()) return;
+  auto pick = std::uniform_int_distribution<std::size_t>(0, context_.home_things.size() - 1);
+  const std::string& thing = context_.home_things[pick(context_.rng)];
+  const bool on = std::bernoulli_distribution(0.5)(context_.rng);
+  const int brightness = std::uniform_int_distribution<int>(0, 100)(context_.rng);
+  const json desired = {{"power", on ? "on" : "off"}, {"brightness", brightness}};
+  const json update = {
+      {"state", {{"desired", desired}}},
+      {"clientToken", context_.identity.client_id + "-" + std::to_string(++commands_)}};
+  // No "version": the app means "whatever the light is doing now, do this".
+  if (!keeper_.publish(shadow_topic(thing, "update"), update.dump(), kShadowQos, false)) return;
+  if (pending_.count(thing) != 0 && context_.observations.on_command_superseded) {
+    context_.observations.on_command_superseded(context_.identity.client_id, thing);
+  }
+  pending_[thing] = {desired, context_.runtime.now()};
+}
+
+void App::on_message(const runtime::ReceivedMessage& message) {
+  std::string thing;
+  std::string suffix;
+  if (!parse_shadow_topic(message.topic, &thing, &suffix)) {
+    ++platform_messages_;
+    return;
+  }
+  if (suffix != "update/documents") return;
+  const json body = json::parse(message.payload, nullptr, /*allow_exceptions=*/false);
+  if (body.is_object()) on_documents(thing, body);
+}
+
+void App::on_documents(const std::string& thing, const json& body) {
+  const auto it = pending_.find(thing);
+  if (it == pending_.end() || !body.contains("current")) return;
+  if (!carried_out(it->second.desired, body["current"])) return;
+  const CommandRoundTrip trip{context_.identity.client_id, thing, it->second.sent_at,
+                              context_.runtime.now() - it->second.sent_at};
+  pending_.erase(it);
+  if (context_.observations.on_command_round_trip) {
+    context_.observations.on_command_round_trip(trip);
+  }
+}
+
+}  // namespace mqttbed::devices

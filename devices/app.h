@@ -1,0 +1,51 @@
+// A mobile app (kind "app", one or more per account): watches its account's platform
+// topics and its lights' shadows, sets a random light's desired state every
+// `command_every`, and measures how long until the light reports it (command round-trip).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "devices/connection_keeper.h"
+#include "devices/device.h"
+#include "devices/timer_slot.h"
+
+namespace mqttbed::devices {
+
+class App : public Device {
+ public:
+  explicit App(DeviceContext context);
+
+  void start() override;
+  void reboot() override;
+  void disconnect_gracefully() override;
+  void resume() override;
+
+  std::size_t pending_commands() const { return pending_.size(); }
+  std::uint64_t platform_messages() const { return platform_messages_; }
+
+ private:
+  struct PendingCommand {
+    nlohmann::json desired;
+    runtime::TimePoint sent_at{0};
+  };
+
+  void arm_command();
+  void send_command();
+  void on_message(const runtime::ReceivedMessage& message);
+  void on_documents(const std::string& thing, const nlohmann::json& body);
+
+  DeviceContext context_;
+  runtime::Duration command_every_;
+  runtime::Duration command_jitter_;
+  int qos_;
+  ConnectionKeeper keeper_;
+  TimerSlot command_timer_;
+  std::map<std::string, PendingCommand> pending_;  // by thing
+  std::uint64_t commands_ = 0;
+  std::uint64_t platform_messages_ = 0;
+};
+
+}  // namespace mqttbed::devices

@@ -1,0 +1,123 @@
+// Connection upkeep shared by every device kind.
+#include "devices/connection_keeper.h"
+
+#include <algorithm>
+#include <chrono>
+
+namespace mqttbed::devices {
+
+ConnectionKeeper::ConnectionKeeper(runtime::Runtime& runtime, runtime::Rng& rng,
+                                   const scenario::MqttSettings& mqtt, std::string client_id,
+                                   int home)
+    : runtime_(runtime),
+      rng_(rng),
+      mqtt_(mqtt),
+      client_id_(std::move(client_id)),
+      home_(home),
+      reconnect_timer_(runtime) {
+  options_.clean_session = !mqtt.persistent_sessions;
+  options_.keepalive = std::chrono::duration_cast<std::chrono::seconds>(mqtt.keepalive);
+}
+
+ConnectionKeeper::~ConnectionKeeper() = default;
+
+void ConnectionKeeper::set_subscriptions(std::vector<Subscription> subscriptions) {
+  subscriptions_ = std::move(subscriptions);
+}
+
+void ConnectionKeeper::make_client() {
+  client_ = runtime_.make_client(client_id_, home_);
+  client_->on_connected = [this](bool session_present) { handle_connected(session_present); };
+  client_->on_connect_failed = [this](int) { handle_failure(); };
+  client_->on_connection_lost = [this](runtime::LossReason) { handle_lost(); };
+  client_->on_message = [this](const runtime::ReceivedMessage& message) {
+    if (callbacks_.on_message) callbacks_.on_message(message);
+  };
+}
+
+void ConnectionKeeper::start() {
+  if (!client_) make_client();
+  failures_ = 0;
+  connect_now();
+}
+
+void ConnectionKeeper::restart() {
+  reconnect_timer_.cancel();
+  client_.reset();  // no DISCONNECT: to the broker this is a dropped connection
+  state_ = State::idle;
+  start();
+}
+
+void ConnectionKeeper::disconnect() {
+  reconnect_timer_.cancel();
+  // While a CONNECT is in flight, handle_connected() finishes the job when CONNACK comes.
+  if (state_ == State::online) client_->disconnect();
+  state_ = State::stopped;
+}
+
+void ConnectionKeeper::resume() {
+  if (state_ != State::stopped) return;
+  failures_ = 0;
+  if (!client_) make_client();
+  connect_now();
+}
+
+void ConnectionKeeper::connect_now() {
+  state_ = State::connecting;
+  client_->connect(options_);
+}
+
+std::optional<std::uint64_t> ConnectionKeeper::publish(const std::string& topic,
+                                                       const std::string& payload, int qos,
+                                                       bool retain) {
+  if (state_ != State::online) return std::nullopt;
+  return client_->publish(topic, payload, qos, retain);
+}
+
+runtime::Duration ConnectionKeeper::backoff_delay(int failures) {
+  const runtime::Duration floor = std::max(mqtt_.reconnect_min, runtime::Duration(0));
+  const runtime::Duration cap = std::max(mqtt_.reconnect_max, floor);
+  // Doubling a duration, stopping at the cap, so no exponent can overflow.
+  runtime::Duration ceiling = floor;
+  for (int i = 0; i <= failures && ceiling < cap; ++i) ceiling *= 2;
+  ceiling = std::min(ceiling, cap);
+  // Full jitter: a whole fleet dropped by one fault must not come back in lockstep.
+  std::uniform_int_distribution<std::int64_t> pick(floor.count(), ceiling.count());
+  return runtime::Duration(pick(rng_));
+}
+
+void ConnectionKeeper::schedule_reconnect() {
+  const runtime::Duration delay = backoff_delay(failures_);
+  ++failures_;
+  state_ = State::waiting;
+  reconnect_timer_.arm(delay, [this] { connect_now(); });
+}
+
+void ConnectionKeeper::handle_connected(bool session_present) {
+  if (state_ == State::stopped) {  // disconnect() was asked while connecting
+    client_->disconnect();
+    return;
+  }
+  state_ = State::online;
+  failures_ = 0;
+  // A present session still holds our subscriptions (MQTT-3.2.2-2); otherwise we start empty.
+  if (!session_present) {
+    for (const Subscription& subscription : subscriptions_) {
+      client_->subscribe(subscription.filter, subscription.qos);
+    }
+  }
+  if (callbacks_.on_online) callbacks_.on_online(session_present);
+}
+
+void ConnectionKeeper::handle_failure() {
+  if (state_ == State::stopped) return;
+  schedule_reconnect();
+}
+
+void ConnectionKeeper::handle_lost() {
+  if (state_ == State::stopped) return;
+  schedule_reconnect();
+  if (callbacks_.on_offline) callbacks_.on_offline();
+}
+
+}  // namespace mqttbed::devices

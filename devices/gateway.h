@@ -1,0 +1,55 @@
+// A residential gateway (kind "gateway"): connects with the identity of its certificate
+// (partner, account, installation UUID, MAC), announces itself online with a retained
+// birth message and offline through its will, summarises its home's device states and
+// relays commands to devices.
+#pragma once
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "devices/connection_keeper.h"
+#include "devices/device.h"
+#include "devices/timer_slot.h"
+
+namespace mqttbed::devices {
+
+// The principal attributes of the gateway's device certificate (seed: xPKI issuance).
+struct GatewayCertificate {
+  std::string partner;
+  std::string account;
+  std::string installation;  // UUID v4, drawn once from the device's own generator
+  std::string mac;           // locally administered unicast, also drawn from it
+};
+
+class Gateway : public Device {
+ public:
+  explicit Gateway(DeviceContext context);
+
+  void start() override;
+  void reboot() override;
+  void disconnect_gracefully() override;
+  void resume() override;
+
+  const GatewayCertificate& certificate() const { return certificate_; }
+  std::string status_topic() const;
+  std::string summary_topic() const;
+
+ private:
+  nlohmann::json status_payload(const char* status) const;
+  void on_online();
+  void on_message(const runtime::ReceivedMessage& message);
+  void arm_summary();
+  void publish_summary();
+
+  DeviceContext context_;
+  runtime::Duration summary_every_;
+  int qos_;
+  GatewayCertificate certificate_;
+  ConnectionKeeper keeper_;
+  TimerSlot summary_timer_;
+  std::map<std::string, nlohmann::json> states_;  // latest state per device level
+  std::uint64_t updates_ = 0;                     // state messages since the last summary
+};
+
+}  // namespace mqttbed::devices

@@ -1,0 +1,53 @@
+// A light (kind "light"): a thing with an AWS-style shadow holding power and brightness. It
+// follows desired state from the shadow, reports what it applied with the version it last
+// saw, and publishes its state to its home's platform topic.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "devices/connection_keeper.h"
+#include "devices/device.h"
+#include "devices/timer_slot.h"
+
+namespace mqttbed::devices {
+
+class Light : public Device {
+ public:
+  explicit Light(DeviceContext context);
+
+  void start() override;
+  void reboot() override;
+  void disconnect_gracefully() override;
+  void resume() override;
+
+  bool power_on() const { return power_on_; }
+  int brightness() const { return brightness_; }
+  std::int64_t last_seen_version() const { return version_; }
+
+ private:
+  void on_online();
+  void on_message(const runtime::ReceivedMessage& message);
+  void on_shadow(const std::string& suffix, const nlohmann::json& body);
+  void on_get_accepted(const nlohmann::json& body);
+  // Applies the fields it knows; true when something changed.
+  bool apply(const nlohmann::json& fields);
+  nlohmann::json local_state() const;
+  void report_to_shadow(bool with_version);
+  void publish_state();
+  void request_shadow();
+  void arm_report();
+
+  DeviceContext context_;
+  runtime::Duration report_every_;
+  int qos_;
+  ConnectionKeeper keeper_;
+  TimerSlot report_timer_;
+  bool power_on_ = false;
+  int brightness_ = 0;
+  std::int64_t version_ = 0;  // the highest shadow version seen
+  std::uint64_t tokens_ = 0;
+};
+
+}  // namespace mqttbed::devices

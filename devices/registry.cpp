@@ -1,0 +1,110 @@
+// The device kinds: one entry per kind, each with its parameters and factory.
+#include "devices/registry.h"
+
+#include <chrono>
+
+#include "devices/app.h"
+#include "devices/gateway.h"
+#include "devices/light.h"
+#include "devices/sensor.h"
+#include "devices/shadow_service.h"
+
+namespace mqttbed::devices {
+namespace {
+
+using scenario::Duration;
+using scenario::ParamSpec;
+using scenario::ParamType;
+using namespace std::chrono_literals;
+
+constexpr double ns(Duration duration) { return static_cast<double>(duration.count()); }
+
+ParamSpec duration_param(std::string name, Duration value, Duration min, std::string help) {
+  return {std::move(name), ParamType::duration, value, std::move(help), ns(min), ns(24h)};
+}
+ParamSpec qos_param(std::int64_t value, std::string help) {
+  return {"qos", ParamType::qos, value, std::move(help), 0, 2};
+}
+
+template <typename Kind>
+std::function<std::unique_ptr<Device>(DeviceContext)> factory() {
+  return [](DeviceContext context) { return std::make_unique<Kind>(std::move(context)); };
+}
+
+std::map<std::string, KindInfo> build_registry() {
+  std::vector<KindInfo> kinds = {
+      {"gateway",
+       Placement::home,
+       "residential gateway: certificate identity, retained birth/will presence, home summary, "
+       "command relay",
+       {duration_param("summary_every", 60s, 1s, "period of the home summary"),
+        qos_param(1, "QoS of state/command subscriptions, relayed commands and summaries"),
+        {"partner", ParamType::string, std::string("mso0"),
+         "partner id when the fleet gives none (certificate attribute)"}},
+       factory<Gateway>()},
+      {"light",
+       Placement::home,
+       "light with an AWS-style shadow (power, brightness): follows desired, reports state",
+       {duration_param("report_every", 60s, 1s, "period of the state report on its state topic"),
+        qos_param(1, "QoS of its state topic and command subscription")},
+       factory<Light>()},
+      {"sensor",
+       Placement::home,
+       "periodic telemetry in seq/total streams, padded to payload_bytes",
+       {duration_param("every", 10s, 1ms, "mean period between readings"),
+        duration_param("jitter", 1s, 0s, "each period is every +- uniform(jitter), jitter<=every"),
+        {"payload_bytes", ParamType::size_bytes, std::int64_t{128},
+         "payload size (padded; a smaller value leaves the bare reading)", 0, 128 * 1024},
+        qos_param(1, "QoS of the readings"),
+        {"total", ParamType::integer, std::int64_t{10}, "readings per stream", 1, 1e6},
+        {"offline_buffer", ParamType::integer, std::int64_t{1000},
+         "readings kept while offline (oldest dropped beyond)", 0, 1e7}},
+       factory<Sensor>()},
+      {"app",
+       Placement::account,
+       "mobile app: watches its account, sets random lights' desired state, measures "
+       "command round-trips",
+       {duration_param("command_every", 30s, 100ms, "period between commands"),
+        duration_param("command_jitter", 5s, 0s, "uniform extra delay added to each period"),
+        qos_param(1, "QoS of its platform/{account}/# subscription")},
+       factory<App>()},
+      {"shadow",
+       Placement::cloud,
+       "cloud device-shadow service (AWS IoT semantics), client id cloud-shadow",
+       {{"reuse_version", ParamType::boolean, false,
+         "TEST ONLY: every second accepted update keeps the version (breaks the shadow check)"}},
+       factory<ShadowService>()},
+  };
+  std::map<std::string, KindInfo> by_name;
+  for (KindInfo& kind : kinds) by_name.emplace(kind.name, std::move(kind));
+  return by_name;
+}
+
+}  // namespace
+
+const std::map<std::string, KindInfo>& registry() {
+  static const std::map<std::string, KindInfo> kinds = build_registry();
+  return kinds;
+}
+
+const KindInfo* find_kind(const std::string& name) {
+  const auto it = registry().find(name);
+  return it == registry().end() ? nullptr : &it->second;
+}
+
+scenario::KindCatalog kind_catalog() {
+  scenario::KindCatalog catalog;
+  for (const auto& [name, kind] : registry()) {
+    if (kind.placement == Placement::cloud) continue;
+    catalog[name] = {kind.placement == Placement::home ? "home" : "account", kind.params};
+  }
+  return catalog;
+}
+
+scenario::Params default_params(const KindInfo& kind) {
+  scenario::Params params;
+  for (const scenario::ParamSpec& spec : kind.params) params.set(spec.name, spec.default_value);
+  return params;
+}
+
+}  // namespace mqttbed::devices
