@@ -111,11 +111,11 @@ struct Fleet {
 struct Target {
   enum class Kind { all, device_kind, homes, names, isp, broker };
   Kind kind = Kind::all;
-  std::string device_kind;          // Kind::device_kind: "kind=sensor"
-  int home_begin = 0;               // Kind::homes: "homes[a:b]", half-open [a, b)
+  std::string device_kind;  // Kind::device_kind: "kind=sensor"
+  int home_begin = 0;       // Kind::homes: "homes[a:b]", half-open [a, b)
   int home_end = 0;
-  std::vector<std::string> names;   // Kind::names: "name=h0.light1,h3.sensor0"
-  std::string text;                 // as written, for messages
+  std::vector<std::string> names;  // Kind::names: "name=h0.light1,h3.sensor0"
+  std::string text;                // as written, for messages
 };
 
 struct Fault {
@@ -127,10 +127,10 @@ struct Fault {
   std::optional<Duration> duration;  // "for"
   std::optional<Duration> mtbf;
   std::optional<Duration> mttr;
-  bool graceful = false;             // disconnect: send DISCONNECT first
-  Duration extra_latency{0};         // latency_spike
-  double loss = 0;                   // loss_burst: segment loss probability
-  Duration downtime{0};              // broker_crash
+  bool graceful = false;      // disconnect: send DISCONNECT first
+  Duration extra_latency{0};  // latency_spike
+  double loss = 0;            // loss_burst: segment loss probability
+  Duration downtime{0};       // broker_crash
   SourceMark mark;
 };
 
@@ -139,7 +139,7 @@ enum class MqttVersion { v311, v5 };
 struct MqttSettings {
   MqttVersion version = MqttVersion::v311;
   Duration keepalive{std::chrono::seconds(30)};
-  bool persistent_sessions = true;           // clean_session = !persistent_sessions
+  bool persistent_sessions = true;                 // clean_session = !persistent_sessions
   Duration session_expiry{std::chrono::hours(1)};  // v5 only; v3.1.1 sessions never expire
   Duration reconnect_min{std::chrono::seconds(1)};
   Duration reconnect_max{std::chrono::seconds(60)};
@@ -148,9 +148,9 @@ struct MqttSettings {
 struct BrokerSettings {
   int max_inflight = 20;
   int max_queued = 1000;
-  bool persistence = true;             // sessions and retained survive a crash
+  bool persistence = true;  // sessions and retained survive a crash
   std::int64_t payload_limit_bytes = 128 * 1024;
-  bool qos2 = true;                    // false: grants at most QoS 1 (as AWS IoT does)
+  bool qos2 = true;  // false: grants at most QoS 1 (as AWS IoT does)
 };
 
 enum class Check { qos, ordering, retained, will, sessions, shadow, isolation, completeness };
@@ -158,8 +158,8 @@ enum class Check { qos, ordering, retained, will, sessions, shadow, isolation, c
 struct Expectation {
   std::string metric;  // e.g. "latency.qos1.p99"
   enum class Op { lt, le, gt, ge, eq } op = Op::lt;
-  double value = 0;    // base units: seconds for durations, bytes for sizes, plain otherwise
-  std::string text;    // as written
+  double value = 0;  // base units: seconds for durations, bytes for sizes, plain otherwise
+  std::string text;  // as written
   SourceMark mark;
 };
 

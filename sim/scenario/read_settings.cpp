@@ -1,0 +1,84 @@
+// Readers of the protocol-level sections: mqtt: and broker:.
+#include <limits>
+
+#include "sim/scenario/readers.h"
+#include "sim/scenario/units.h"
+
+namespace mqttbed::scenario {
+namespace {
+
+constexpr std::int64_t kNanosPerSecond = 1'000'000'000;
+
+// MQTT carries these as whole seconds, so 1500ms cannot be sent: say so rather than round.
+Duration whole_seconds(const Field& field, Duration max) {
+  Duration value = field.as_duration();
+  if (value.count() % kNanosPerSecond != 0 || value > max) {
+    field.fail_expected("whole seconds from 0s to " + units::format_duration(max));
+  }
+  return value;
+}
+
+void read_reconnect(const Field& field, MqttSettings& mqtt) {
+  field.expect_keys({"min", "max"});
+  if (auto min = field.get("min"))
+    mqtt.reconnect_min = min->as_duration(std::chrono::milliseconds(1));
+  if (auto max = field.get("max")) {
+    mqtt.reconnect_max = max->as_duration();
+    if (mqtt.reconnect_max < mqtt.reconnect_min) {
+      max->fail_expected("a duration >= reconnect.min (" +
+                         units::format_duration(mqtt.reconnect_min) + ")");
+    }
+  } else if (mqtt.reconnect_max < mqtt.reconnect_min) {
+    mqtt.reconnect_max = mqtt.reconnect_min;
+  }
+}
+
+}  // namespace
+
+MqttSettings read_mqtt(const Field& field) {
+  field.expect_keys({"version", "keepalive", "persistent_sessions", "session_expiry", "reconnect"});
+  MqttSettings mqtt;
+  if (auto version = field.get("version")) {
+    std::string text = version->is_scalar() ? version->as_text() : "";
+    if (text == "3.1.1") {
+      mqtt.version = MqttVersion::v311;
+    } else if (text == "5") {
+      mqtt.version = MqttVersion::v5;
+    } else {
+      version->fail_expected("\"3.1.1\" or 5");
+    }
+  }
+  // MQTT-3.1.2-10: keep alive is a two-byte number of seconds.
+  if (auto keepalive = field.get("keepalive")) {
+    mqtt.keepalive = whole_seconds(*keepalive, std::chrono::seconds(65535));
+  }
+  if (auto persistent = field.get("persistent_sessions"))
+    mqtt.persistent_sessions = persistent->as_bool();
+  if (auto expiry = field.get("session_expiry")) {
+    // 3.1.1 has no session expiry: accepting it would promise behaviour that never happens.
+    if (mqtt.version != MqttVersion::v5) {
+      expiry->fail(
+          "found session_expiry with version 3.1.1, expected it only with version 5 "
+          "(3.1.1 sessions never expire)");
+    }
+    mqtt.session_expiry = whole_seconds(*expiry, std::chrono::seconds(4294967295LL));
+  }
+  if (auto reconnect = field.get("reconnect")) read_reconnect(*reconnect, mqtt);
+  return mqtt;
+}
+
+BrokerSettings read_broker(const Field& field) {
+  field.expect_keys({"max_inflight", "max_queued", "persistence", "payload_limit", "qos2"});
+  BrokerSettings broker;
+  if (auto inflight = field.get("max_inflight")) broker.max_inflight = inflight->as_int(1, 65535);
+  if (auto queued = field.get("max_queued")) broker.max_queued = queued->as_int(0, 1'000'000'000);
+  if (auto persistence = field.get("persistence")) broker.persistence = persistence->as_bool();
+  // The largest MQTT remaining length is 268,435,455 bytes (four-byte variable integer).
+  if (auto limit = field.get("payload_limit")) {
+    broker.payload_limit_bytes = limit->as_size_bytes(1, 268'435'455);
+  }
+  if (auto qos2 = field.get("qos2")) broker.qos2 = qos2->as_bool();
+  return broker;
+}
+
+}  // namespace mqttbed::scenario

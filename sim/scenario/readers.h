@@ -1,0 +1,29 @@
+// The per-section readers behind load_scenario_*: each turns one YAML section into its
+// struct and validates it. Internal to sim/scenario; the public entry point is loader.h.
+#pragma once
+
+#include <vector>
+
+#include "sim/scenario/loader.h"
+#include "sim/scenario/scenario.h"
+#include "sim/scenario/yaml_field.h"
+
+namespace mqttbed::scenario {
+
+MqttSettings read_mqtt(const Field& field);
+BrokerSettings read_broker(const Field& field);
+// Link classes not written keep the documented defaults (see default_network()).
+Network read_network(const Field& field);
+Network default_network();
+LatencyDist read_latency(const Field& field);
+Fleet read_fleet(const Field& field, const KindCatalog& kinds);
+Params read_params(const std::optional<Field>& field, const KindSpec& spec);
+// Needs the fleet (targets must select something) and the duration (windows must fit).
+std::vector<Fault> read_faults(const Field& field, const Scenario& scenario);
+Target read_target(const Field& field, const Scenario& scenario);
+std::vector<Check> read_checks(const Field& field);
+// Every check, the default when checks: is not written.
+std::vector<Check> all_checks();
+std::vector<Expectation> read_expect(const Field& field);
+
+}  // namespace mqttbed::scenario

@@ -1,0 +1,43 @@
+#include "tests/scenario/test_catalog.h"
+
+#include <chrono>
+
+namespace mqttbed::scenario::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr double ns(Duration duration) { return static_cast<double>(duration.count()); }
+
+ParamSpec duration_param(std::string name, Duration value, Duration min) {
+  return {std::move(name), ParamType::duration, value, "", ns(min), ns(24h)};
+}
+
+ParamSpec qos_param() { return {"qos", ParamType::qos, std::int64_t{1}, "", 0, 2}; }
+
+}  // namespace
+
+KindCatalog test_catalog() {
+  KindCatalog catalog;
+  catalog["gateway"] = {"home",
+                        {duration_param("summary_every", 60s, 1s),
+                         qos_param(),
+                         {"partner", ParamType::string, std::string("mso0"), "", 0, -1}}};
+  catalog["light"] = {"home", {duration_param("report_every", 60s, 1s), qos_param()}};
+  catalog["sensor"] = {
+      "home",
+      {duration_param("every", 10s, 1ms),
+       duration_param("jitter", 1s, 0s),
+       {"payload_bytes", ParamType::size_bytes, std::int64_t{128}, "", 0, 128 * 1024},
+       qos_param(),
+       {"total", ParamType::integer, std::int64_t{10}, "", 1, 1e6},
+       {"retain", ParamType::boolean, false, "", 0, -1},
+       {"drop_ratio", ParamType::fraction, 0.0, "", 0, 0.5},
+       {"gain", ParamType::number, std::int64_t{1}, "", 0, 100}}};
+  catalog["app"] = {"account",
+                    {duration_param("command_every", 30s, 100ms),
+                     duration_param("command_jitter", 5s, 0s), qos_param()}};
+  return catalog;
+}
+
+}  // namespace mqttbed::scenario::testing
