@@ -1,0 +1,44 @@
+#include "sim/scenario/fleet_layout.h"
+
+#include <map>
+
+namespace mqttbed::scenario {
+
+int account_count(const Fleet& fleet) {
+  int per = fleet.homes_per_account > 0 ? fleet.homes_per_account : 1;
+  return (fleet.homes + per - 1) / per;
+}
+
+int account_of_home(const Fleet& fleet, int home) {
+  return home / (fleet.homes_per_account > 0 ? fleet.homes_per_account : 1);
+}
+
+std::vector<DeviceSlot> layout_fleet(const Fleet& fleet) {
+  std::vector<DeviceSlot> slots;
+  for (int home = 0; home < fleet.homes; ++home) {
+    int account = account_of_home(fleet, home);
+    std::map<std::string, int> next_index;
+    for (const auto& group : fleet.per_home) {
+      for (int i = 0; i < group.count; ++i) {
+        int index = next_index[group.kind]++;
+        slots.push_back({"acct" + std::to_string(account) + "-home" + std::to_string(home) + "-" +
+                             group.kind + std::to_string(index),
+                         group.kind, account, home, index, &group});
+      }
+    }
+  }
+  for (int account = 0; account < account_count(fleet); ++account) {
+    std::map<std::string, int> next_index;
+    for (const auto& group : fleet.per_account) {
+      for (int i = 0; i < group.count; ++i) {
+        int index = next_index[group.kind]++;
+        slots.push_back(
+            {"acct" + std::to_string(account) + "-" + group.kind + std::to_string(index),
+             group.kind, account, -1, index, &group});
+      }
+    }
+  }
+  return slots;
+}
+
+}  // namespace mqttbed::scenario

@@ -1,0 +1,63 @@
+// The simulation's single driver: virtual-time timers and in-flight SimGrid transfers,
+// run by one actor. Devices, broker and faults are event-driven state machines on it
+// (model B of shared/notes/simgrid-scale.md: few actors scale, one actor per device does not).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <queue>
+#include <unordered_map>
+#include <vector>
+
+#include <simgrid/s4u/Comm.hpp>
+#include <simgrid/s4u/Host.hpp>
+
+namespace mqttbed::simulation {
+
+using Duration = std::chrono::nanoseconds;
+using TimePoint = std::chrono::nanoseconds;
+using TimerId = std::uint64_t;
+
+class EventLoop {
+ public:
+  TimePoint now() const;
+  TimerId schedule_at(TimePoint when, std::function<void()> callback);
+  TimerId schedule(Duration delay, std::function<void()> callback) {
+    return schedule_at(now() + delay, std::move(callback));
+  }
+  void cancel(TimerId id) { callbacks_.erase(id); }
+
+  // Moves `bytes` from `from` to `to` through SimGrid's network model; `on_arrival` runs
+  // when the last byte is there.
+  void start_transfer(simgrid::s4u::Host* from, simgrid::s4u::Host* to, std::uint64_t bytes,
+                      std::function<void()> on_arrival);
+
+  // Runs timers and transfers until virtual time `end`; call from inside a SimGrid actor.
+  void run_until(TimePoint end);
+
+  std::uint64_t events_processed() const { return events_processed_; }
+  std::uint64_t transfers_started() const { return transfers_started_; }
+
+ private:
+  struct Due {
+    TimePoint when;
+    std::uint64_t order;  // FIFO among timers due at the same instant (determinism)
+    TimerId id;
+    bool operator>(const Due& other) const {
+      return when != other.when ? when > other.when : order > other.order;
+    }
+  };
+  void run_due_timers();
+  TimePoint next_timer_time();
+
+  std::priority_queue<Due, std::vector<Due>, std::greater<>> due_;
+  std::unordered_map<TimerId, std::function<void()>> callbacks_;
+  TimerId next_id_ = 1;
+  std::vector<simgrid::s4u::CommPtr> in_flight_;
+  std::vector<std::function<void()>> on_arrival_;
+  std::uint64_t events_processed_ = 0;
+  std::uint64_t transfers_started_ = 0;
+};
+
+}  // namespace mqttbed::simulation

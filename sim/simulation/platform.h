@@ -1,0 +1,48 @@
+// Builds the SimGrid platform from the scenario in code: a star of homes (LAN + ISP
+// uplink), phones (mobile uplink) and the cloud (broker and shadow service hosts).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <simgrid/s4u/Host.hpp>
+
+#include "sim/scenario/scenario.h"
+
+namespace mqttbed::simulation {
+
+// A place in the network that endpoints live on. The broker is node 0.
+using NodeId = int;
+inline constexpr NodeId kBrokerNode = 0;
+inline constexpr NodeId kServiceNode = 1;
+
+class Platform {
+ public:
+  // `phones`: client ids of per-account devices, each on a host of its own.
+  Platform(const scenario::Scenario& scenario, const std::vector<std::string>& phones);
+
+  simgrid::s4u::Host* host(NodeId node) const { return hosts_[static_cast<std::size_t>(node)]; }
+  NodeId home_node(int home) const { return 2 + home; }
+  NodeId phone_node(std::size_t phone_index) const {
+    return 2 + homes_ + static_cast<int>(phone_index);
+  }
+  bool is_home(NodeId node) const { return node >= 2 && node < 2 + homes_; }
+  int home_of(NodeId node) const { return node - 2; }
+  std::size_t node_count() const { return hosts_.size(); }
+
+  // The link classes a packet crosses between `node` and the broker (one way, either
+  // direction): what per-packet latency and loss are drawn from.
+  const std::vector<const scenario::LinkClass*>& path_to_broker(NodeId node) const {
+    return paths_[static_cast<std::size_t>(node)];
+  }
+
+ private:
+  void add_node(const std::string& name, const std::vector<const scenario::LinkClass*>& classes);
+
+  int homes_ = 0;
+  std::vector<simgrid::s4u::Host*> hosts_;
+  std::vector<std::vector<const scenario::LinkClass*>> paths_;
+  simgrid::s4u::NetZone* zone_ = nullptr;
+};
+
+}  // namespace mqttbed::simulation

@@ -1,0 +1,128 @@
+#include "sim/simulation/simulation.h"
+
+#include <memory>
+
+#include <simgrid/s4u/Actor.hpp>
+#include <simgrid/s4u/Engine.hpp>
+#include <xbt/log.h>
+
+#include "sim/faults/network_conditions.h"
+#include "sim/simulation/broker_bridge.h"
+#include "sim/simulation/event_loop.h"
+#include "sim/simulation/fault_injector.h"
+#include "sim/simulation/fleet_builder.h"
+#include "sim/simulation/platform.h"
+#include "sim/simulation/sim_runtime.h"
+#include "sim/simulation/transport.h"
+
+namespace mqttbed::simulation {
+
+namespace {
+
+using std::chrono::nanoseconds;
+
+std::unique_ptr<simgrid::s4u::Engine> make_engine() {
+  // CM02 keeps SimGrid's flow-level bandwidth sharing and was ~25% faster than the default
+  // LV08 at fleet scale (bench/RESULTS.md); silence SimGrid's own logging.
+  xbt_log_control_set("root.thresh:critical");
+  static int argc = 3;
+  static char arg0[] = "mqttbed";
+  static char arg1[] = "--cfg=network/model:CM02";
+  static char arg2[] = "--log=root.thresh:critical";
+  static char* argv[] = {arg0, arg1, arg2, nullptr};
+  return std::make_unique<simgrid::s4u::Engine>(&argc, argv);
+}
+
+broker::BrokerConfig broker_config(const scenario::Scenario& scenario, broker::Mutation mutation) {
+  broker::BrokerConfig config;
+  config.version = scenario.mqtt.version == scenario::MqttVersion::v5 ? mqtt::Version::v5
+                                                                      : mqtt::Version::v311;
+  config.max_inflight = scenario.broker.max_inflight;
+  config.max_queued = scenario.broker.max_queued;
+  config.persistence = scenario.broker.persistence;
+  config.payload_limit_bytes = scenario.broker.payload_limit_bytes;
+  config.qos2 = scenario.broker.qos2;
+  config.mutation = mutation;
+  return config;
+}
+
+// Starts are spread over a ramp so the fleet does not all connect in the same instant
+// (a real fleet powers up over time; reconnect-storm scenarios make the storm explicit).
+nanoseconds start_offset(const scenario::Scenario& scenario, const std::string& client_id) {
+  nanoseconds ramp = std::min<nanoseconds>(std::chrono::seconds(10), scenario.duration / 10);
+  if (ramp.count() <= 0) return nanoseconds(0);
+  auto rng = runtime::derive_rng(scenario.seed, "start/" + client_id);
+  return nanoseconds(std::uniform_int_distribution<std::int64_t>(0, ramp.count() - 1)(rng));
+}
+
+}  // namespace
+
+SimulationStats run_simulation(const scenario::Scenario& scenario, history::History& history,
+                               const SimulationHooks& hooks) {
+  auto engine = make_engine();
+  EventLoop loop;
+  Fleet fleet;
+  std::vector<scenario::DeviceSlot> slots = scenario::layout_fleet(scenario.fleet);
+  std::vector<std::string> phones;
+  for (const auto& slot : slots)
+    if (slot.home < 0) phones.push_back(slot.client_id);
+  Platform platform(scenario, phones);
+  std::unordered_map<std::string, NodeId> phone_nodes;
+  for (std::size_t i = 0; i < phones.size(); ++i) phone_nodes[phones[i]] = platform.phone_node(i);
+
+  std::vector<faults::FaultWindow> windows = faults::plan_faults(scenario, slots);
+  if (hooks.on_fault_plan) hooks.on_fault_plan(windows);
+  faults::NetworkConditions conditions(windows);
+  mqtt::Version version = scenario.mqtt.version == scenario::MqttVersion::v5 ? mqtt::Version::v5
+                                                                             : mqtt::Version::v311;
+  Transport transport(loop, platform, conditions, scenario.network, version, scenario.seed);
+  broker::BrokerConfig config = broker_config(scenario, hooks.mutation);
+  BrokerBridge broker(std::move(config), loop, transport);
+  SimRuntime runtime(loop, transport, platform, history, std::move(phone_nodes));
+  build_fleet(scenario, runtime, hooks.observations, hooks.shadow_reuse_version, fleet);
+  FaultInjector injector(loop, runtime, broker, fleet, history);
+  injector.schedule(windows);
+
+  const nanoseconds end = scenario.duration + scenario.settle;
+  for (std::size_t i = 0; i < fleet.devices.size(); ++i) {
+    devices::Device* device = fleet.devices[i].get();
+    // The cloud service is up before the fleet.
+    nanoseconds at = i < fleet.slots.size() ? start_offset(scenario, fleet.slots[i].client_id)
+                                            : nanoseconds(0);
+    loop.schedule_at(at, [device] { device->start(); });
+  }
+  for (auto& device : fleet.devices) {
+    devices::Device* d = device.get();
+    loop.schedule_at(scenario.duration, [d] { d->stop_workload(); });
+  }
+  std::function<void()> sample = [&] {
+    if (hooks.on_broker_sample) hooks.on_broker_sample(loop.now(), broker.broker().stats());
+    if (loop.now() + hooks.sample_every <= end) loop.schedule(hooks.sample_every, sample);
+  };
+  loop.schedule_at(nanoseconds(0), sample);
+  std::function<void()> progress = [&] {
+    if (hooks.on_progress)
+      hooks.on_progress(Progress{loop.now(), end, loop.events_processed(),
+                                 broker.broker().stats().connections});
+    if (loop.now() + std::chrono::seconds(1) <= end) loop.schedule(std::chrono::seconds(1), progress);
+  };
+  loop.schedule_at(nanoseconds(0), progress);
+
+  simgrid::s4u::Actor::create("driver", platform.host(kBrokerNode), [&] { loop.run_until(end); });
+  engine->run();
+
+  SimulationStats stats;
+  stats.devices = fleet.slots.size();
+  stats.events = loop.events_processed();
+  stats.transfers = loop.transfers_started();
+  stats.packets = transport.stats().packets;
+  stats.wire_bytes = transport.stats().bytes;
+  stats.retransmissions = transport.stats().retransmissions;
+  stats.broken_connections = transport.stats().broken_connections;
+  stats.broker = broker.broker().stats();
+  stats.end = end;
+  stats.settle_start = scenario.duration;
+  return stats;
+}
+
+}  // namespace mqttbed::simulation
