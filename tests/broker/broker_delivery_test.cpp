@@ -52,6 +52,27 @@ TEST_F(BrokerDelivery, Qos2IsDeliveredOnceDespiteDuplicatePublish) {  // MQTT-4.
   EXPECT_EQ(payloads(host.take_publishes(1)), std::vector<std::string>{"y"});
 }
 
+TEST_F(BrokerDelivery, PubrelForAnUnknownIdIsStillCompleted) {  // MQTT-4.3.3-1 (receiver)
+  connect(2, "pub");
+  send(2, PacketType::pubrel, 77);
+  const auto packets = host.take(2);
+  ASSERT_EQ(packets.size(), 1u);
+  EXPECT_EQ(packets[0].type, PacketType::pubcomp);
+  EXPECT_EQ(packets[0].packet_id, 77);
+}
+
+TEST_F(BrokerDelivery, Qos0IsForwardedToOnlineSubscribersWithoutId) {
+  connect(1, "sub");
+  subscribe(1, "t", 1);
+  connect(2, "pub");
+  publish(2, "t", "x", 0);
+  EXPECT_TRUE(host.take(2).empty());  // no acknowledgement at QoS 0
+  const auto got = host.take_publishes(1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].qos, 0);
+  EXPECT_EQ(got[0].packet_id, 0);
+}
+
 TEST_F(BrokerDelivery, OutgoingQos2FlowAnswersPubrecWithPubrel) {  // MQTT-4.3.3-1
   config.max_inflight = 1;
   connect(1, "sub");
@@ -193,6 +214,28 @@ TEST_F(BrokerDelivery, RetainedMessageIsSentToNewSubscriptionWithRetainSet) {  /
   EXPECT_TRUE(retained_after_subscribe[0].retain);  // MQTT-3.3.1-8
   EXPECT_EQ(retained_after_subscribe[0].payload, "21");
   EXPECT_EQ(retained_after_subscribe[0].qos, 0);  // capped at the granted QoS
+}
+
+TEST_F(BrokerDelivery, RepeatedSubscribeResendsRetainedMessages) {  // MQTT-3.8.4-3
+  connect(2, "pub");
+  publish(2, "r", "kept", 1, true);
+  connect(3, "sub");
+  subscribe(3, "r", 1);
+  subscribe(3, "r", 1);
+  EXPECT_EQ(payloads(retained_after_subscribe), (std::vector<std::string>{"kept", "kept"}));
+  publish(2, "r", "next", 1);
+  EXPECT_EQ(host.take_publishes(3).size(), 1u);  // still one subscription, one copy
+}
+
+TEST_F(BrokerDelivery, StatsCountSessionsAndConnections) {
+  connect(1, "a", {.clean = false});
+  connect(2, "b", {.clean = true});
+  EXPECT_EQ(broker().stats().connections, 2u);
+  EXPECT_EQ(broker().stats().sessions, 2u);
+  broker().on_connection_lost(1);
+  broker().on_connection_lost(2);
+  EXPECT_EQ(broker().stats().connections, 0u);
+  EXPECT_EQ(broker().stats().sessions, 1u);  // the persistent one stays
 }
 
 TEST_F(BrokerDelivery, RetainedEmptyPayloadClears) {  // MQTT-3.3.1-10, -11
