@@ -1,0 +1,130 @@
+// The light: shadow dialogue on connect, deltas applied and reported with the version seen.
+#include "devices/light.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/devices/device_harness.h"
+
+namespace mqttbed::devices {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::parse;
+
+class LightTest : public ::testing::Test {
+ protected:
+  LightTest() : harness("light"), identity(home_identity(2, 5, "light", 1)) {}
+  void boot(bool session_present = false) {
+    device = harness.make(identity);
+    device->start();
+    client().accept(session_present);
+  }
+  Light& light() { return static_cast<Light&>(*device); }
+  testing::FakeMqttClient& client() { return harness.client(identity.client_id); }
+  std::string shadow(const std::string& suffix) { return shadow_topic(thing(), suffix); }
+  const std::string& thing() const { return identity.client_id; }
+  std::vector<testing::SentPublish> updates() { return client().publishes_to(shadow("update")); }
+
+  testing::DeviceHarness harness;
+  DeviceIdentity identity;
+  std::unique_ptr<Device> device;
+};
+
+TEST_F(LightTest, IsNamedAfterItsAccountHomeAndIndex) {
+  EXPECT_EQ(thing(), "acct2-home5-light1");
+  EXPECT_EQ(state_topic(identity), "platform/acct2/home5/light1/state");
+}
+
+TEST_F(LightTest, OnConnectSubscribesToItsShadowAndAsksForIt) {
+  boot();
+  const auto& subscriptions = client().subscriptions();
+  for (const char* suffix :
+       {"update/delta", "update/accepted", "update/rejected", "get/accepted", "get/rejected"}) {
+    EXPECT_NE(std::find(subscriptions.begin(), subscriptions.end(), shadow(suffix)),
+              subscriptions.end())
+        << suffix;
+  }
+  EXPECT_EQ(client().publishes_to(shadow("get")).size(), 1u);
+}
+
+TEST_F(LightTest, AsksForItsShadowAgainOnReconnectWithAKeptSession) {
+  boot();
+  client().lose();
+  harness.runtime.advance(harness.runtime.next_timer_in());
+  client().accept(/*session_present=*/true);
+  EXPECT_EQ(client().publishes_to(shadow("get")).size(), 2u);
+}
+
+TEST_F(LightTest, AppliesADeltaAndReportsItWithTheVersionItSaw) {
+  boot();
+  client().deliver(shadow("update/delta"),
+                   R"({"state":{"power":"on","brightness":70},"version":7})");
+  EXPECT_TRUE(light().power_on());
+  EXPECT_EQ(light().brightness(), 70);
+  ASSERT_EQ(updates().size(), 1u);
+  const auto report = parse(updates()[0].payload);
+  EXPECT_EQ(report["version"], 7);
+  EXPECT_EQ(report["state"]["reported"], parse(R"({"power":"on","brightness":70})"));
+  EXPECT_FALSE(report["state"].contains("desired"));
+  const auto states = client().publishes_to(state_topic(identity));
+  ASSERT_FALSE(states.empty());
+  EXPECT_EQ(parse(states.back().payload)["brightness"], 70);
+}
+
+TEST_F(LightTest, AnUnreachableDesireDrawsNoReportSoNoEndlessDialogue) {
+  boot();
+  client().deliver(shadow("update/delta"), R"({"state":{"colour":"red"},"version":3})");
+  EXPECT_TRUE(updates().empty());
+}
+
+TEST_F(LightTest, AVersionConflictMakesItLookAgain) {
+  boot();
+  client().deliver(shadow("update/rejected"), R"({"code":409,"message":"Version conflict"})");
+  EXPECT_EQ(client().publishes_to(shadow("get")).size(), 2u);
+}
+
+TEST_F(LightTest, GetAcceptedWithADifferentDesireIsAppliedAndReported) {
+  boot();
+  client().deliver(shadow("get/accepted"),
+                   R"({"state":{"desired":{"power":"on","brightness":20},)"
+                   R"("reported":{"power":"off","brightness":0}},"version":4})");
+  EXPECT_TRUE(light().power_on());
+  ASSERT_EQ(updates().size(), 1u);
+  EXPECT_EQ(parse(updates()[0].payload)["version"], 4);
+}
+
+TEST_F(LightTest, GetAcceptedMatchingItsStateDrawsNoReport) {
+  boot();
+  client().deliver(shadow("get/accepted"),
+                   R"({"state":{"reported":{"power":"off","brightness":0}},"version":4})");
+  EXPECT_TRUE(updates().empty());
+  EXPECT_EQ(light().last_seen_version(), 4);
+}
+
+TEST_F(LightTest, WithoutAShadowItReportsItsStateToCreateOne) {
+  boot();
+  client().deliver(shadow("get/rejected"), R"({"code":404})");
+  ASSERT_EQ(updates().size(), 1u);
+  EXPECT_FALSE(parse(updates()[0].payload).contains("version"));
+}
+
+TEST_F(LightTest, ReportsItsStatePeriodically) {
+  harness.params.set("report_every", scenario::Duration(20s));
+  boot();
+  const std::size_t at_connect = client().publishes_to(state_topic(identity)).size();
+  harness.runtime.advance(60s);
+  EXPECT_EQ(client().publishes_to(state_topic(identity)).size(), at_connect + 3);
+}
+
+TEST_F(LightTest, ARebootForgetsTheStateAndAsksTheShadowAgain) {
+  boot();
+  client().deliver(shadow("update/delta"), R"({"state":{"power":"on"},"version":2})");
+  device->reboot();
+  EXPECT_FALSE(light().power_on());
+  EXPECT_EQ(light().last_seen_version(), 0);
+  client().accept(false);
+  EXPECT_EQ(client().publishes_to(shadow("get")).size(), 1u);
+}
+
+}  // namespace
+}  // namespace mqttbed::devices
