@@ -1,0 +1,145 @@
+#include "sim/report/metrics_json.h"
+
+#include <algorithm>
+
+#include "sim/report/units.h"
+
+namespace mqttbed::report {
+namespace {
+
+using nlohmann::ordered_json;
+
+// Enough buckets to cover the planned horizon and anything recorded after it.
+std::size_t bucket_count(std::int64_t step_ns, const Metrics& metrics) {
+  std::int64_t end = std::max(metrics.options().horizon.count(), metrics.last_time().count() + 1);
+  return static_cast<std::size_t>((end + step_ns - 1) / step_ns);
+}
+
+ordered_json counters_json(const Counters& c) {
+  return ordered_json{{"published", c.published},
+                      {"published_bytes", c.published_bytes},
+                      {"acked", c.acked},
+                      {"delivered", c.delivered},
+                      {"delivered_bytes", c.delivered_bytes},
+                      {"delivered_retained", c.delivered_retained},
+                      {"delivered_duplicates", c.delivered_duplicates},
+                      {"delivered_unmatched", c.delivered_unmatched},
+                      {"connects", c.connects},
+                      {"reconnects", c.reconnects},
+                      {"connect_failures", c.connect_failures},
+                      {"connections_lost", c.connections_lost},
+                      {"disconnects", c.disconnects},
+                      {"connected_max", c.connected_max},
+                      {"wills_fired", c.wills_fired},
+                      {"wills_delivered", c.wills_delivered},
+                      {"fault_events", c.fault_events}};
+}
+
+ordered_json broker_json(const BrokerTotals& b) {
+  return ordered_json{{"samples", b.samples},
+                      {"queued_max", b.queued_max},
+                      {"connections_max", b.connections_max},
+                      {"dropped_queue_full", b.dropped_queue_full},
+                      {"dropped_payload_limit", b.dropped_payload_limit},
+                      {"denied", b.denied}};
+}
+
+ordered_json latency_json(const Metrics& metrics) {
+  ordered_json by_kind = ordered_json::object();
+  for (const auto& [kind, histogram] : metrics.latency_by_kind()) {
+    by_kind[kind] = histogram_json(histogram);
+  }
+  return ordered_json{{"all", histogram_json(metrics.latency_all())},
+                      {"qos0", histogram_json(metrics.latency_qos(0))},
+                      {"qos1", histogram_json(metrics.latency_qos(1))},
+                      {"qos2", histogram_json(metrics.latency_qos(2))},
+                      {"by_kind", by_kind}};
+}
+
+ordered_json series_json(const Metrics& metrics) {
+  const Series& s = metrics.series();
+  auto rate = [&](const CounterSeries& series) {
+    return rate_series_json(series, bucket_count(series.step_ns(), metrics));
+  };
+  auto gauge = [&](const GaugeSeries& series) {
+    return gauge_series_json(series, bucket_count(series.step_ns(), metrics));
+  };
+  return ordered_json{{"published_messages_per_s", rate(s.published_messages)},
+                      {"published_bytes_per_s", rate(s.published_bytes)},
+                      {"delivered_messages_per_s", rate(s.delivered_messages)},
+                      {"delivered_bytes_per_s", rate(s.delivered_bytes)},
+                      {"connected_clients", gauge(s.connected_clients)},
+                      {"broker_queued_messages", gauge(s.broker_queued)},
+                      {"broker_connections", gauge(s.broker_connections)},
+                      {"broker_dropped_per_s", rate(s.broker_dropped)},
+                      {"broker_denied_per_s", rate(s.broker_denied)}};
+}
+
+ordered_json fault_windows_json(const Metrics& metrics) {
+  ordered_json windows = ordered_json::array();
+  for (const FaultWindow& window : metrics.fault_windows()) {
+    windows.push_back(ordered_json{{"start_s", to_seconds(window.start.count())},
+                                   {"end_s", to_seconds(window.end.count())},
+                                   {"kind", window.kind},
+                                   {"target", window.target}});
+  }
+  return windows;
+}
+
+}  // namespace
+
+ordered_json histogram_json(const Histogram& histogram) {
+  ordered_json json{{"count", histogram.count()}};
+  if (histogram.empty()) return json;
+  json["min_s"] = to_seconds(histogram.min());
+  json["mean_s"] = to_seconds(histogram.mean());
+  json["p50_s"] = to_seconds(histogram.percentile(50));
+  json["p90_s"] = to_seconds(histogram.percentile(90));
+  json["p99_s"] = to_seconds(histogram.percentile(99));
+  json["p999_s"] = to_seconds(histogram.percentile(99.9));
+  json["max_s"] = to_seconds(histogram.max());
+  // [lower_ns, upper_ns, count] per non-empty bucket: integers, exact and re-mergeable.
+  ordered_json buckets = ordered_json::array();
+  for (const Histogram::Bucket& bucket : histogram.buckets()) {
+    buckets.push_back(ordered_json::array({bucket.lower_ns, bucket.upper_ns, bucket.count}));
+  }
+  json["buckets_ns"] = std::move(buckets);
+  return json;
+}
+
+ordered_json rate_series_json(const CounterSeries& series, std::size_t buckets) {
+  double step_s = to_seconds(series.step_ns());
+  ordered_json values = ordered_json::array();
+  for (std::uint64_t total : series.totals(buckets)) {
+    values.push_back(static_cast<double>(total) / step_s);
+  }
+  return ordered_json{{"t0_s", 0}, {"step_s", step_s}, {"values", std::move(values)}};
+}
+
+ordered_json gauge_series_json(const GaugeSeries& series, std::size_t buckets) {
+  ordered_json last = ordered_json::array();
+  ordered_json min = ordered_json::array();
+  ordered_json max = ordered_json::array();
+  for (const GaugeSeries::Point& point : series.points(buckets)) {
+    last.push_back(point.last);
+    min.push_back(point.min);
+    max.push_back(point.max);
+  }
+  return ordered_json{{"t0_s", 0},
+                      {"step_s", to_seconds(series.step_ns())},
+                      {"values", std::move(last)},
+                      {"min", std::move(min)},
+                      {"max", std::move(max)}};
+}
+
+ordered_json metrics_json(const Metrics& metrics) {
+  return ordered_json{{"counters", counters_json(metrics.counters())},
+                      {"latency", latency_json(metrics)},
+                      {"shadow_convergence", histogram_json(metrics.shadow_convergence())},
+                      {"command_round_trip", histogram_json(metrics.command_round_trip())},
+                      {"broker", broker_json(metrics.broker())},
+                      {"series", series_json(metrics)},
+                      {"fault_windows", fault_windows_json(metrics)}};
+}
+
+}  // namespace mqttbed::report
