@@ -4,7 +4,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
+#include <vector>
 
 namespace mqttbed::mqtt {
 namespace {
@@ -137,6 +139,60 @@ TEST(TopicMatching, ExactFiltersMatchOnlyTheSameTopic) {
   EXPECT_FALSE(topic_matches("a/b/c", "a/b"));
   EXPECT_FALSE(topic_matches("a/b", "a/b/c"));
   EXPECT_FALSE(topic_matches("a/b/c", "a/b/d"));
+}
+
+// An independent reference: split both into levels, then match level by level as §4.7.1
+// words it. topic_matches() must agree with it on every random pair.
+std::vector<std::string> split_levels(const std::string& s) {
+  std::vector<std::string> levels{""};
+  for (const char c : s) {
+    if (c == '/') {
+      levels.emplace_back();
+    } else {
+      levels.back() += c;
+    }
+  }
+  return levels;
+}
+
+bool reference_matches(const std::string& filter, const std::string& topic) {
+  if (topic[0] == '$' && (filter[0] == '+' || filter[0] == '#')) return false;
+  const std::vector<std::string> f = split_levels(filter);
+  const std::vector<std::string> t = split_levels(topic);
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    if (f[i] == "#") return true;  // this level and all below, zero levels included
+    if (i >= t.size()) return false;
+    if (f[i] != "+" && f[i] != t[i]) return false;
+  }
+  return f.size() == t.size();
+}
+
+TEST(TopicMatching, RandomPairsAgreeWithALevelByLevelReference) {
+  std::mt19937_64 rng(1);
+  const std::vector<std::string> parts{"a", "b", "", "$x", "+", "#"};
+  auto pick = [&rng](std::size_t n) {
+    return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng);
+  };
+  auto make = [&](bool filter) {
+    std::string s;
+    while (!(filter ? is_valid_topic_filter(s) : is_valid_topic_name(s))) {
+      s.clear();
+      for (std::size_t level = 0, depth = 1 + pick(4); level < depth; ++level) {
+        if (level > 0) s += '/';
+        s += parts[pick(filter ? 6 : 4)];
+      }
+    }
+    return s;
+  };
+  int matched = 0;
+  for (int i = 0; i < 20000; ++i) {
+    const std::string filter = make(true);
+    const std::string topic = make(false);
+    ASSERT_EQ(topic_matches(filter, topic), reference_matches(filter, topic))
+        << "filter \"" << filter << "\" topic \"" << topic << "\"";
+    matched += topic_matches(filter, topic) ? 1 : 0;
+  }
+  EXPECT_GT(matched, 1000);  // the alphabet is small enough for many pairs to match
 }
 
 }  // namespace
