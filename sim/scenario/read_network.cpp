@@ -11,6 +11,57 @@ const std::vector<std::string> kLinkNames = {"lan", "uplink", "cloud"};
 const std::vector<std::string> kDistNames = {"constant", "uniform", "normal", "lognormal",
                                              "pareto"};
 
+// The fields each distribution takes besides dist and jitter.
+struct DistFields {
+  std::string name;
+  LatencyDist::Kind kind;
+  std::vector<std::string> fields;
+};
+
+const std::vector<DistFields>& dist_fields() {
+  static const std::vector<DistFields> table = {
+      {"constant", LatencyDist::Kind::constant, {"value"}},
+      {"uniform", LatencyDist::Kind::uniform, {"min", "max"}},
+      {"normal", LatencyDist::Kind::normal, {"mean", "stddev"}},
+      {"lognormal", LatencyDist::Kind::lognormal, {"median", "sigma"}},
+      {"pareto", LatencyDist::Kind::pareto, {"scale", "shape"}},
+  };
+  return table;
+}
+
+const DistFields& read_dist_kind(const Field& field) {
+  std::string name = field.is_scalar() ? field.as_string() : "";
+  for (const auto& entry : dist_fields()) {
+    if (entry.name == name) return entry;
+  }
+  field.fail_expected(join_alternatives(kDistNames) + did_you_mean(name, kDistNames));
+}
+
+std::string comma_list(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& word : words) out += (out.empty() ? "" : ", ") + word;
+  return out;
+}
+
+// A field of another distribution gets a message naming the one it belongs to.
+void check_dist_keys(const Field& field, const DistFields& shape) {
+  std::vector<std::string> all = {"dist", "jitter"};
+  for (const auto& entry : dist_fields()) {
+    all.insert(all.end(), entry.fields.begin(), entry.fields.end());
+  }
+  field.expect_keys(all);
+  for (const auto& entry : dist_fields()) {
+    if (entry.kind == shape.kind) continue;
+    for (const auto& key : entry.fields) {
+      if (auto value = field.get(key)) {
+        value->fail("found " + key + " in a " + shape.name +
+                    " distribution, expected it only with dist: " + entry.name + " (" + shape.name +
+                    " takes " + comma_list(shape.fields) + ")");
+      }
+    }
+  }
+}
+
 LinkClass make_link(const std::string& name, Duration latency, double bandwidth_bps) {
   LinkClass link;
   link.name = name;
@@ -69,37 +120,34 @@ LatencyDist read_latency(const Field& field) {
     field.fail_expected("a duration (constant latency) or a mapping with dist: " +
                         join_alternatives(kDistNames));
   }
-  Field kind = field.require("dist");
-  std::string name = kind.is_scalar() ? kind.as_string() : "";
-  if (name == "constant") {
-    dist.kind = LatencyDist::Kind::constant;
-    field.expect_keys({"dist", "value", "jitter"});
-    dist.value = field.require("value").as_duration();
-  } else if (name == "uniform") {
-    dist.kind = LatencyDist::Kind::uniform;
-    field.expect_keys({"dist", "min", "max", "jitter"});
-    dist.min = field.require("min").as_duration();
-    Field max = field.require("max");
-    dist.max = max.as_duration();
-    if (dist.max < dist.min)
-      max.fail_expected("a duration >= min (" + units::format_duration(dist.min) + ")");
-  } else if (name == "normal") {
-    dist.kind = LatencyDist::Kind::normal;
-    field.expect_keys({"dist", "mean", "stddev", "jitter"});
-    dist.mean = field.require("mean").as_duration();
-    dist.stddev = field.require("stddev").as_duration();
-  } else if (name == "lognormal") {
-    dist.kind = LatencyDist::Kind::lognormal;
-    field.expect_keys({"dist", "median", "sigma", "jitter"});
-    dist.median = field.require("median").as_duration(Duration{1});
-    dist.sigma = field.require("sigma").as_number(0, 10);
-  } else if (name == "pareto") {
-    dist.kind = LatencyDist::Kind::pareto;
-    field.expect_keys({"dist", "scale", "shape", "jitter"});
-    dist.scale = field.require("scale").as_duration(Duration{1});
-    dist.shape = field.require("shape").as_number(0.01, 100);
-  } else {
-    kind.fail_expected(join_alternatives(kDistNames) + did_you_mean(name, kDistNames));
+  const DistFields& shape = read_dist_kind(field.require("dist"));
+  check_dist_keys(field, shape);
+  dist.kind = shape.kind;
+  switch (shape.kind) {
+    case LatencyDist::Kind::constant:
+      dist.value = field.require("value").as_duration();
+      break;
+    case LatencyDist::Kind::uniform: {
+      dist.min = field.require("min").as_duration();
+      Field max = field.require("max");
+      dist.max = max.as_duration();
+      if (dist.max < dist.min) {
+        max.fail_expected("a duration >= min (" + units::format_duration(dist.min) + ")");
+      }
+      break;
+    }
+    case LatencyDist::Kind::normal:
+      dist.mean = field.require("mean").as_duration();
+      dist.stddev = field.require("stddev").as_duration();
+      break;
+    case LatencyDist::Kind::lognormal:
+      dist.median = field.require("median").as_duration(Duration{1});
+      dist.sigma = field.require("sigma").as_number(0, 10);
+      break;
+    case LatencyDist::Kind::pareto:
+      dist.scale = field.require("scale").as_duration(Duration{1});
+      dist.shape = field.require("shape").as_number(0.01, 100);
+      break;
   }
   if (auto jitter = field.get("jitter")) dist.jitter = jitter->as_duration();
   return dist;

@@ -31,8 +31,8 @@ Duration read_duration_param(const Field& field, const ParamSpec& spec) {
 double read_fraction_param(const Field& field, const ParamSpec& spec) {
   double value = field.as_fraction();
   if (has_range(spec) && (value < spec.min || value > spec.max)) {
-    field.fail_expected("a fraction from " + std::to_string(spec.min) + " to " +
-                        std::to_string(spec.max));
+    field.fail_expected("a fraction from " + number_text(spec.min) + " to " +
+                        number_text(spec.max));
   }
   return value;
 }

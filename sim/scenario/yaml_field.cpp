@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <limits>
 #include <set>
 
@@ -47,6 +48,16 @@ std::string range_text(std::int64_t min, std::int64_t max) {
   if (max == std::numeric_limits<std::int64_t>::max()) return " >= " + std::to_string(min);
   return " from " + std::to_string(min) + " to " + std::to_string(max);
 }
+
+}  // namespace
+
+std::string number_text(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g", value);
+  return buffer;
+}
+
+namespace {
 
 std::string size_text(std::int64_t bytes) {
   if (bytes % (1024 * 1024) == 0 && bytes != 0) return std::to_string(bytes >> 20) + "MiB";
@@ -102,7 +113,7 @@ std::string Field::describe() const {
   if (node_.IsSequence()) return "a sequence";
   const std::string& text = node_.Scalar();
   if (node_.Tag() == "?") return "'" + shorten(text) + "'";
-  return "\"" + shorten(text) + "\" (a quoted string)";
+  return "\"" + shorten(text) + "\"";
 }
 
 void Field::fail_expected(const std::string& expected) const {
@@ -161,7 +172,11 @@ std::optional<Field> Field::get(const std::string& key) const {
 
 Field Field::require(const std::string& key) const {
   auto field = get(key);
-  if (!field) fail("missing required key '" + key + "'");
+  if (!field) {
+    // Reported at the mapping that lacks it, under the path the key would have had.
+    throw ScenarioError(*file_, mark_.line + 1, mark_.column + 1, child_path(path_, key),
+                        "missing required key '" + key + "'");
+  }
   return *field;
 }
 
@@ -187,7 +202,10 @@ std::string Field::as_text() const {
 
 std::string Field::plain_scalar(const std::string& expected) const {
   // Quoted "42" is a string in YAML; accepting it would hide a mistake the user made.
-  if (!node_.IsScalar() || node_.Tag() != "?") fail_expected(expected);
+  if (node_.IsScalar() && node_.Tag() != "?") {
+    fail("found " + describe() + " (a quoted string), expected " + expected);
+  }
+  if (!node_.IsScalar()) fail_expected(expected);
   return node_.Scalar();
 }
 
@@ -207,8 +225,7 @@ std::int64_t Field::as_int(std::int64_t min, std::int64_t max) const {
 
 double Field::as_number(double min, double max) const {
   std::string expected = "a number";
-  if (max >= min)
-    expected += " from " + shorten(std::to_string(min)) + " to " + shorten(std::to_string(max));
+  if (max >= min) expected += " from " + number_text(min) + " to " + number_text(max);
   auto value = units::parse_number(plain_scalar(expected));
   if (!value || (max >= min && (*value < min || *value > max))) fail_expected(expected);
   return *value;

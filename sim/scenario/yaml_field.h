@@ -20,6 +20,8 @@ namespace mqttbed::scenario {
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
 // ", did you mean 'x'?" or "" — appended to messages about unknown names.
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
+// "0.5", "100", "1e+06": a number short enough for a message.
+std::string number_text(double value);
 // "a, b or c"
 std::string join_alternatives(const std::vector<std::string>& words);
 
