@@ -6,8 +6,6 @@
 #include <stdexcept>
 #include <string>
 
-#include "sim/mqtt/keepalive.h"
-
 namespace mqttbed::mqtt {
 namespace {
 
@@ -200,25 +198,12 @@ TEST(WireSize, EveryPacketTypeHasASize) {
   }
 }
 
-// ---- Packet names and keep alive ------------------------------------------------------------
+// ---- Packet names -------------------------------------------------------------------------
 
 TEST(PacketType, NamesAreTheSpecNames_2_2_1) {
   EXPECT_STREQ(to_string(PacketType::connect), "CONNECT");
   EXPECT_STREQ(to_string(PacketType::pubrel), "PUBREL");
   EXPECT_STREQ(to_string(PacketType::disconnect), "DISCONNECT");
-}
-
-TEST(KeepAlive, ServerTimeoutIsOneAndAHalfKeepAlive_MQTT_3_1_2_24) {
-  using namespace std::chrono_literals;
-  EXPECT_EQ(keepalive_timeout(60), 90s);
-  EXPECT_EQ(keepalive_timeout(1), 1500ms);
-  EXPECT_EQ(keepalive_timeout(65535), 98302500ms);
-  EXPECT_EQ(keepalive_period(60), 60s);  // MQTT-3.1.2-23
-}
-
-TEST(KeepAlive, ZeroDisablesTheMechanism_3_1_2_10) {
-  EXPECT_EQ(keepalive_timeout(0), Duration::zero());
-  EXPECT_EQ(keepalive_period(0), Duration::zero());
 }
 
 }  // namespace
