@@ -1,6 +1,5 @@
-// Private to the broker: the state behind Broker's facade and the operations its .cpp
-// files share (connection lifecycle in broker_lifecycle.cpp, message flows in
-// broker_flows.cpp, routing in broker_routing.cpp).
+// Private to the broker: the state behind Broker's facade, shared by broker_lifecycle.cpp
+// (connections, wills, crash), broker_flows.cpp (packets) and broker_routing.cpp (fan-out).
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,5 @@
-// The server side of an MQTT session (MQTT 3.1.1 §3.1.2.4, §4.1): subscriptions, the
-// outgoing QoS 1/2 in-flight window with packet ids, the queue behind it, and the incoming
-// QoS 2 packet ids. Pure state; the broker decides when a session is online.
+// The server side of MQTT sessions (3.1.1 §3.1.2.4, §4.1): subscriptions, QoS 1/2 in-flight
+// window and packet ids, the queue behind it, incoming QoS 2 ids; and the store by client id.
 #pragma once
 
 #include <cstddef>
