@@ -237,13 +237,13 @@ TEST(TopicTrie, MillionFiltersMatchExactlyLikeABruteForceScan) {
   ASSERT_EQ(trie.size(), kFilters);
   std::vector<bool> present(kFilters, true);
   std::size_t total_hits = 0;
-  for (int sample = 0; sample < 12; ++sample) {
+  for (int sample = 0; sample < 8; ++sample) {
     const std::string topic = gen.topic_for(filters[gen.pick(kFilters)]);
     const Hits expected = brute_force(filters, present, topic);
     ASSERT_EQ(match_sorted(trie, topic), expected) << topic;
     total_hits += expected.size();
   }
-  EXPECT_GT(total_hits, 12u);  // the samples exercise more than their source filter
+  EXPECT_GT(total_hits, 8u);  // the samples exercise more than their source filter
 
   // After erasing every other pair the index still agrees with the scan.
   for (std::size_t i = 0; i < kFilters; i += 2) {
@@ -251,7 +251,7 @@ TEST(TopicTrie, MillionFiltersMatchExactlyLikeABruteForceScan) {
     present[i] = false;
   }
   ASSERT_EQ(trie.size(), kFilters / 2);
-  for (int sample = 0; sample < 8; ++sample) {
+  for (int sample = 0; sample < 4; ++sample) {
     const std::string topic = gen.topic_for(filters[2 * gen.pick(kFilters / 2) + 1]);
     ASSERT_EQ(match_sorted(trie, topic), brute_force(filters, present, topic)) << topic;
   }
