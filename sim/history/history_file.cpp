@@ -80,6 +80,22 @@ void read_window(const nlohmann::json& j, HistoryFileInfo& info) {
   info.settle_start_ns = j.value("settle_start_ns", info.settle_start_ns);
 }
 
+// The header is line 1 by construction.
+HistoryFileInfo parse_header(const std::string& path, const std::string& line) {
+  const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || j.value("format", std::string()) != kFormatName) {
+    fail(path, 1, "not an mqttbed history (missing header line)");
+  }
+  HistoryFileInfo info;
+  info.version = j.value("version", 0);
+  if (info.version != kHistoryFormatVersion) {
+    fail(path, 1, "unsupported history version " + std::to_string(info.version));
+  }
+  read_window(j, info);
+  info.checks = j.value("checks", std::vector<std::string>{});
+  return info;
+}
+
 }  // namespace
 
 std::string event_to_json_line(const Event& event, const History& history) {
@@ -161,6 +177,14 @@ void HistoryWriter::close(std::int64_t end_ns, std::int64_t settle_start_ns) {
   }
 }
 
+HistoryFileInfo read_history_header(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error(path + ": cannot open");
+  std::string line;
+  std::getline(in, line);
+  return parse_header(path, line);
+}
+
 HistoryFileInfo read_history_file(const std::string& path, History& history) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error(path + ": cannot open");
@@ -171,20 +195,14 @@ HistoryFileInfo read_history_file(const std::string& path, History& history) {
   while (std::getline(in, line)) {
     ++number;
     if (line.empty()) continue;
+    if (!have_header) {
+      info = parse_header(path, line);
+      have_header = true;
+      continue;
+    }
     const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
     if (!j.is_object()) fail(path, number, "not a JSON object");
-    if (!have_header) {
-      if (j.value("format", std::string()) != kFormatName) {
-        fail(path, number, "not an mqttbed history (missing header line)");
-      }
-      info.version = j.value("version", 0);
-      if (info.version != kHistoryFormatVersion) {
-        fail(path, number, "unsupported history version " + std::to_string(info.version));
-      }
-      read_window(j, info);
-      info.checks = j.value("checks", std::vector<std::string>{});
-      have_header = true;
-    } else if (j.contains("end")) {
+    if (j.contains("end")) {
       read_window(j, info);
     } else {
       try {

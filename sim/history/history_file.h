@@ -58,5 +58,7 @@ std::string event_to_json_line(const Event& event, const History& history);
 // returns the header/end information. Throws std::runtime_error with "PATH:LINE: why" on a
 // malformed line, a missing header or an unsupported version.
 HistoryFileInfo read_history_file(const std::string& path, History& history);
+// Only the header line's information (the end line is not read: end_ns may be the planned one).
+HistoryFileInfo read_history_header(const std::string& path);
 
 }  // namespace mqttbed::history

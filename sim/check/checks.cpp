@@ -1,0 +1,91 @@
+#include "sim/check/checks.h"
+
+#include <stdexcept>
+
+#include "sim/check/completeness_checker.h"
+#include "sim/check/isolation_checker.h"
+#include "sim/check/ordering_checker.h"
+#include "sim/check/qos_checker.h"
+#include "sim/check/retained_checker.h"
+#include "sim/check/sessions_checker.h"
+#include "sim/check/shadow_checker.h"
+#include "sim/check/will_checker.h"
+#include "sim/history/history_file.h"
+#include "sim/security/security.h"
+
+namespace mqttbed::check {
+
+const std::vector<std::string>& check_names() {
+  static const std::vector<std::string> kNames = {
+      "qos", "ordering", "retained", "will", "sessions", "shadow", "isolation", "completeness"};
+  return kNames;
+}
+
+namespace {
+
+void add_checkers(const std::string& name, std::vector<std::unique_ptr<Checker>>& out) {
+  if (name == "qos") {
+    for (int level = 0; level <= 2; ++level) out.push_back(std::make_unique<QosChecker>(level));
+  } else if (name == "qos0" || name == "qos1" || name == "qos2") {
+    out.push_back(std::make_unique<QosChecker>(name.back() - '0'));
+  } else if (name == "ordering") {
+    out.push_back(std::make_unique<OrderingChecker>());
+  } else if (name == "retained") {
+    out.push_back(std::make_unique<RetainedChecker>());
+  } else if (name == "will") {
+    out.push_back(std::make_unique<WillChecker>());
+  } else if (name == "sessions") {
+    out.push_back(std::make_unique<SessionsChecker>());
+  } else if (name == "shadow") {
+    out.push_back(std::make_unique<ShadowChecker>());
+  } else if (name == "isolation") {
+    out.push_back(std::make_unique<IsolationChecker>(
+        [](const std::string& client, std::string_view topic, bool write) {
+          return security::is_allowed(client, topic, write);
+        }));
+  } else if (name == "completeness") {
+    out.push_back(std::make_unique<CompletenessChecker>());
+  } else {
+    std::string known;
+    for (const std::string& n : check_names()) known += (known.empty() ? "" : ", ") + n;
+    throw std::invalid_argument("unknown check \"" + name + "\" (known: " + known + ")");
+  }
+}
+
+}  // namespace
+
+std::vector<std::unique_ptr<Checker>> make_checkers(const std::vector<std::string>& names) {
+  std::vector<std::unique_ptr<Checker>> checkers;
+  for (const std::string& name : names) add_checkers(name, checkers);
+  return checkers;
+}
+
+void attach(history::History& history, const std::vector<std::unique_ptr<Checker>>& checkers) {
+  for (const auto& checker : checkers) {
+    Checker* raw = checker.get();
+    history.add_observer(
+        [raw, &history](const history::Event& event) { raw->observe(event, history); });
+  }
+}
+
+std::vector<Verdict> finish_all(const std::vector<std::unique_ptr<Checker>>& checkers,
+                                const CheckContext& context) {
+  std::vector<Verdict> verdicts;
+  verdicts.reserve(checkers.size());
+  for (const auto& checker : checkers) verdicts.push_back(checker->finish(context));
+  return verdicts;
+}
+
+std::vector<Verdict> check_history_file(const std::string& path,
+                                        const std::vector<std::string>& names) {
+  // The file's check list is only known after its header is read, so read the header first.
+  std::vector<std::string> chosen = names;
+  if (chosen.empty()) chosen = history::read_history_header(path).checks;
+  history::History history;
+  auto checkers = make_checkers(chosen);
+  attach(history, checkers);
+  const history::HistoryFileInfo info = history::read_history_file(path, history);
+  return finish_all(checkers, CheckContext{info.end_ns, info.settle_start_ns});
+}
+
+}  // namespace mqttbed::check

@@ -1,0 +1,35 @@
+// Choosing and running checkers: the factory for a scenario's `checks:` list, wiring them to
+// a History, and re-judging a recorded history file (`mqttbed check HISTORY`).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/check/checker.h"
+#include "sim/history/history.h"
+
+namespace mqttbed::check {
+
+// The names a scenario may list: qos (= qos0 + qos1 + qos2), ordering, retained, will,
+// sessions, shadow, isolation, completeness.
+const std::vector<std::string>& check_names();
+
+// One checker per guarantee named, in the order given ("qos" expands to three). Throws
+// std::invalid_argument naming an unknown check and listing the known ones. Isolation uses
+// security::is_allowed.
+std::vector<std::unique_ptr<Checker>> make_checkers(const std::vector<std::string>& names);
+
+// Makes every checker an observer of `history` (the checkers must outlive the run).
+void attach(history::History& history, const std::vector<std::unique_ptr<Checker>>& checkers);
+
+// Calls finish() on each checker, in order.
+std::vector<Verdict> finish_all(const std::vector<std::unique_ptr<Checker>>& checkers,
+                                const CheckContext& context);
+
+// Re-judges a history file: its header gives the settle window; `names` empty means the
+// checks listed in the file. Throws std::runtime_error / std::invalid_argument with context.
+std::vector<Verdict> check_history_file(const std::string& path,
+                                        const std::vector<std::string>& names = {});
+
+}  // namespace mqttbed::check

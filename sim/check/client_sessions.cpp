@@ -1,0 +1,148 @@
+#include "sim/check/client_sessions.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "sim/check/violation_log.h"
+
+namespace mqttbed::check {
+
+using history::Event;
+using history::EventType;
+
+namespace {
+const ClientState kUnknownClient;
+}  // namespace
+
+const ClientState& ClientSessions::state(std::uint32_t client) const {
+  return client < clients_.size() ? clients_[client] : kUnknownClient;
+}
+
+ClientState& ClientSessions::mutable_state(std::uint32_t client) {
+  if (client >= clients_.size()) clients_.resize(client + 1);
+  return clients_[client];
+}
+
+void ClientSessions::remember(ClientState& state, const Event& event) {
+  if (state.recent_count == state.recent.size()) {
+    std::rotate(state.recent.begin(), state.recent.begin() + 1, state.recent.end());
+    state.recent.back() = event;
+  } else {
+    state.recent[state.recent_count++] = event;
+  }
+}
+
+void ClientSessions::end_connection(std::uint32_t client, ClientState& state,
+                                    const history::History& history) {
+  if (!state.connected) return;
+  state.connected = false;
+  ++state.connection;
+  // MQTT-3.1.2-6: a clean session lasts only as long as its network connection.
+  if (state.clean) drop_session(client, state, history);
+}
+
+void ClientSessions::drop_session(std::uint32_t client, ClientState& state,
+                                  const history::History& history) {
+  ++state.session;
+  for (std::uint32_t filter : state.filters) filters_.erase(history.string(filter), client);
+  state.filters.clear();
+}
+
+void ClientSessions::observe(const Event& event, const history::History& history) {
+  if (event.type == EventType::delivered || event.type == EventType::publish_sent ||
+      event.type == EventType::publish_acked || event.type == EventType::pubrec ||
+      event.type == EventType::fault) {
+    return;
+  }
+  ClientState& state = mutable_state(event.client);
+  remember(state, event);
+  const std::string& text = history.string(event.topic);
+  switch (event.type) {
+    case EventType::connect_sent:
+      end_connection(event.client, state, history);  // a new CONNECT: the old one is gone
+      state.pending_clean = history.string(event.detail) == "clean";
+      break;
+    case EventType::connack:
+      if (event.code != 0) break;
+      state.connected = state.ever_connected = true;
+      state.clean = state.pending_clean;
+      // MQTT-3.2.2-1/-2: without session present the client starts with no subscriptions.
+      if (state.clean || !event.session_present) drop_session(event.client, state, history);
+      break;
+    case EventType::connect_failed:
+      // A clean CONNECT the broker saw may have discarded the old session (MQTT-3.1.2-6).
+      if (state.pending_clean) ++state.session;
+      break;
+    case EventType::disconnect_sent:
+    case EventType::connection_lost:
+      end_connection(event.client, state, history);
+      break;
+    case EventType::suback:
+      if (event.qos > 2) break;  // 0x80: failure (MQTT-3.9.3-2)
+      try {
+        filters_.insert(text, event.client, event.qos);
+      } catch (const std::invalid_argument&) {
+        break;  // a broker granting an invalid filter is not this unit's business
+      }
+      if (std::find(state.filters.begin(), state.filters.end(), event.topic) ==
+          state.filters.end()) {
+        state.filters.push_back(event.topic);
+      }
+      break;
+    case EventType::unsubscribe_sent:
+      if (filters_.erase(text, event.client)) {
+        std::erase(state.filters, event.topic);
+        ++state.subscriptions;
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+void ClientSessions::subscribers(const std::string& topic, bool connected_only,
+                                 const std::function<void(const SubscriberMark&)>& visit) const {
+  if (topic.empty() || !mqtt::is_valid_topic_name(topic)) return;
+  std::vector<SubscriberMark> found;
+  filters_.match(topic, [&](std::uint64_t key, const std::uint8_t& granted) {
+    const auto client = static_cast<std::uint32_t>(key);
+    for (SubscriberMark& mark : found) {
+      if (mark.client == client) {
+        mark.granted_qos = std::max(mark.granted_qos, granted);
+        return;
+      }
+    }
+    const ClientState& s = state(client);
+    if (connected_only && !s.connected) return;
+    found.push_back({client, granted, s.session, s.subscriptions, s.connection});
+  });
+  std::sort(found.begin(), found.end(),
+            [](const auto& a, const auto& b) { return a.client < b.client; });
+  for (const SubscriberMark& mark : found) visit(mark);
+}
+
+void ClientSessions::connected_subscribers(
+    const std::string& topic, const std::function<void(const SubscriberMark&)>& visit) const {
+  subscribers(topic, true, visit);
+}
+
+void ClientSessions::all_subscribers(
+    const std::string& topic, const std::function<void(const SubscriberMark&)>& visit) const {
+  subscribers(topic, false, visit);
+}
+
+bool ClientSessions::alive_since(const SubscriberMark& mark, bool same_connection) const {
+  const ClientState& s = state(mark.client);
+  return s.connected && s.session == mark.session && s.subscriptions == mark.subscriptions &&
+         (!same_connection || s.connection == mark.connection);
+}
+
+void ClientSessions::append_recent(std::uint32_t client, const history::History& history,
+                                   std::vector<std::string>& excerpt) const {
+  const ClientState& s = state(client);
+  for (std::uint8_t i = 0; i < s.recent_count; ++i) {
+    excerpt.push_back(describe_event(s.recent[i], history));
+  }
+}
+
+}  // namespace mqttbed::check

@@ -1,0 +1,77 @@
+// What each client's own events say about its connection, session and subscriptions: who
+// is connected, which filters it holds (in a topic trie), and epochs that change whenever
+// a connection ends, the session is lost or a subscription is removed. Shared by the
+// checkers that must know who was owed a message.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "sim/history/event.h"
+#include "sim/history/history.h"
+#include "sim/mqtt/topic_trie.h"
+
+namespace mqttbed::check {
+
+struct ClientState {
+  bool connected = false;     // CONNACK 0 received, no DISCONNECT/loss since
+  bool clean = true;          // clean-session flag of the current (or last) connection
+  bool pending_clean = true;  // clean-session flag of the last CONNECT sent
+  bool ever_connected = false;
+  std::uint32_t connection = 0;        // +1 whenever a connection ends
+  std::uint32_t session = 0;           // +1 whenever the session (subscriptions, queue) may be lost
+  std::uint32_t subscriptions = 0;     // +1 whenever a subscription is removed
+  std::vector<std::uint32_t> filters;  // granted filters (string ids)
+  // The last few connection/subscription events, for violation excerpts.
+  std::array<history::Event, 4> recent{};
+  std::uint8_t recent_count = 0;
+};
+
+// A subscriber's epochs at some moment; compared later to see whether it stayed alive.
+struct SubscriberMark {
+  std::uint32_t client = 0;
+  std::uint8_t granted_qos = 0;
+  std::uint32_t session = 0;
+  std::uint32_t subscriptions = 0;
+  std::uint32_t connection = 0;
+};
+
+class ClientSessions {
+ public:
+  // Updates the state from one event (call for every event, before judging it).
+  void observe(const history::Event& event, const history::History& history);
+
+  const ClientState& state(std::uint32_t client) const;
+
+  // Every connected client holding a granted subscription matching `topic`, with the highest
+  // granted QoS among its matching filters (MQTT-3.3.5-1), in client id order.
+  void connected_subscribers(const std::string& topic,
+                             const std::function<void(const SubscriberMark&)>& visit) const;
+  // Every client (connected or not) holding a granted subscription matching `topic`.
+  void all_subscribers(const std::string& topic,
+                       const std::function<void(const SubscriberMark&)>& visit) const;
+
+  // Still the same session and subscriptions as at `mark`, and connected now? Then anything
+  // owed since `mark` (QoS >= 1) must arrive. For QoS 0, also the same connection.
+  bool alive_since(const SubscriberMark& mark, bool same_connection) const;
+
+  // The recent events of `client`, described, for an excerpt.
+  void append_recent(std::uint32_t client, const history::History& history,
+                     std::vector<std::string>& excerpt) const;
+
+ private:
+  ClientState& mutable_state(std::uint32_t client);
+  void remember(ClientState& state, const history::Event& event);
+  void end_connection(std::uint32_t client, ClientState& state, const history::History& history);
+  void drop_session(std::uint32_t client, ClientState& state, const history::History& history);
+  void subscribers(const std::string& topic, bool connected_only,
+                   const std::function<void(const SubscriberMark&)>& visit) const;
+
+  std::vector<ClientState> clients_;
+  mqtt::TopicTrie<std::uint8_t> filters_;  // (filter, client) -> granted QoS
+};
+
+}  // namespace mqttbed::check

@@ -1,0 +1,198 @@
+#include "sim/check/completeness_checker.h"
+
+#include <algorithm>
+#include <map>
+
+#include "sim/check/seq_set.h"
+
+namespace mqttbed::check {
+
+using history::Event;
+using history::EventType;
+
+namespace {
+constexpr std::size_t kRecentPublishes = 8;
+}  // namespace
+
+void CompletenessChecker::observe(const Event& event, const history::History& history) {
+  history_ = &history;
+  sessions_.observe(event, history);
+  switch (event.type) {
+    case EventType::connect_sent:
+    case EventType::publish_sent:
+      if (event.msg.seq != 0) {
+        if (event.client >= last_issued_.size()) last_issued_.resize(event.client + 1, 0);
+        last_issued_[event.client] = event.msg.seq;
+      }
+      if (event.type == EventType::publish_sent && event.app_total != 0) on_publish(event);
+      break;
+    case EventType::disconnect_sent:
+    case EventType::connection_lost:
+      if (event.client < last_issued_.size()) {
+        if (event.client >= breaks_.size()) breaks_.resize(event.client + 1);
+        auto& marks = breaks_[event.client];
+        if (marks.empty() || marks.back() != last_issued_[event.client]) {
+          marks.push_back(last_issued_[event.client]);
+        }
+      }
+      break;
+    case EventType::delivered:
+      if (event.app_total != 0 && event.msg.seq != 0 && !event.retain && !event.is_will) {
+        on_delivered(event, history);
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+std::uint32_t CompletenessChecker::stream_of(const Event& event, bool create) {
+  const std::uint64_t key = pair_key(event.msg.publisher, event.topic);
+  auto it = stream_index_.find(key);
+  if (it != stream_index_.end()) return it->second;
+  if (!create) return UINT32_MAX;
+  const auto index = static_cast<std::uint32_t>(streams_.size());
+  streams_.push_back({event.msg.publisher, event.topic, event.app_total, 0, 1, 0, {}, {}});
+  stream_index_.emplace(key, index);
+  return index;
+}
+
+void CompletenessChecker::on_publish(const Event& event) {
+  Stream& stream = streams_[stream_of(event, true)];
+  // A seq not above the last one starts a new cycle (the publisher wrapped or restarted).
+  if (stream.cycle_starts.empty() || event.app_seq <= stream.last_app_seq ||
+      event.app_total != stream.total) {
+    if (!stream.cycle_starts.empty()) ++stream.cycle;
+    stream.cycle_starts.push_back(event.msg.seq);
+    stream.total = event.app_total;
+  }
+  if (event.app_seq == 0) stream.base = 0;
+  stream.last_app_seq = event.app_seq;
+  stream.recent.push_back(
+      {position_of(stream, event.msg.seq, event.app_seq), event.msg.seq, event.time_ns});
+  if (stream.recent.size() > kRecentPublishes) stream.recent.pop_front();
+}
+
+std::uint64_t CompletenessChecker::position_of(const Stream& stream, std::uint64_t msg_seq,
+                                               std::uint32_t app_seq) const {
+  auto it = std::upper_bound(stream.cycle_starts.begin(), stream.cycle_starts.end(), msg_seq);
+  const std::uint64_t cycle =
+      it == stream.cycle_starts.begin()
+          ? 0
+          : static_cast<std::uint64_t>(it - stream.cycle_starts.begin()) - 1;
+  return cycle * stream.total + app_seq - std::min(app_seq, stream.base);
+}
+
+bool CompletenessChecker::publisher_broke(std::uint32_t publisher, std::uint64_t from_seq,
+                                          std::uint64_t to_seq) const {
+  if (publisher >= breaks_.size()) return false;
+  const auto& marks = breaks_[publisher];
+  auto it = std::lower_bound(marks.begin(), marks.end(), from_seq);
+  return it != marks.end() && *it < to_seq;
+}
+
+void CompletenessChecker::on_delivered(const Event& event, const history::History& history) {
+  const std::uint32_t index = stream_of(event, false);
+  if (index == UINT32_MAX) return;  // a stream nobody was seen publishing: not judged
+  const Stream& stream = streams_[index];
+  const std::uint64_t position = position_of(stream, event.msg.seq, event.app_seq);
+  const SubscriberMark mark{event.client, event.qos, sessions_.state(event.client).session,
+                            sessions_.state(event.client).subscriptions,
+                            sessions_.state(event.client).connection};
+  auto [it, first] =
+      readers_.try_emplace(pair_key(event.client, index),
+                           Reader{index, event.client, position, event.msg.seq, mark, event});
+  ++counts_.checked;
+  if (first) {
+    ++counts_.ok;
+    return;
+  }
+  Reader& reader = it->second;
+  if (event.msg.seq <= reader.msg_seq) {
+    if (event.msg.seq == reader.msg_seq || event.dup) return;  // a redelivery
+    ++counts_.unexpected;
+    Violation v{"a stream's messages arrive in order",
+                "MQTT-4.6.0-6",
+                {history.client_name(stream.publisher), history.client_name(event.client)},
+                history.string(stream.topic),
+                {describe_message({stream.publisher, reader.msg_seq}, history),
+                 describe_message(event.msg, history)},
+                {}};
+    if (log_.wants_detail()) {
+      v.excerpt = {describe_event(reader.last, history), describe_event(event, history)};
+    }
+    log_.add(std::move(v));
+    return;
+  }
+  if (position > reader.position + 1) {
+    const bool explained = mark.connection != reader.mark.connection ||
+                           mark.subscriptions != reader.mark.subscriptions ||
+                           publisher_broke(stream.publisher, reader.msg_seq, event.msg.seq);
+    gap(reader, reader.position + 1, position - 1, explained, &event);
+  }
+  ++counts_.ok;
+  reader.position = position;
+  reader.msg_seq = event.msg.seq;
+  reader.mark = mark;
+  reader.last = event;
+}
+
+void CompletenessChecker::gap(const Reader& reader, std::uint64_t missing_from,
+                              std::uint64_t missing_to, bool explained, const Event* next) {
+  const Stream& stream = streams_[reader.stream];
+  const std::uint64_t missing = missing_to - missing_from + 1;
+  if (explained) {
+    counts_.indeterminate += missing;
+    return;
+  }
+  counts_.lost += missing;
+  const history::History& h = *history_;
+  const auto app = [&](std::uint64_t p) {
+    return std::to_string(p % stream.total + stream.base) + "/" + std::to_string(stream.total);
+  };
+  Violation v{"a stream's seq/total numbers arrive complete (gap " + app(missing_from) + ".." +
+                  app(missing_to) + ")",
+              "MQTT-4.3.2-1",
+              {h.client_name(stream.publisher), h.client_name(reader.subscriber)},
+              h.string(stream.topic),
+              {},
+              {}};
+  if (log_.wants_detail()) {
+    v.excerpt.push_back(describe_event(reader.last, h));
+    if (next != nullptr) {
+      v.excerpt.push_back(describe_event(*next, h));
+    } else {
+      v.excerpt.push_back("(nothing later arrived; connected throughout)");
+    }
+  }
+  log_.add(std::move(v));
+}
+
+Verdict CompletenessChecker::finish(const CheckContext& context) {
+  std::map<std::pair<std::uint32_t, std::uint32_t>, const Reader*> ordered;
+  for (const auto& [key, reader] : readers_) {
+    ordered.emplace(std::make_pair(reader.stream, reader.subscriber), &reader);
+  }
+  for (const auto& [key, reader] : ordered) {
+    const Stream& stream = streams_[reader->stream];
+    const Published* last = nullptr;
+    bool unknown = false;
+    for (const Published& p : stream.recent) {
+      if (p.time_ns < context.deadline_ns()) last = &p;
+    }
+    if (!stream.recent.empty() && stream.recent.front().time_ns >= context.deadline_ns()) {
+      unknown = true;  // the last publish before the deadline is no longer remembered
+    }
+    if (last == nullptr || unknown || last->position <= reader->position) continue;
+    const bool explained = !sessions_.alive_since(reader->mark, /*same_connection=*/true) ||
+                           publisher_broke(stream.publisher, reader->msg_seq, last->msg_seq + 1);
+    gap(*reader, reader->position + 1, last->position, explained, nullptr);
+  }
+  Verdict verdict;
+  verdict.guarantee = name();
+  verdict.counts = counts_;
+  log_.fill(verdict);
+  return verdict;
+}
+
+}  // namespace mqttbed::check

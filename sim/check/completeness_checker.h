@@ -1,0 +1,79 @@
+// Application completeness (the talk's seq/total technique): each (publisher, topic)
+// stream's app_seq numbers arrive at each subscriber complete and in order, or the gap is
+// reported.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <unordered_map>
+#include <vector>
+
+#include "sim/check/checker.h"
+#include "sim/check/client_sessions.h"
+#include "sim/check/violation_log.h"
+
+namespace mqttbed::check {
+
+// A publisher numbers the messages of a stream 1..total and starts again at 1 (sensors do);
+// a message's position in the stream is cycle * total + app_seq - base (the base is 0 when the
+// publisher counts from 0), the cycle known from the
+// publisher's own publishes. Per subscriber, consecutive first deliveries must be at
+// consecutive positions:
+//  - a lower position arriving later is out of order (a violation, MQTT-4.6.0-6);
+//  - a skipped position is a gap: explained (counted indeterminate) when the subscriber's
+//    connection or the publisher's connection ended in between, else lost (a violation);
+//  - at the end, positions published before the settle window but never delivered are a
+//    tail gap, judged the same way.
+class CompletenessChecker : public Checker {
+ public:
+  const char* name() const override { return "completeness"; }
+  void observe(const history::Event& event, const history::History& history) override;
+  Verdict finish(const CheckContext& context) override;
+
+ private:
+  struct Published {
+    std::uint64_t position = 0;
+    std::uint64_t msg_seq = 0;
+    std::int64_t time_ns = 0;
+  };
+  struct Stream {
+    std::uint32_t publisher = 0;
+    std::uint32_t topic = 0;
+    std::uint32_t total = 0;
+    std::uint32_t last_app_seq = 0;
+    std::uint32_t base = 1;  // the first seq of a cycle: 1, or 0 for publishers counting 0..
+    std::uint64_t cycle = 0;
+    std::vector<std::uint64_t> cycle_starts;  // msg seq of each cycle's first publish
+    std::deque<Published> recent;             // the last few publishes, for the tail check
+  };
+  struct Reader {
+    std::uint32_t stream = 0;
+    std::uint32_t subscriber = 0;
+    std::uint64_t position = 0;  // of the last first delivery
+    std::uint64_t msg_seq = 0;
+    SubscriberMark mark;  // the subscriber's epochs at that delivery
+    history::Event last;
+  };
+
+  std::uint32_t stream_of(const history::Event& event, bool create);
+  void on_publish(const history::Event& event);
+  void on_delivered(const history::Event& event, const history::History& history);
+  std::uint64_t position_of(const Stream& stream, std::uint64_t msg_seq,
+                            std::uint32_t app_seq) const;
+  // Did the publisher's connection end after message `from_seq` and before `to_seq`?
+  bool publisher_broke(std::uint32_t publisher, std::uint64_t from_seq, std::uint64_t to_seq) const;
+  void gap(const Reader& reader, std::uint64_t missing_from, std::uint64_t missing_to,
+           bool explained, const history::Event* next);
+
+  const history::History* history_ = nullptr;
+  ClientSessions sessions_;
+  std::vector<Stream> streams_;
+  std::unordered_map<std::uint64_t, std::uint32_t> stream_index_;  // pair_key(pub, topic)
+  std::unordered_map<std::uint64_t, Reader> readers_;              // pair_key(subscriber, stream)
+  std::vector<std::uint64_t> last_issued_;                         // by client: last msg seq issued
+  std::vector<std::vector<std::uint64_t>> breaks_;  // by client: last seq at each end
+  Counts counts_;
+  ViolationLog log_;
+};
+
+}  // namespace mqttbed::check

@@ -1,0 +1,38 @@
+// Isolation between accounts: no client receives a message on a topic its identity may not
+// read, no SUBACK grants it a filter it may not subscribe to, and no message a client was
+// not allowed to publish reaches anyone.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "sim/check/checker.h"
+#include "sim/check/violation_log.h"
+
+namespace mqttbed::check {
+
+// The authorizer's rule: may `client` read (write=false) or publish (write=true)
+// `topic_or_filter`? Normally security::is_allowed; tests may pass their own.
+using AccessPolicy =
+    std::function<bool(const std::string& client, std::string_view topic_or_filter, bool write)>;
+
+// The broker must refuse what the policy denies: a denied SUBSCRIBE gets return code 0x80
+// (MQTT-3.9.3-2 allows the server to refuse), a denied PUBLISH is not forwarded, and a
+// client receives only messages on topics it may read.
+class IsolationChecker : public Checker {
+ public:
+  explicit IsolationChecker(AccessPolicy policy);
+  const char* name() const override { return "isolation"; }
+  void observe(const history::Event& event, const history::History& history) override;
+  Verdict finish(const CheckContext& context) override;
+
+ private:
+  void report(const char* invariant, const history::Event& event, const history::History& history);
+
+  AccessPolicy allowed_;
+  Counts counts_;
+  ViolationLog log_;
+};
+
+}  // namespace mqttbed::check

@@ -1,0 +1,56 @@
+// The QoS delivery guarantees, one checker per level: QoS 0 at most once, QoS 1 at least
+// once, QoS 2 exactly once, for every subscriber that was owed the message.
+#pragma once
+
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include "sim/check/checker.h"
+#include "sim/check/client_sessions.h"
+#include "sim/check/seq_set.h"
+#include "sim/check/violation_log.h"
+
+namespace mqttbed::check {
+
+// Level 0: no message is delivered twice to a subscriber at QoS 0 (MQTT-4.3.1-1).
+// Level 1 and 2: every publish the publisher saw acknowledged (PUBACK / PUBCOMP) reaches
+// every subscriber that held a matching granted subscription and was connected when the
+// publish was sent, if that subscriber kept its session and subscription and was connected
+// at the end (MQTT-4.3.2-1, MQTT-4.4.0-1); the effective QoS is the lower of the publish's
+// and the grant's (MQTT-3.8.4-6). Level 1 counts duplicates; level 2 forbids them
+// (MQTT-4.3.3-2). Deliveries of messages never published count as unexpected.
+class QosChecker : public Checker {
+ public:
+  explicit QosChecker(int level);
+  const char* name() const override;
+  void observe(const history::Event& event, const history::History& history) override;
+  Verdict finish(const CheckContext& context) override;
+
+ private:
+  struct Owed {
+    SubscriberMark subscriber;
+  };
+  struct Pending {
+    history::Event publish;
+    bool acked = false;
+    std::vector<Owed> owed;
+  };
+
+  void on_publish(const history::Event& event, const history::History& history);
+  void on_delivered(const history::Event& event, const history::History& history);
+  void settle(const Owed& owed, const Pending& pending, const CheckContext& context);
+  Violation violation(const char* invariant, const char* spec, const history::Event& event,
+                      std::uint32_t subscriber) const;
+
+  int level_;
+  const history::History* history_ = nullptr;
+  ClientSessions sessions_;
+  std::unordered_map<std::uint64_t, Pending> pending_;   // by pair_key(publisher, seq)
+  std::unordered_map<std::uint64_t, SeqSet> delivered_;  // by pair_key(subscriber, publisher)
+  std::vector<std::uint64_t> last_seq_;                  // by publisher: highest seq issued
+  Counts counts_;
+  ViolationLog log_;
+};
+
+}  // namespace mqttbed::check

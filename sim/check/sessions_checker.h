@@ -1,0 +1,58 @@
+// Sessions: CONNACK's session-present flag is right, and a persistent session keeps its
+// subscriptions and the QoS >= 1 messages queued while its client was away.
+#pragma once
+
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include "sim/check/checker.h"
+#include "sim/check/client_sessions.h"
+#include "sim/check/fault_state.h"
+#include "sim/check/violation_log.h"
+
+namespace mqttbed::check {
+
+// session_present must be 0 after a clean CONNECT (MQTT-3.2.2-1) and on a refusal
+// (MQTT-3.2.2-4); for a persistent CONNECT it must say whether the broker holds the session:
+// 1 when the client's last accepted connection was persistent (v3.1.1 sessions do not
+// expire), 0 when it never had one or its last one was clean (MQTT-3.2.2-2, MQTT-3.2.2-3).
+// After a CONNECT that got no CONNACK, or a broker crash, the broker's state is unknown and
+// the next flag is not judged. Queued messages: a QoS >= 1 publish, acknowledged, matching a
+// subscription of a persistent session whose client was offline, reaches it after it
+// reconnects with session present, if it stays alive to the end (MQTT-3.1.2-5).
+class SessionsChecker : public Checker {
+ public:
+  const char* name() const override { return "sessions"; }
+  void observe(const history::Event& event, const history::History& history) override;
+  Verdict finish(const CheckContext& context) override;
+
+ private:
+  enum class Held : std::uint8_t { none, held, unknown };
+  struct Client {
+    Held held = Held::none;
+    bool pending_clean = true;
+    history::Event connect;
+  };
+  struct Queued {
+    history::Event publish;
+    bool acked = false;
+    std::vector<SubscriberMark> owed;
+  };
+
+  void on_connack(const history::Event& event, const history::History& history);
+  void on_publish(const history::Event& event, const history::History& history);
+  void on_delivered(const history::Event& event);
+  void report_flag(const char* invariant, const char* spec, const Client& client,
+                   const history::Event& connack, const history::History& history);
+
+  const history::History* history_ = nullptr;
+  ClientSessions sessions_;
+  FaultState faults_;
+  std::vector<Client> clients_;
+  std::unordered_map<std::uint64_t, Queued> queued_;  // by pair_key(publisher, seq)
+  Counts counts_;
+  ViolationLog log_;
+};
+
+}  // namespace mqttbed::check

@@ -1,0 +1,60 @@
+// Device shadows (AWS IoT Device Shadow over MQTT): versions strictly increase per thing, a
+// rejected update changes nothing, and once faults heal the reported state converges to the
+// desired one.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <unordered_map>
+
+#include "sim/check/checker.h"
+#include "sim/check/violation_log.h"
+
+namespace mqttbed::check {
+
+// Reads the JSON the recorder keeps for "$aws/things/" topics (published by the shadow
+// service, or delivered to anyone). Not MQTT rules but the shadow service's contract:
+//  - per thing, two different update/accepted (or update/documents) messages never carry the
+//    same version, and each subscriber's first deliveries of them have increasing versions;
+//  - a clientToken answered on update/rejected is never answered on update/accepted;
+//  - the latest document of each thing has reported equal to desired (no delta) at the end,
+//    unless desired last changed after the settle window began (then indeterminate).
+class ShadowChecker : public Checker {
+ public:
+  const char* name() const override { return "shadow"; }
+  void observe(const history::Event& event, const history::History& history) override;
+  Verdict finish(const CheckContext& context) override;
+
+ private:
+  struct Thing {
+    std::map<std::int64_t, std::uint32_t> versions;  // version -> detail id (recent ones)
+    std::set<std::string> accepted_tokens;
+    std::set<std::string> rejected_tokens;
+    std::int64_t latest_version = 0;
+    nlohmann::json desired = nlohmann::json::object();
+    nlohmann::json reported = nlohmann::json::object();
+    std::int64_t desired_changed_ns = 0;
+    history::Event latest;  // the event that carried the latest document
+  };
+
+  void on_versioned(Thing& thing, const std::string& key, std::int64_t version,
+                    const history::Event& event, const history::History& history);
+  void on_token(Thing& thing, const std::string& key, const nlohmann::json& json, bool accepted,
+                const history::Event& event, const history::History& history);
+  void on_document(Thing& thing, const nlohmann::json& current, std::int64_t version,
+                   const history::Event& event);
+  void report(const char* invariant, const std::string& thing, const history::Event& event,
+              const history::History& history, std::string note);
+
+  const history::History* history_ = nullptr;
+  std::unordered_map<std::string, Thing> things_;
+  // (subscriber, thing, channel) -> highest version first-delivered there.
+  std::unordered_map<std::string, std::int64_t> seen_;
+  Counts counts_;
+  ViolationLog log_;
+};
+
+}  // namespace mqttbed::check

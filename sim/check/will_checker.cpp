@@ -1,0 +1,191 @@
+#include "sim/check/will_checker.h"
+
+#include <algorithm>
+
+#include "sim/check/seq_set.h"
+
+namespace mqttbed::check {
+
+using history::Event;
+using history::EventType;
+
+namespace {
+std::uint64_t will_key(history::MessageId id) { return pair_key(id.publisher, 0) ^ id.seq; }
+}  // namespace
+
+void WillChecker::observe(const Event& event, const history::History& history) {
+  history_ = &history;
+  faults_.observe(event, history);
+  sessions_.observe(event, history);
+  if (event.type == EventType::delivered) {
+    if (event.is_will && event.msg.seq != 0) on_delivered(event, history);
+  } else {
+    on_connection_event(event, history);
+  }
+}
+
+void WillChecker::on_connection_event(const Event& event, const history::History& history) {
+  auto current = current_.find(event.client);
+  Record* record = current == current_.end() ? nullptr : &wills_[current->second];
+  switch (event.type) {
+    case EventType::connect_sent:
+      // A new CONNECT while the last one looked open: that connection was lost unseen.
+      if (record != nullptr) close(*record, event, Outcome::lost, history);
+      if (!event.is_will) {
+        if (current != current_.end()) current_.erase(current);
+        return;
+      }
+      current_[event.client] = will_key(event.msg);
+      wills_[will_key(event.msg)] =
+          Record{event, {}, Outcome::connecting, faults_.active(), {}, {}, {}};
+      return;
+    case EventType::connack:
+      if (record != nullptr && record->outcome == Outcome::connecting) {
+        record->outcome = event.code == 0 ? Outcome::open : Outcome::refused;
+      }
+      return;
+    case EventType::connect_failed:
+      if (record != nullptr && record->outcome == Outcome::connecting) {
+        record->outcome = Outcome::unknown;  // the broker may have stored it before failing
+      }
+      return;
+    case EventType::disconnect_sent:
+      if (record != nullptr) close(*record, event, Outcome::disconnected, history);
+      return;
+    case EventType::connection_lost:
+      if (record != nullptr) close(*record, event, Outcome::lost, history);
+      return;
+    default:
+      return;
+  }
+}
+
+void WillChecker::close(Record& record, const Event& event, Outcome outcome,
+                        const history::History& history) {
+  if (record.outcome != Outcome::open) return;
+  record.outcome = outcome;
+  record.end = event;
+  record.disturbed = record.disturbed || faults_.disturbed_since(record.connect.time_ns);
+  if (outcome != Outcome::lost) return;
+  const std::uint8_t will_qos = record.connect.qos;
+  sessions_.connected_subscribers(
+      history.string(record.connect.topic), [&](const SubscriberMark& mark) {
+        SubscriberMark owed = mark;
+        owed.granted_qos = std::min(will_qos, mark.granted_qos);  // MQTT-3.8.4-6
+        if (std::find(record.early.begin(), record.early.end(), mark.client) ==
+            record.early.end()) {
+          record.owed.push_back(owed);
+        }
+      });
+  counts_.checked += record.owed.size();
+}
+
+void WillChecker::on_delivered(const Event& event, const history::History& history) {
+  auto it = wills_.find(will_key(event.msg));
+  if (it == wills_.end()) {
+    ++counts_.unexpected;
+    Violation v{"a delivered will was set by a CONNECT",
+                "MQTT-3.1.2-9",
+                {history.client_name(event.msg.publisher), history.client_name(event.client)},
+                history.string(event.topic),
+                {describe_message(event.msg, history)},
+                {describe_event(event, history)}};
+    log_.add(std::move(v));
+    return;
+  }
+  Record& record = it->second;
+  auto& deliveries = record.deliveries;
+  auto counted = std::find_if(deliveries.begin(), deliveries.end(),
+                              [&](const auto& d) { return d.first == event.client; });
+  if (counted == deliveries.end()) {
+    deliveries.push_back({event.client, 1});
+    std::erase_if(record.owed, [&](const SubscriberMark& m) { return m.client == event.client; });
+    if (record.outcome == Outcome::connecting || record.outcome == Outcome::open) {
+      record.early.push_back(event.client);
+    }
+  } else {
+    ++counted->second;
+    ++counts_.duplicated;
+    // DUP=1 is a QoS 1 redelivery of the one publication; DUP=0 is a second publication.
+    if (!event.dup) {
+      report("a will is published at most once", "MQTT-3.1.2-10", record, event.client, &event);
+    }
+    return;
+  }
+  if (record.outcome == Outcome::disconnected && !record.disturbed) {
+    ++counts_.unexpected;
+    report("no will after a DISCONNECT", "MQTT-3.14.4-3", record, event.client, &event);
+  } else if (record.outcome == Outcome::refused) {
+    ++counts_.unexpected;
+    report("a refused CONNECT's will is never published", "MQTT-3.2.2-5", record, event.client,
+           &event);
+  } else if (record.outcome == Outcome::lost) {
+    ++counts_.ok;
+  }
+}
+
+void WillChecker::report(const char* invariant, const char* spec, const Record& record,
+                         std::uint32_t subscriber, const Event* delivery) {
+  const history::History& h = *history_;
+  Violation v{invariant,
+              spec,
+              {h.client_name(record.connect.client), h.client_name(subscriber)},
+              h.string(record.connect.topic),
+              {describe_message(record.connect.msg, h)},
+              {}};
+  if (log_.wants_detail()) {
+    v.excerpt.push_back(describe_event(record.connect, h));
+    if (record.outcome == Outcome::disconnected || record.outcome == Outcome::lost) {
+      v.excerpt.push_back(describe_event(record.end, h));
+    }
+    if (delivery != nullptr) {
+      v.excerpt.push_back(describe_event(*delivery, h));
+    } else {
+      v.excerpt.push_back("(never delivered to " + h.client_name(subscriber) + ")");
+      sessions_.append_recent(subscriber, h, v.excerpt);
+    }
+  }
+  log_.add(std::move(v));
+}
+
+void WillChecker::settle(const Record& record, const CheckContext& context) {
+  for (const std::uint32_t subscriber : record.early) {
+    // Published while the client still saw its connection open, and it never ended: the
+    // broker gave up on a healthy connection.
+    if (record.outcome == Outcome::open && !record.disturbed &&
+        !faults_.disturbed_since(record.connect.time_ns)) {
+      ++counts_.unexpected;
+      report("a will is published only when the connection ends", "MQTT-3.1.2-8", record,
+             subscriber, nullptr);
+    }
+  }
+  for (const SubscriberMark& owed : record.owed) {
+    const bool judged = record.end.time_ns < context.deadline_ns() &&
+                        !faults_.crashed_since(record.connect.time_ns) &&
+                        sessions_.alive_since(owed, /*same_connection=*/owed.granted_qos == 0);
+    if (!judged) {
+      ++counts_.indeterminate;
+      continue;
+    }
+    ++counts_.lost;
+    report("a will is published when the connection ends without DISCONNECT", "MQTT-3.1.2-8",
+           record, owed.client, nullptr);
+  }
+}
+
+Verdict WillChecker::finish(const CheckContext& context) {
+  std::vector<const Record*> ordered;
+  for (const auto& [key, record] : wills_) ordered.push_back(&record);
+  std::sort(ordered.begin(), ordered.end(), [](const Record* a, const Record* b) {
+    return std::tie(a->connect.time_ns, a->connect.client) <
+           std::tie(b->connect.time_ns, b->connect.client);
+  });
+  for (const Record* record : ordered) settle(*record, context);
+  Verdict verdict;
+  verdict.guarantee = name();
+  verdict.counts = counts_;
+  log_.fill(verdict);
+  return verdict;
+}
+
+}  // namespace mqttbed::check

@@ -1,0 +1,60 @@
+// Last will: published if and only if the connection ended without DISCONNECT, to the
+// subscribers of its topic, and never twice.
+#pragma once
+
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include "sim/check/checker.h"
+#include "sim/check/client_sessions.h"
+#include "sim/check/fault_state.h"
+#include "sim/check/violation_log.h"
+
+namespace mqttbed::check {
+
+// Each CONNECT with a will gives the will its own identity, so every rule is per connection:
+//  - a connection that ended with the client's DISCONNECT never has its will delivered
+//    (MQTT-3.14.4-3), unless a fault was under way during it (the DISCONNECT may never have
+//    reached the broker: indeterminate);
+//  - a registered will (CONNACK 0) whose connection was lost is delivered by the end to every
+//    subscriber that held a matching subscription when the loss was seen and stayed alive
+//    (MQTT-3.1.2-8); a broker crash during the connection makes it indeterminate;
+//  - a will reaches a subscriber at most once: a second copy without DUP is a second
+//    publication (MQTT-3.1.2-10).
+class WillChecker : public Checker {
+ public:
+  const char* name() const override { return "will"; }
+  void observe(const history::Event& event, const history::History& history) override;
+  Verdict finish(const CheckContext& context) override;
+
+ private:
+  enum class Outcome : std::uint8_t { connecting, open, refused, unknown, disconnected, lost };
+  struct Record {
+    history::Event connect;  // connect_sent carrying the will
+    history::Event end;      // disconnect_sent / connection_lost, when there was one
+    Outcome outcome = Outcome::connecting;
+    bool disturbed = false;  // a fault was under way during the connection
+    std::vector<SubscriberMark> owed;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> deliveries;  // (subscriber, count)
+    std::vector<std::uint32_t> early;  // subscribers that got it while the connection was open
+  };
+
+  void on_connection_event(const history::Event& event, const history::History& history);
+  void on_delivered(const history::Event& event, const history::History& history);
+  void close(Record& record, const history::Event& event, Outcome outcome,
+             const history::History& history);
+  void settle(const Record& record, const CheckContext& context);
+  void report(const char* invariant, const char* spec, const Record& record,
+              std::uint32_t subscriber, const history::Event* delivery);
+
+  const history::History* history_ = nullptr;
+  ClientSessions sessions_;
+  FaultState faults_;
+  std::unordered_map<std::uint64_t, Record> wills_;           // by pair_key(publisher, seq)
+  std::unordered_map<std::uint32_t, std::uint64_t> current_;  // client -> its will's key
+  Counts counts_;
+  ViolationLog log_;
+};
+
+}  // namespace mqttbed::check
