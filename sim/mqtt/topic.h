@@ -6,7 +6,11 @@
 
 namespace mqttbed::mqtt {
 
-// "" when valid, else why not (e.g. "wildcard '+' in a topic name (MQTT-3.3.2-2)").
+// "" when valid, else why not, with the spec id (e.g. "wildcard '+' in a topic name
+// (MQTT-3.3.2-2)"). Both reject: empty (MQTT-4.7.3-1), U+0000 (MQTT-4.7.3-2), over 65535
+// bytes (MQTT-4.7.3-3), ill-formed UTF-8 or surrogates (MQTT-1.5.3-1). Names also reject
+// '+' and '#' (MQTT-3.3.2-2); filters reject '#' not alone in the last level (MQTT-4.7.1-2)
+// and '+' not alone in its level (MQTT-4.7.1-3). Empty levels ("a//b", "/a") are valid.
 std::string topic_name_error(std::string_view topic);
 std::string topic_filter_error(std::string_view filter);
 inline bool is_valid_topic_name(std::string_view topic) { return topic_name_error(topic).empty(); }
@@ -14,8 +18,10 @@ inline bool is_valid_topic_filter(std::string_view filter) {
   return topic_filter_error(filter).empty();
 }
 
-// Does `filter` match `topic`? Both must be valid. '$'-topics are not matched by a filter
-// starting with a wildcard (MQTT-4.7.2-1).
+// Does `filter` match `topic`? Both must be valid (false for an empty one). '+' matches one
+// level, '#' this level and all below including none ("sport/#" matches "sport",
+// MQTT-4.7.1-2); '$'-topics are not matched by a filter starting with a wildcard
+// (MQTT-4.7.2-1).
 bool topic_matches(std::string_view filter, std::string_view topic);
 
 }  // namespace mqttbed::mqtt
