@@ -83,6 +83,21 @@ TEST_F(GatewayTest, TheCertificateIsDerivedFromTheSeedAndName) {
   EXPECT_NE(static_cast<Gateway&>(*other).certificate().installation, first.installation);
 }
 
+TEST_F(GatewayTest, ARebootKeepsTheCertificateAndForgetsTheStates) {
+  harness.params.set("summary_every", scenario::Duration(30s));
+  boot();
+  client().accept(false);
+  const std::string installation = gateway().certificate().installation;
+  client().deliver("platform/acct3/home3/light0/state", R"({"power":"on"})");
+  device->reboot();
+  EXPECT_EQ(gateway().certificate().installation, installation);
+  client().accept(false);
+  harness.runtime.advance(30s);
+  const auto summaries = client().publishes_to("platform/acct3/home3/gateway/summary");
+  ASSERT_EQ(summaries.size(), 1u);
+  EXPECT_TRUE(parse(summaries[0].payload)["devices"].empty());
+}
+
 TEST_F(GatewayTest, SubscribesToItsHomesStatesAndCommands) {
   boot();
   client().accept(false);

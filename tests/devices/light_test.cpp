@@ -108,6 +108,17 @@ TEST_F(LightTest, WithoutAShadowItReportsItsStateToCreateOne) {
   EXPECT_FALSE(parse(updates()[0].payload).contains("version"));
 }
 
+TEST_F(LightTest, ACommandOnItsCommandTopicIsAppliedAndReportedWithoutVersion) {
+  boot();
+  client().deliver(shadow("get/accepted"),
+                   R"({"state":{"reported":{"power":"off","brightness":0}},"version":4})");
+  client().deliver(command_topic(identity), R"({"power":"on","brightness":35})");
+  EXPECT_TRUE(light().power_on());
+  EXPECT_EQ(light().brightness(), 35);
+  ASSERT_EQ(updates().size(), 1u);
+  EXPECT_FALSE(parse(updates()[0].payload).contains("version"));
+}
+
 TEST_F(LightTest, ReportsItsStatePeriodically) {
   harness.params.set("report_every", scenario::Duration(20s));
   boot();
