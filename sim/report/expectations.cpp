@@ -166,6 +166,18 @@ bool is_known_metric(const std::string& path) {
   return scalars().count(path) != 0 || split_histogram_path(path, group, stat);
 }
 
+void validate_expectation_metrics(const scenario::Scenario& scenario) {
+  for (const scenario::Expectation& expectation : scenario.expect) {
+    if (is_known_metric(expectation.metric)) continue;
+    throw scenario::ScenarioError(
+        scenario.file, expectation.mark.line, expectation.mark.column,
+        "expect." + expectation.metric,
+        "found unknown metric '" + expectation.metric +
+            "', expected one of the paths in docs/report.md (e.g. latency.qos1.p99, "
+            "latency.kind.<kind>.p99, reconnects, wills.fired, delivered.count)");
+  }
+}
+
 std::optional<double> metric_value(const Metrics& metrics, const std::string& path) {
   if (auto it = scalars().find(path); it != scalars().end()) return it->second(metrics);
   std::string group, stat;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sim/report/metrics.h"
+#include "sim/scenario/loader.h"
 #include "sim/scenario/scenario.h"
 
 namespace mqttbed::report {
@@ -19,6 +20,11 @@ bool is_known_metric(const std::string& path);
 
 // The value of `path` in `metrics`; nullopt when the metric has no samples (a percentile of
 // an empty histogram). Throws std::invalid_argument for an unknown path.
+// Load-time check: throws scenario::ScenarioError at the first expectation whose metric is
+// unknown (file:line:col of the entry, key path "expect.<metric>"). The CLI calls it right
+// after loading, so a typo fails before the run rather than after it.
+void validate_expectation_metrics(const scenario::Scenario& scenario);
+
 std::optional<double> metric_value(const Metrics& metrics, const std::string& path);
 
 struct ExpectationResult {

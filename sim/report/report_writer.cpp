@@ -11,25 +11,6 @@ namespace {
 using nlohmann::ordered_json;
 using scenario::Fault;
 
-// Local names so the report does not depend on the scenario library's object code.
-const char* fault_kind_name(Fault::Kind kind) {
-  switch (kind) {
-    case Fault::Kind::disconnect:
-      return "disconnect";
-    case Fault::Kind::partition:
-      return "partition";
-    case Fault::Kind::latency_spike:
-      return "latency_spike";
-    case Fault::Kind::loss_burst:
-      return "loss_burst";
-    case Fault::Kind::broker_crash:
-      return "broker_crash";
-    case Fault::Kind::device_reboot:
-      return "device_reboot";
-  }
-  return "unknown";
-}
-
 ordered_json groups_json(const std::vector<scenario::DeviceGroup>& groups) {
   ordered_json json = ordered_json::array();
   for (const scenario::DeviceGroup& group : groups) {
@@ -54,7 +35,7 @@ ordered_json fleet_json(const scenario::Fleet& fleet) {
 }
 
 ordered_json fault_json(const Fault& fault) {
-  ordered_json json{{"kind", fault_kind_name(fault.kind)}, {"target", fault.target.text}};
+  ordered_json json{{"kind", scenario::to_string(fault.kind)}, {"target", fault.target.text}};
   if (fault.at) json["at_s"] = to_seconds(*fault.at);
   if (fault.duration) json["for_s"] = to_seconds(*fault.duration);
   if (fault.mtbf) json["mtbf_s"] = to_seconds(*fault.mtbf);
@@ -70,13 +51,16 @@ ordered_json fault_json(const Fault& fault) {
 ordered_json scenario_json(const scenario::Scenario& scenario) {
   ordered_json faults = ordered_json::array();
   for (const Fault& fault : scenario.faults) faults.push_back(fault_json(fault));
+  ordered_json checks = ordered_json::array();
+  for (scenario::Check check : scenario.checks) checks.push_back(scenario::to_string(check));
   return ordered_json{{"name", scenario.name},
                       {"file", scenario.file},
                       {"seed", scenario.seed},
                       {"duration_s", to_seconds(scenario.duration)},
                       {"settle_s", to_seconds(scenario.settle)},
                       {"fleet", fleet_json(scenario.fleet)},
-                      {"faults", std::move(faults)}};
+                      {"faults", std::move(faults)},
+                      {"checks", std::move(checks)}};
 }
 
 ordered_json expectations_json(const std::vector<ExpectationResult>& results) {
@@ -101,11 +85,15 @@ bool verdict_passed(const nlohmann::json& verdict) {
   return it != verdict.end() && it->is_boolean() && it->get<bool>();
 }
 
+// Checkers list only the first few violations in full; "violation_count" is the total.
 std::uint64_t verdict_violations(const nlohmann::json& verdict) {
-  auto it = verdict.find("violations");
-  if (it == verdict.end()) return 0;
-  if (it->is_array()) return it->size();
-  if (it->is_number_integer() && it->get<std::int64_t>() > 0) return it->get<std::uint64_t>();
+  for (const char* key : {"violation_count", "violations"}) {
+    auto it = verdict.find(key);
+    if (it == verdict.end()) continue;
+    if (it->is_array()) return it->size();
+    if (it->is_number_integer() && it->get<std::int64_t>() > 0) return it->get<std::uint64_t>();
+    if (it->is_number_integer()) return 0;
+  }
   return 0;
 }
 

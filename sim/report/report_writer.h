@@ -27,9 +27,9 @@ struct WallClock {
 struct ReportInput {
   const scenario::Scenario& scenario;
   std::string mqttbed_version;
-  // One JSON object per checker, as the checkers produce it. Each should carry a boolean
-  // "passed" (a verdict without it counts as failed) and may carry "violations" (an array or
-  // a count).
+  // One JSON object per checker, as check::to_json produces it. Each must carry a boolean
+  // "passed" (a verdict without it counts as failed); "violation_count" (or else the size of
+  // "violations") adds to the summary's violation total.
   const nlohmann::json& verdicts;
   const std::vector<ExpectationResult>& expectations;
   const Metrics& metrics;

@@ -60,6 +60,22 @@ TEST(MetricPathsTest, UnknownPathsAreRejected) {
   EXPECT_FALSE(is_known_metric(""));
 }
 
+TEST(MetricPathsTest, LoadTimeValidationPointsAtTheUnknownMetric) {
+  scenario::Scenario scenario;
+  scenario.file = "s.yaml";
+  scenario.expect = {expect("latency.qos1.p99", Op::lt, 1), expect("latency.qos1.p95", Op::lt, 1)};
+  scenario.expect[1].mark = {12, 5};
+  try {
+    validate_expectation_metrics(scenario);
+    FAIL() << "expected ScenarioError";
+  } catch (const scenario::ScenarioError& error) {
+    EXPECT_EQ(error.line(), 12);
+    EXPECT_EQ(error.key_path(), "expect.latency.qos1.p95");
+  }
+  scenario.expect.pop_back();
+  EXPECT_NO_THROW(validate_expectation_metrics(scenario));
+}
+
 TEST_F(ExpectationsTest, ValuesAreInBaseUnits) {
   EXPECT_DOUBLE_EQ(*metric_value(metrics_, "latency.qos1.max"), 0.040);
   EXPECT_DOUBLE_EQ(*metric_value(metrics_, "latency.kind.light.min"), 0.020);

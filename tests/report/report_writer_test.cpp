@@ -157,6 +157,23 @@ TEST(ReportWriterTest, SummaryFailsOnFailedVerdictOrMissedExpectation) {
   EXPECT_EQ(report["summary"]["verdicts"]["failed"], 1);
 }
 
+TEST(ReportWriterTest, ViolationTotalPrefersTheCheckersFullCount) {
+  scenario::Scenario scenario = small_scenario();
+  RecordedRun run(scenario);
+  // As check::to_json writes it: the first violations in full, the total in violation_count.
+  nlohmann::json verdicts = nlohmann::json::array(
+      {{{"guarantee", "qos1"},
+        {"passed", false},
+        {"violation_count", 40},
+        {"violations", nlohmann::json::array({{{"invariant", "lost"}}})}},
+       {{"guarantee", "ordering"}, {"passed", true}, {"violations", nlohmann::json::array()}}});
+  ReportInput input{scenario, "0.1.0", verdicts, run.results, run.metrics, {}};
+  nlohmann::ordered_json report = build_report(input);
+  EXPECT_EQ(report["summary"]["violations"], 40);
+  EXPECT_EQ(report["verdicts"][0]["guarantee"], "qos1");
+  EXPECT_EQ(report["verdicts"].size(), 2u);
+}
+
 TEST_F(ReportFileTest, AtomicWriteReplacesTheFileAndLeavesNoTemporary) {
   write_file_atomically((dir_ / "report.json").string(), "{\"new\": true}\n");
   EXPECT_EQ(read_file(dir_ / "report.json"), "{\"new\": true}\n");
