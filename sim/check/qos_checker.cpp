@@ -24,7 +24,7 @@ const char* QosChecker::name() const {
 
 void QosChecker::observe(const Event& event, const history::History& history) {
   history_ = &history;
-  sessions_.observe(event, history);
+  if (level_ > 0) sessions_.observe(event, history);  // QoS 0 owes nothing to anyone
   switch (event.type) {
     case EventType::connect_sent:
     case EventType::publish_sent:

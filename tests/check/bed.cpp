@@ -50,7 +50,7 @@ void Bed::deliver(const std::string& subscriber, const std::string& topic, int q
 }
 
 const std::vector<Verdict>& Bed::finish() {
-  return finish(CheckContext{now_ns + 1'000'000'000, now_ns});
+  return finish(CheckContext{now_ns + 1'000'000'000, now_ns + 1});
 }
 
 const std::vector<Verdict>& Bed::finish(const CheckContext& context) {

@@ -1,0 +1,110 @@
+// The factory, the verdict formats, bounded violation lists and re-judging a history file.
+#include "sim/check/checks.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "sim/check/verdict_format.h"
+#include "sim/history/history_file.h"
+#include "tests/check/bed.h"
+
+namespace mqttbed::check::testing {
+namespace {
+
+std::vector<std::string> names_of(const std::vector<std::unique_ptr<Checker>>& checkers) {
+  std::vector<std::string> names;
+  for (const auto& c : checkers) names.push_back(c->name());
+  return names;
+}
+
+TEST(Checks, QosExpandsToThreeLevelsAndEveryNameIsKnown) {
+  EXPECT_EQ(names_of(make_checkers({"qos", "will"})),
+            (std::vector<std::string>{"qos0", "qos1", "qos2", "will"}));
+  EXPECT_EQ(make_checkers(check_names()).size(), check_names().size() + 2);
+}
+
+TEST(Checks, UnknownCheckNameThrowsListingTheKnownOnes) {
+  try {
+    make_checkers({"qos", "liveness"});
+    FAIL() << "expected an error";
+  } catch (const std::invalid_argument& error) {
+    EXPECT_NE(std::string(error.what()).find("liveness"), std::string::npos);
+    EXPECT_NE(std::string(error.what()).find("completeness"), std::string::npos);
+  }
+}
+
+// A history with one lost QoS 1 message and one will after a clean disconnect.
+void record_two_violations(Bed& bed) {
+  bed.connect("pub");
+  bed.connect("sub");
+  bed.subscribe("sub", "a/#", 1);
+  bed.publish("pub", "a/b", 1);
+  const std::string will = bed["dev"].connect_sent(true, "a/will", 1, false, "bye");
+  bed["dev"].connack(false, 0);
+  bed["dev"].disconnect_sent();
+  bed.tick();
+  bed.deliver("sub", "a/will", 1, will);
+}
+
+TEST(Checks, VerdictJsonRoundTrips) {
+  Bed bed({"qos", "will"});
+  record_two_violations(bed);
+  const auto& verdicts = bed.finish();
+  for (const Verdict& v : verdicts) {
+    EXPECT_EQ(to_json(verdict_from_json(to_json(v))), to_json(v));
+  }
+  const auto json = to_json(verdicts);
+  EXPECT_EQ(json.at(1).at("guarantee"), "qos1");
+  EXPECT_EQ(json.at(1).at("passed"), false);
+  EXPECT_EQ(json.at(1).at("counts").at("lost"), 1);
+  EXPECT_FALSE(all_passed(verdicts));
+}
+
+TEST(Checks, SummaryShowsEachGuaranteeAndTheEvidence) {
+  Bed bed({"qos", "will"});
+  record_two_violations(bed);
+  const std::string summary = format_summary(bed.finish());
+  EXPECT_NE(summary.find("PASS qos0"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("FAIL qos1"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("FAIL will"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("MQTT-3.14.4-3"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("| 1.0"), std::string::npos) << summary;  // an excerpt line
+}
+
+TEST(Checks, OnlyTheFirstViolationsKeepTheirDetail) {
+  Bed bed({"qos"});
+  bed.connect("pub");
+  bed.connect("sub");
+  bed.subscribe("sub", "a/#", 1);
+  for (int i = 0; i < 30; ++i) bed.publish("pub", "a/b", 1);
+  const Verdict& v = bed.verdict("qos1");
+  EXPECT_EQ(v.violation_count, 30u);
+  EXPECT_EQ(v.violations.size(), 20u);
+  EXPECT_EQ(v.violations.front().messages.at(0), "pub#1");  // in publish order
+}
+
+TEST(Checks, HistoryFileReJudgesToTheSameVerdicts) {
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "mqttbed-checks-roundtrip.jsonl").string();
+  std::vector<Verdict> live;
+  {
+    Bed bed(check_names());
+    history::HistoryWriter writer(path, bed.history, {1, 0, 0, check_names(), 0});
+    writer.attach(bed.history);
+    record_two_violations(bed);
+    bed.connect("acct1-app0");
+    bed.subscribe("acct1-app0", "#", 1);
+    const CheckContext context{bed.now_ns + 1'000'000'000, bed.now_ns + 1};
+    live = bed.finish(context);
+    writer.close(context.end_ns, context.settle_start_ns);
+  }
+  const std::vector<Verdict> replayed = check_history_file(path);
+  EXPECT_EQ(to_json(replayed), to_json(live));
+  EXPECT_FALSE(all_passed(replayed));
+  EXPECT_EQ(check_history_file(path, {"will"}).size(), 1u);
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace mqttbed::check::testing

@@ -1,0 +1,105 @@
+// Sessions checker: session_present is right; queued messages survive an absence.
+#include <gtest/gtest.h>
+
+#include "tests/check/bed.h"
+
+namespace mqttbed::check::testing {
+namespace {
+
+TEST(SessionsChecker, CorrectSessionPresentFlagsPass) {
+  Bed bed({"sessions"});
+  bed.connect("dev", /*clean=*/false, /*session_present=*/false);  // first ever
+  bed["dev"].connection_lost("network");
+  bed.connect("dev", false, true);  // the broker kept it
+  bed["dev"].disconnect_sent();
+  bed.connect("dev", true, false);  // clean
+  bed["dev"].disconnect_sent();
+  bed.connect("dev", false, false);  // the clean session was discarded
+  const Verdict& v = bed.verdict("sessions");
+  EXPECT_TRUE(v.passed) << explain(v);
+  EXPECT_EQ(v.counts.ok, 4u);
+}
+
+TEST(SessionsChecker, SessionPresentAfterCleanConnectFails) {
+  Bed bed({"sessions"});
+  bed.connect("dev", true, /*session_present=*/true);
+  const Verdict& v = bed.verdict("sessions");
+  EXPECT_FALSE(v.passed);
+  EXPECT_EQ(v.violations.at(0).spec, "MQTT-3.2.2-1");
+}
+
+TEST(SessionsChecker, LostPersistentSessionFails) {
+  Bed bed({"sessions"});
+  bed.connect("dev", false, false);
+  bed["dev"].connection_lost("network");
+  bed.connect("dev", false, /*session_present=*/false);
+  const Verdict& v = bed.verdict("sessions");
+  EXPECT_FALSE(v.passed);
+  EXPECT_EQ(v.violations.at(0).spec, "MQTT-3.2.2-2");
+  EXPECT_FALSE(v.violations.at(0).excerpt.empty());
+}
+
+TEST(SessionsChecker, SessionPresentWithNoStoredSessionFails) {
+  Bed bed({"sessions"});
+  bed.connect("dev", false, /*session_present=*/true);
+  EXPECT_EQ(bed.verdict("sessions").violations.at(0).spec, "MQTT-3.2.2-3");
+}
+
+TEST(SessionsChecker, RefusedConnectWithSessionPresentFails) {
+  Bed bed({"sessions"});
+  bed["dev"].connect_sent(false);
+  bed["dev"].connack(true, 5);
+  EXPECT_EQ(bed.verdict("sessions").violations.at(0).spec, "MQTT-3.2.2-4");
+}
+
+TEST(SessionsChecker, UnansweredConnectMakesTheNextFlagIndeterminate) {
+  Bed bed({"sessions"});
+  bed["dev"].connect_sent(false);
+  bed["dev"].connect_failed(-1);
+  bed.connect("dev", false, true);
+  const Verdict& v = bed.verdict("sessions");
+  EXPECT_TRUE(v.passed) << explain(v);
+  EXPECT_EQ(v.counts.indeterminate, 1u);
+}
+
+TEST(SessionsChecker, BrokerCrashMakesTheNextFlagIndeterminate) {
+  Bed bed({"sessions"});
+  bed.connect("dev", false, false);
+  bed.fault("begin broker_crash broker");
+  bed["dev"].connection_lost("broker_closed");
+  bed.fault("end broker_crash broker");
+  bed.connect("dev", false, false);
+  EXPECT_TRUE(bed.verdict("sessions").passed);
+}
+
+class OfflineSubscriberBed : public Bed {
+ public:
+  OfflineSubscriberBed() : Bed({"sessions"}) {
+    connect("pub");
+    connect("sub", false);
+    subscribe("sub", "q/#", 1);
+    (*this)["sub"].connection_lost("network");
+    tick();
+    queued = publish("pub", "q/1", 1);
+    connect("sub", false, true);
+  }
+  history::EnvelopedPublish queued;
+};
+
+TEST(SessionsChecker, QueuedMessageDeliveredAfterReconnectPasses) {
+  OfflineSubscriberBed bed;
+  bed.deliver("sub", "q/1", 1, bed.queued);
+  const Verdict& v = bed.verdict("sessions");
+  EXPECT_TRUE(v.passed) << explain(v);
+}
+
+TEST(SessionsChecker, QueuedMessageNeverDeliveredFails) {
+  OfflineSubscriberBed bed;
+  const Verdict& v = bed.verdict("sessions");
+  EXPECT_FALSE(v.passed);
+  EXPECT_EQ(v.counts.lost, 1u);
+  EXPECT_EQ(v.violations.at(0).spec, "MQTT-3.1.2-5");
+}
+
+}  // namespace
+}  // namespace mqttbed::check::testing

@@ -1,0 +1,116 @@
+// Will checker: published iff the connection ended without DISCONNECT, never twice.
+#include <gtest/gtest.h>
+
+#include "tests/check/bed.h"
+
+namespace mqttbed::check::testing {
+namespace {
+
+class WillBed : public Bed {
+ public:
+  WillBed() : Bed({"will"}) {
+    connect("app");
+    subscribe("app", "status/#", 1);
+    will = (*this)["dev"].connect_sent(true, "status/dev", 1, false, "offline");
+    tick();
+    (*this)["dev"].connack(false, 0);
+    tick();
+  }
+  std::string will;
+};
+
+TEST(WillChecker, WillDeliveredAfterConnectionLossPasses) {
+  WillBed bed;
+  bed["dev"].connection_lost("keepalive");
+  bed.tick();
+  bed.deliver("app", "status/dev", 1, bed.will);
+  const Verdict& v = bed.verdict("will");
+  EXPECT_TRUE(v.passed) << explain(v);
+  EXPECT_EQ(v.counts.ok, 1u);
+}
+
+TEST(WillChecker, MissingWillAfterConnectionLossFails) {
+  WillBed bed;
+  bed["dev"].connection_lost("network");
+  const Verdict& v = bed.verdict("will");
+  EXPECT_FALSE(v.passed);
+  EXPECT_EQ(v.counts.lost, 1u);
+  EXPECT_EQ(v.violations.at(0).spec, "MQTT-3.1.2-8");
+  EXPECT_EQ(v.violations.at(0).clients, (std::vector<std::string>{"dev", "app"}));
+}
+
+TEST(WillChecker, WillAfterCleanDisconnectFails) {
+  WillBed bed;
+  bed["dev"].disconnect_sent();
+  bed.tick();
+  bed.deliver("app", "status/dev", 1, bed.will);
+  const Verdict& v = bed.verdict("will");
+  EXPECT_FALSE(v.passed);
+  EXPECT_EQ(v.violations.at(0).spec, "MQTT-3.14.4-3");
+  EXPECT_EQ(v.violations.at(0).excerpt.size(), 3u);
+}
+
+TEST(WillChecker, WillAfterDisconnectDuringAFaultIsNotJudged) {
+  WillBed bed;
+  bed.fault("begin partition homes[0:1]");
+  bed["dev"].disconnect_sent();  // may never have reached the broker
+  bed.fault("end partition homes[0:1]");
+  bed.deliver("app", "status/dev", 1, bed.will);
+  EXPECT_TRUE(bed.verdict("will").passed) << explain(bed.verdict("will"));
+}
+
+TEST(WillChecker, NoWillAfterCleanDisconnectPasses) {
+  WillBed bed;
+  bed["dev"].disconnect_sent();
+  EXPECT_TRUE(bed.verdict("will").passed);
+}
+
+TEST(WillChecker, WillPublishedTwiceFails) {
+  WillBed bed;
+  bed["dev"].connection_lost("network");
+  bed.deliver("app", "status/dev", 1, bed.will);
+  bed.deliver("app", "status/dev", 1, bed.will);
+  const Verdict& v = bed.verdict("will");
+  EXPECT_FALSE(v.passed);
+  EXPECT_EQ(v.violations.at(0).spec, "MQTT-3.1.2-10");
+}
+
+TEST(WillChecker, Qos1RedeliveryOfTheWillIsOnlyCounted) {
+  WillBed bed;
+  bed["dev"].connection_lost("network");
+  bed.deliver("app", "status/dev", 1, bed.will);
+  bed.deliver("app", "status/dev", 1, bed.will, false, /*dup=*/true);
+  EXPECT_TRUE(bed.verdict("will").passed);
+  EXPECT_EQ(bed.verdict("will").counts.duplicated, 1u);
+}
+
+TEST(WillChecker, SubscriberThatLeftIsNotOwedTheWill) {
+  WillBed bed;
+  bed["app"].disconnect_sent();
+  bed["dev"].connection_lost("network");
+  EXPECT_TRUE(bed.verdict("will").passed);
+}
+
+TEST(WillChecker, BrokerCrashMakesAMissingWillIndeterminate) {
+  WillBed bed;
+  bed.fault("begin broker_crash broker");
+  bed["dev"].connection_lost("broker_closed");
+  bed["app"].connection_lost("broker_closed");
+  bed.fault("end broker_crash broker");
+  bed.connect("app", false, true);
+  const Verdict& v = bed.verdict("will");
+  EXPECT_TRUE(v.passed) << explain(v);
+}
+
+TEST(WillChecker, WillOfARefusedConnectFails) {
+  Bed bed({"will"});
+  bed.connect("app");
+  bed.subscribe("app", "status/#", 1);
+  const std::string will = bed["dev"].connect_sent(true, "status/dev", 1, false, "offline");
+  bed["dev"].connack(false, 5);
+  bed.deliver("app", "status/dev", 1, will);
+  EXPECT_FALSE(bed.verdict("will").passed);
+}
+
+}  // namespace
+}  // namespace mqttbed::check::testing
