@@ -11,14 +11,11 @@
 #include <sstream>
 
 #include "sim/scenario/readers.h"
+#include "sim/scenario/yaml_document.h"
 #include "sim/scenario/yaml_field.h"
 
 namespace mqttbed::scenario {
 namespace {
-
-// Scenarios are hand-written; a larger input is a mistake (or a fuzzer), and bounding it
-// bounds the parser's work.
-constexpr std::size_t kMaxScenarioBytes = 1 << 20;
 
 std::string where(const std::string& file, int line, int column, const std::string& key_path) {
   std::string out = file;
@@ -26,33 +23,6 @@ std::string where(const std::string& file, int line, int column, const std::stri
   out += ": ";
   if (!key_path.empty()) out += key_path + ": ";
   return out;
-}
-
-YAML::Node parse_document(const std::string& text, const std::string& file) {
-  if (text.size() > kMaxScenarioBytes) {
-    throw ScenarioError(
-        file, 1, 1, "",
-        "found " + std::to_string(text.size()) + " bytes, expected a scenario of at most 1MiB");
-  }
-  std::vector<YAML::Node> documents;
-  try {
-    documents = YAML::LoadAll(text);
-  } catch (const YAML::Exception& error) {
-    // yaml-cpp's DeepRecursion (nesting past 2000 levels) is a ParserException too.
-    throw ScenarioError(file, error.mark.line + 1, error.mark.column + 1, "",
-                        "found invalid YAML (" + error.msg + "), expected a YAML mapping");
-  }
-  if (documents.size() > 1) {
-    YAML::Mark mark = documents[1].Mark();
-    throw ScenarioError(file, mark.line + 1, mark.column + 1, "",
-                        "found a second YAML document, expected one scenario per file");
-  }
-  if (documents.empty() || documents[0].IsNull()) {
-    throw ScenarioError(file, 1, 1, "",
-                        "found an empty document, expected a mapping with name, duration "
-                        "and fleet");
-  }
-  return documents[0];
 }
 
 std::string read_name(const Field& field) {
@@ -101,7 +71,7 @@ ScenarioError::ScenarioError(const std::string& file, int line, int column,
 
 Scenario load_scenario_text(const std::string& text, const std::string& file,
                             const KindCatalog& kinds) {
-  YAML::Node document = parse_document(text, file);
+  YAML::Node document = parse_single_document(text, file);
   YAML::Mark start;
   start.line = 0;
   start.column = 0;

@@ -43,7 +43,10 @@ const BadScenario kBadScenarios[] = {
      "found invalid YAML"},
     {"EmptyDocumentIsNotAScenario", "# nothing here\n", 1, 1, "", "found an empty document"},
     {"RootMustBeAMapping", "- a\n- b\n", 1, 1, "", "found a sequence, expected a mapping"},
-    {"SecondDocumentIsRejected", kBase + "---\nname: u\n", 8, 1, "",
+    {"StrayTopLevelCommaIsAnErrorNotAHang", "name: t\n,\n", 2, 1, "",
+     "found invalid YAML (end of map not found)"},
+    {"LoneCommaIsAnErrorNotAHang", ",\n", 1, 1, "", "found invalid YAML (unexpected ',')"},
+    {"SecondDocumentIsRejected", kBase + "---\nname: u\n", 7, 1, "",
      "found a second YAML document"},
     {"UnknownTopLevelKeySuggestsTheClosest", kBase + "chekcs: [qos]\n", 7, 1, "chekcs",
      "found unknown key 'chekcs', expected one of name, seed, duration, settle, mqtt, broker, "
