@@ -74,7 +74,36 @@ class TopicTrie {
   // topic starting with '$' (MQTT-4.7.2-1). Order is deterministic for a given history.
   void match(std::string_view topic, const Visitor& visit) const {
     if (topic.empty()) return;
-    walk(root_, topic, /*at_end=*/false, /*dollar_root=*/topic.front() == '$', visit);
+    const bool dollar_topic = topic.front() == '$';
+    // Depth-first with an explicit stack: a deep trie must not exhaust a small actor stack.
+    struct Step {
+      const Node* node;
+      std::string_view rest;  // unconsumed topic, starting at a level
+      bool at_end;            // no level left
+    };
+    std::vector<Step> pending{{&root_, topic, false}};
+    while (!pending.empty()) {
+      const Step step = pending.back();
+      pending.pop_back();
+      const Node& node = *step.node;
+      // MQTT-4.7.2-1: a '$' topic is not offered to the root's wildcard children.
+      const bool wildcards = !(dollar_topic && step.node == &root_);
+      // MQTT-4.7.1-2: '#' matches the parent level and every level below it.
+      if (node.hash != nullptr && wildcards) emit(*node.hash, visit);
+      if (step.at_end) {
+        emit(node, visit);
+        continue;
+      }
+      const std::size_t slash = step.rest.find('/');
+      const bool last = slash == std::string_view::npos;
+      const std::string_view level = last ? step.rest : step.rest.substr(0, slash);
+      const std::string_view next = last ? std::string_view{} : step.rest.substr(slash + 1);
+      // Exact child pushed first so the '+' branch is visited first, as a recursion would.
+      if (auto it = node.children.find(level); it != node.children.end()) {
+        pending.push_back({it->second.get(), next, last});
+      }
+      if (node.plus != nullptr && wildcards) pending.push_back({node.plus.get(), next, last});
+    }
   }
 
   // Number of (filter, key) pairs stored.
@@ -82,10 +111,23 @@ class TopicTrie {
   bool empty() const { return size_ == 0; }
 
   // Nodes in the trie, root included (diagnostics: shows erase() frees what it no longer needs).
-  std::size_t node_count() const { return count_nodes(root_); }
+  std::size_t node_count() const {
+    std::size_t count = 0;
+    std::vector<const Node*> pending{&root_};
+    while (!pending.empty()) {
+      const Node* node = pending.back();
+      pending.pop_back();
+      ++count;
+      for (const auto& entry : node->children) pending.push_back(entry.second.get());
+      if (node->plus != nullptr) pending.push_back(node->plus.get());
+      if (node->hash != nullptr) pending.push_back(node->hash.get());
+    }
+    return count;
+  }
 
   void clear() {
-    root_ = Node{};
+    root_.release_children();
+    root_.subscribers.clear();
     size_ = 0;
   }
 
@@ -101,6 +143,24 @@ class TopicTrie {
     std::unique_ptr<Node> plus;                  // '+' level
     std::unique_ptr<Node> hash;                  // '#' level (always a leaf)
     std::map<std::uint64_t, Value> subscribers;  // ordered: deterministic visits
+
+    Node() = default;
+    Node(const Node&) = delete;
+    Node& operator=(const Node&) = delete;
+    Node(Node&&) noexcept = default;
+    Node& operator=(Node&&) noexcept = default;
+    // Torn down iteratively: a filter of 65535 '/' is 65536 levels, too deep to recurse.
+    ~Node() { release_children(); }
+
+    void release_children() {
+      std::vector<std::unique_ptr<Node>> pending;
+      move_children_to(pending);
+      while (!pending.empty()) {
+        std::unique_ptr<Node> node = std::move(pending.back());
+        pending.pop_back();
+        node->move_children_to(pending);
+      }  // each node dies childless, so its destructor does not recurse
+    }
 
     bool is_empty() const {
       return subscribers.empty() && children.empty() && plus == nullptr && hash == nullptr;
@@ -134,6 +194,13 @@ class TopicTrie {
     }
 
    private:
+    void move_children_to(std::vector<std::unique_ptr<Node>>& out) {
+      for (auto& entry : children) out.push_back(std::move(entry.second));
+      children.clear();
+      if (plus != nullptr) out.push_back(std::move(plus));
+      if (hash != nullptr) out.push_back(std::move(hash));
+    }
+
     static Node& slot(std::unique_ptr<Node>& p) {
       if (p == nullptr) p = std::make_unique<Node>();
       return *p;
@@ -164,33 +231,6 @@ class TopicTrie {
     for (std::size_t i = path.size() - 1; i > 0 && path[i]->is_empty(); --i) {
       path[i - 1]->remove_child(levels[i - 1]);
     }
-  }
-
-  // `rest` is the unconsumed topic starting at a level; `at_end` means no level is left.
-  static void walk(const Node& node, std::string_view rest, bool at_end, bool dollar_root,
-                   const Visitor& visit) {
-    // MQTT-4.7.1-2: '#' matches the parent level and every level below it.
-    if (node.hash != nullptr && !dollar_root) emit(*node.hash, visit);
-    if (at_end) {
-      emit(node, visit);
-      return;
-    }
-    const std::size_t slash = rest.find('/');
-    const bool last = slash == std::string_view::npos;
-    const std::string_view level = last ? rest : rest.substr(0, slash);
-    const std::string_view next = last ? std::string_view{} : rest.substr(slash + 1);
-    if (node.plus != nullptr && !dollar_root) walk(*node.plus, next, last, false, visit);
-    if (auto it = node.children.find(level); it != node.children.end()) {
-      walk(*it->second, next, last, false, visit);
-    }
-  }
-
-  static std::size_t count_nodes(const Node& node) {
-    std::size_t count = 1;
-    for (const auto& [level, child] : node.children) count += count_nodes(*child);
-    if (node.plus != nullptr) count += count_nodes(*node.plus);
-    if (node.hash != nullptr) count += count_nodes(*node.hash);
-    return count;
   }
 
   static void emit(const Node& node, const Visitor& visit) {

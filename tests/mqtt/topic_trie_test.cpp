@@ -2,6 +2,7 @@
 #include "sim/mqtt/topic_trie.h"
 
 #include <gtest/gtest.h>
+#include <pthread.h>
 
 #include <algorithm>
 #include <random>
@@ -130,6 +131,43 @@ TEST(TopicTrie, EmptyLevelsAreDistinctLevels_4_7_1_3) {
   EXPECT_EQ(match_sorted(trie, "/finance"), (Hits{{1, 0}, {2, 0}}));
   EXPECT_EQ(match_sorted(trie, "a//b"), (Hits{{4, 0}, {5, 0}}));
   EXPECT_EQ(match_sorted(trie, "finance"), (Hits{{3, 0}}));
+}
+
+// Runs `body` on a thread with a 256 KiB stack, about what a simulation actor gets.
+void run_on_small_stack(void (*body)()) {
+  pthread_attr_t attr;
+  ASSERT_EQ(pthread_attr_init(&attr), 0);
+  ASSERT_EQ(pthread_attr_setstacksize(&attr, 256 * 1024), 0);
+  pthread_t thread;
+  auto trampoline = [](void* arg) -> void* {
+    reinterpret_cast<void (*)()>(arg)();
+    return nullptr;
+  };
+  ASSERT_EQ(pthread_create(&thread, &attr, trampoline, reinterpret_cast<void*>(body)), 0);
+  ASSERT_EQ(pthread_join(thread, nullptr), 0);
+  pthread_attr_destroy(&attr);
+}
+
+TEST(TopicTrie, DeepestFilterWorksWithoutRecursionOnASmallStack_MQTT_4_7_3_3) {
+  // 65535 bytes of '/' is a valid filter of 65536 empty levels: match, count, erase and
+  // destruction must not recurse per level (a crash here means they do).
+  run_on_small_stack([] {
+    const std::string deepest(65535, '/');
+    TopicTrie<int> trie;
+    trie.insert(deepest, 1, 0);
+    trie.insert(deepest.substr(0, 1000) + "#", 2, 0);
+    int hits = 0;
+    trie.match(deepest, [&hits](std::uint64_t, const int&) { ++hits; });
+    EXPECT_EQ(hits, 2);
+    EXPECT_EQ(trie.node_count(), 65538u);  // root, 65536 levels, the '#'
+    TopicTrie<int> other;
+    other.insert(deepest, 3, 0);
+    other = std::move(trie);  // the moved-over trie is torn down
+    EXPECT_TRUE(other.erase(deepest, 1));
+    EXPECT_EQ(other.size(), 1u);
+    other.clear();
+    other.insert(deepest, 4, 0);
+  });  // `other` destroyed with 65536 levels
 }
 
 // Random filters and topics over a tiny alphabet (so wildcards, empty levels and '$' levels
