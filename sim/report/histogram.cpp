@@ -56,9 +56,12 @@ void Histogram::merge(const Histogram& other) {
 }
 
 std::uint64_t Histogram::rank(double p, std::uint64_t count) {
-  double exact = std::clamp(p, 0.0, 100.0) / 100.0 * static_cast<double>(count);
-  // Absorb binary rounding (0.9 * 10 = 9.000000000000002) so p90 of 10 samples is the 9th.
-  auto rank = static_cast<std::uint64_t>(std::ceil(exact - 1e-9 * std::max(1.0, exact)));
+  // Integer arithmetic in millionths of a percent: floating point would make p90 of 10
+  // samples ceil(9.000000000000002) = 10, and an epsilon would misplace ranks of huge counts.
+  auto millionths = static_cast<unsigned __int128>(std::llround(std::clamp(p, 0.0, 100.0) * 1e6));
+  unsigned __int128 scaled = millionths * count;
+  constexpr unsigned __int128 kWhole = 100'000'000;  // 100 % in millionths
+  auto rank = static_cast<std::uint64_t>((scaled + kWhole - 1) / kWhole);
   return std::clamp<std::uint64_t>(rank, 1, std::max<std::uint64_t>(count, 1));
 }
 

@@ -71,6 +71,15 @@ TEST(HistogramTest, NearestRankOfTenSamples) {
   EXPECT_DOUBLE_EQ(histogram.mean(), 5.5);
 }
 
+TEST(HistogramTest, NearestRankIsExactForHugeCounts) {
+  EXPECT_EQ(Histogram::rank(99.9, 10'000'000'000ULL), 9'990'000'000ULL);
+  EXPECT_EQ(Histogram::rank(50, 3), 2u);
+  EXPECT_EQ(Histogram::rank(99.9, 1000), 999u);
+  EXPECT_EQ(Histogram::rank(99.9, 1001), 1000u);
+  EXPECT_EQ(Histogram::rank(100, 7), 7u);
+  EXPECT_EQ(Histogram::rank(0, 7), 1u);
+}
+
 TEST(HistogramTest, EmptyHistogramReportsZeros) {
   Histogram histogram;
   EXPECT_TRUE(histogram.empty());
