@@ -1,2 +1,120 @@
+// `mqttbed`: the command line. Maps every error to its exit code (see options.h); nothing
+// below this file exits the process.
+#include <unistd.h>
+
 #include <cstdio>
-int main() { std::puts("mqttbed: not built yet"); return 2; }
+#include <exception>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "sim/check/checks.h"
+#include "sim/check/verdict_format.h"
+#include "sim/cli/options.h"
+#include "sim/cli/progress_line.h"
+#include "sim/run/catalog.h"
+#include "sim/run/pipeline.h"
+#include "sim/scenario/loader.h"
+
+namespace mqttbed::cli {
+namespace {
+
+int validate(const Options& options) {
+  int status = kPassed;
+  auto catalog = run::device_catalog();
+  for (const auto& file : options.files) {
+    try {
+      auto scenario = scenario::load_scenario_file(file, catalog);
+      std::printf("%s: ok (%s, %lld homes)\n", file.c_str(), scenario.name.c_str(),
+                  static_cast<long long>(scenario.fleet.homes));
+    } catch (const scenario::ScenarioError& error) {
+      std::fprintf(stderr, "%s\n", error.what());
+      status = kBadInput;
+    }
+  }
+  return status;
+}
+
+int run_command(const Options& options) {
+  if (!options.broker_url.empty()) {
+    std::fprintf(stderr,
+                 "mqttbed: --broker %s: live mode is not available in this build; runs are "
+                 "simulated only\n",
+                 options.broker_url.c_str());
+    return kBadInput;
+  }
+  scenario::Scenario scenario;
+  try {
+    scenario = scenario::load_scenario_file(options.files[0], run::device_catalog());
+  } catch (const scenario::ScenarioError& error) {
+    std::fprintf(stderr, "%s\n", error.what());
+    return kBadInput;
+  }
+  if (options.seed) scenario.seed = *options.seed;
+  run::RunOptions run_options;
+  run_options.out_dir = options.out_dir;
+  run_options.history_path = options.history_path;
+  run_options.mutation = options.mutation;
+  ProgressLine progress(stderr);
+  if (!options.quiet && isatty(fileno(stderr)))
+    run_options.on_progress = [&progress](const simulation::Progress& p) { progress.update(p); };
+  if (!options.mutation.empty()) {
+    try {
+      if (options.mutation != "reuse_shadow_version") broker::parse_mutation(options.mutation);
+    } catch (const std::invalid_argument& error) {
+      std::fprintf(stderr, "mqttbed: --broker-mutation: %s\n", error.what());
+      return kBadInput;
+    }
+  }
+  run::RunResult result = run::run_scenario(scenario, run_options);
+  progress.finish();
+  std::printf("%s: seed %llu, %llu devices, %.0f s virtual in %.2f s wall\n",
+              scenario.name.c_str(), static_cast<unsigned long long>(scenario.seed),
+              static_cast<unsigned long long>(result.stats.devices),
+              std::chrono::duration<double>(result.stats.end).count(), result.wall_seconds);
+  std::fputs(result.summary.c_str(), stdout);
+  std::printf("%s  report: %s\n", result.passed ? "PASSED" : "FAILED", result.report_path.c_str());
+  return result.passed ? kPassed : kViolated;
+}
+
+int check_command(const Options& options) {
+  auto verdicts = check::check_history_file(options.files[0]);
+  std::fputs(check::format_summary(verdicts).c_str(), stdout);
+  bool passed = true;
+  for (const auto& verdict : verdicts) passed = passed && verdict.passed;
+  std::printf("%s\n", passed ? "PASSED" : "FAILED");
+  return passed ? kPassed : kViolated;
+}
+
+int dispatch(const Options& options) {
+  switch (options.command) {
+    case Options::Command::help: std::fputs(help_text(), stdout); return kPassed;
+    case Options::Command::version:
+      std::printf("mqttbed %s\n", run::mqttbed_version().c_str());
+      return kPassed;
+    case Options::Command::validate: return validate(options);
+    case Options::Command::run: return run_command(options);
+    case Options::Command::check: return check_command(options);
+  }
+  return kBadInput;
+}
+
+}  // namespace
+}  // namespace mqttbed::cli
+
+int main(int argc, char** argv) {
+  using namespace mqttbed::cli;
+  Options options;
+  try {
+    options = parse_options(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const UsageError& error) {
+    std::fprintf(stderr, "mqttbed: %s\n", error.what());
+    return kBadInput;
+  }
+  try {
+    return dispatch(options);
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "mqttbed: %s\n", error.what());
+    return kRuntimeError;
+  }
+}

@@ -1,0 +1,99 @@
+#include "sim/cli/options.h"
+
+#include <charconv>
+
+namespace mqttbed::cli {
+
+namespace {
+
+std::uint64_t parse_seed(const std::string& text) {
+  std::uint64_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || text.empty())
+    throw UsageError("--seed: found '" + text + "', expected a non-negative integer");
+  return value;
+}
+
+Options::Command parse_command(const std::string& word) {
+  if (word == "run") return Options::Command::run;
+  if (word == "validate") return Options::Command::validate;
+  if (word == "check") return Options::Command::check;
+  if (word == "help" || word == "--help" || word == "-h") return Options::Command::help;
+  if (word == "--version" || word == "version") return Options::Command::version;
+  throw UsageError("unknown command '" + word + "', expected run, validate, check, --help or " +
+                   "--version");
+}
+
+}  // namespace
+
+const char* help_text() {
+  return R"(mqttbed - simulate fleets of MQTT devices and check what the broker promised
+
+usage:
+  mqttbed run FILE [--seed N] [--out DIR] [--history FILE] [--quiet]
+      Simulate the scenario (virtual time, built-in broker model, SimGrid network),
+      judge every guarantee in its checks: list and write DIR/report.json
+      (DIR defaults to runs/<name>-<seed>/).
+  mqttbed validate FILE...
+      Load and validate scenario files; print the first error of each with
+      file:line:column, the key path, what was found and what was expected.
+  mqttbed check HISTORY
+      Re-judge a history saved with --history, without running anything.
+  mqttbed --help | --version
+
+options:
+  --seed N             master seed (overrides the scenario's seed:)
+  --out DIR            output folder for report.json
+  --history FILE       also write every client event as JSON Lines to FILE
+  --quiet              no progress line (also off when stderr is not a terminal)
+  --broker URL         run live against a real broker (not available in this build)
+
+exit codes:
+  0  ran, and every checked guarantee and expectation held
+  1  a guarantee was violated or an expectation missed
+  2  bad usage or bad input (flag, scenario file)
+  3  runtime failure (e.g. broker unreachable, output not writable)
+)";
+}
+
+Options parse_options(const std::vector<std::string>& args) {
+  Options options;
+  if (args.empty()) return options;
+  options.command = parse_command(args[0]);
+  auto value_of = [&](std::size_t& i) -> const std::string& {
+    if (i + 1 >= args.size()) throw UsageError(args[i] + ": expected a value after it");
+    return args[++i];
+  };
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--seed") {
+      options.seed = parse_seed(value_of(i));
+    } else if (arg == "--out") {
+      options.out_dir = value_of(i);
+    } else if (arg == "--history") {
+      options.history_path = value_of(i);
+    } else if (arg == "--broker") {
+      options.broker_url = value_of(i);
+    } else if (arg == "--broker-mutation") {
+      options.mutation = value_of(i);
+    } else if (arg == "--quiet" || arg == "-q") {
+      options.quiet = true;
+    } else if (arg == "--help" || arg == "-h") {
+      options.command = Options::Command::help;
+    } else if (arg.rfind("-", 0) == 0) {
+      throw UsageError("unknown option '" + arg + "' (see mqttbed --help)");
+    } else {
+      options.files.push_back(arg);
+    }
+  }
+  bool needs_one = options.command == Options::Command::run ||
+                   options.command == Options::Command::check;
+  if (needs_one && options.files.size() != 1)
+    throw UsageError(std::string(options.command == Options::Command::run ? "run" : "check") +
+                     ": expected exactly one file, found " + std::to_string(options.files.size()));
+  if (options.command == Options::Command::validate && options.files.empty())
+    throw UsageError("validate: expected at least one scenario file");
+  return options;
+}
+
+}  // namespace mqttbed::cli

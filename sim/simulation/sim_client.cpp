@@ -32,12 +32,14 @@ SimMqttClient::SimMqttClient(std::string client_id, NodeId node, int home, Event
       transport_(transport),
       directory_(directory),
       recorder_(history, client_id_, [&loop] { return loop.now().count(); }) {
-  directory_[client_id_] = this;
+  directory_.clients[client_id_] = this;
 }
 
 SimMqttClient::~SimMqttClient() {
-  if (auto it = directory_.find(client_id_); it != directory_.end() && it->second == this)
-    directory_.erase(it);
+  auto& clients = directory_.clients;
+  if (auto it = clients.find(client_id_); it != clients.end() && it->second == this)
+    clients.erase(it);
+  if (directory_.run_over) return;
   loop_.cancel(keepalive_timer_);
   loop_.cancel(connect_timer_);
   // The device lost its memory (reboot): the connection dies with it, without DISCONNECT.

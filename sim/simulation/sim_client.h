@@ -20,7 +20,10 @@ namespace mqttbed::simulation {
 class SimMqttClient final : public runtime::MqttClient, public ClientEndpoint {
  public:
   // Clients by id, for fault injection; a client enters itself and leaves on destruction.
-  using Directory = std::unordered_map<std::string, SimMqttClient*>;
+  struct Directory {
+    std::unordered_map<std::string, SimMqttClient*> clients;
+    bool run_over = false;  // teardown after the run: destruction is not a device reboot
+  };
 
   SimMqttClient(std::string client_id, NodeId node, int home, EventLoop& loop,
                 Transport& transport, history::History& history, Directory& directory);

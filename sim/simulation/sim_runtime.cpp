@@ -24,8 +24,8 @@ std::unique_ptr<runtime::MqttClient> SimRuntime::make_client(const std::string& 
 }
 
 SimMqttClient* SimRuntime::client(const std::string& client_id) const {
-  auto it = clients_.find(client_id);
-  return it == clients_.end() ? nullptr : it->second;
+  auto it = clients_.clients.find(client_id);
+  return it == clients_.clients.end() ? nullptr : it->second;
 }
 
 }  // namespace mqttbed::simulation

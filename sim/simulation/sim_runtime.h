@@ -30,6 +30,8 @@ class SimRuntime final : public runtime::Runtime {
 
   // The live client of a device, or nullptr (not created, or between reboots).
   SimMqttClient* client(const std::string& client_id) const;
+  // The run is over: clients destroyed from now on record nothing.
+  void end_run() { clients_.run_over = true; }
 
  private:
   EventLoop& loop_;

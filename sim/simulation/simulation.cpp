@@ -61,7 +61,6 @@ SimulationStats run_simulation(const scenario::Scenario& scenario, history::Hist
                                const SimulationHooks& hooks) {
   auto engine = make_engine();
   EventLoop loop;
-  Fleet fleet;
   std::vector<scenario::DeviceSlot> slots = scenario::layout_fleet(scenario.fleet);
   std::vector<std::string> phones;
   for (const auto& slot : slots)
@@ -79,6 +78,7 @@ SimulationStats run_simulation(const scenario::Scenario& scenario, history::Hist
   broker::BrokerConfig config = broker_config(scenario, hooks.mutation);
   BrokerBridge broker(std::move(config), loop, transport);
   SimRuntime runtime(loop, transport, platform, history, std::move(phone_nodes));
+  Fleet fleet;  // after everything its devices' clients use, so it is destroyed first
   build_fleet(scenario, runtime, hooks.observations, hooks.shadow_reuse_version, fleet);
   FaultInjector injector(loop, runtime, broker, fleet, history);
   injector.schedule(windows);
@@ -122,6 +122,7 @@ SimulationStats run_simulation(const scenario::Scenario& scenario, history::Hist
   stats.broker = broker.broker().stats();
   stats.end = end;
   stats.settle_start = scenario.duration;
+  runtime.end_run();
   return stats;
 }
 

@@ -1,0 +1,40 @@
+// The command line of `mqttbed`: subcommands, flags and the exit codes, parsed in this one
+// place. Parsing never exits; it throws UsageError and main maps that to exit code 2.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace mqttbed::cli {
+
+enum ExitCode : int {
+  kPassed = 0,        // ran, every checked guarantee and expectation held
+  kViolated = 1,      // a guarantee was violated or an expectation missed
+  kBadInput = 2,      // bad usage, flag or scenario
+  kRuntimeError = 3,  // the run could not be carried out (e.g. broker unreachable)
+};
+
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Options {
+  enum class Command { help, version, run, validate, check };
+  Command command = Command::help;
+  std::vector<std::string> files;       // scenario (run/validate) or history (check)
+  std::optional<std::uint64_t> seed;    // --seed overrides the scenario's seed
+  std::string out_dir;                  // --out, default runs/<name>-<seed>/
+  std::string history_path;             // --history FILE (JSON Lines), optional
+  std::string broker_url;               // --broker tcp://host:port (live mode)
+  std::string mutation;                 // --broker-mutation NAME (test-only)
+  bool quiet = false;                   // --quiet: no progress line
+};
+
+Options parse_options(const std::vector<std::string>& args);
+const char* help_text();
+
+}  // namespace mqttbed::cli

@@ -1,0 +1,17 @@
+#include "sim/run/catalog.h"
+
+#include "devices/registry.h"
+
+namespace mqttbed::run {
+
+scenario::KindCatalog device_catalog() {
+  scenario::KindCatalog catalog;
+  for (const auto& [name, info] : devices::registry()) {
+    if (info.placement == devices::Placement::cloud) continue;  // started by the runtime
+    catalog[name] = scenario::KindSpec{
+        info.placement == devices::Placement::home ? "home" : "account", info.params};
+  }
+  return catalog;
+}
+
+}  // namespace mqttbed::run

@@ -1,0 +1,114 @@
+#include "sim/run/pipeline.h"
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+#include "sim/check/checks.h"
+#include "sim/check/verdict_format.h"
+#include "sim/history/history_file.h"
+#include "sim/report/metrics.h"
+#include "sim/report/report_writer.h"
+
+#ifndef MQTTBED_VERSION
+#define MQTTBED_VERSION "0.1.0"
+#endif
+
+namespace mqttbed::run {
+
+namespace {
+
+std::string iso8601_now() {
+  std::time_t now = std::time(nullptr);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  return text;
+}
+
+std::vector<std::string> check_names(const scenario::Scenario& scenario) {
+  std::vector<std::string> names;
+  for (scenario::Check check : scenario.checks) names.emplace_back(scenario::to_string(check));
+  return names;
+}
+
+simulation::SimulationHooks make_hooks(const RunOptions& options, report::Metrics& metrics) {
+  simulation::SimulationHooks hooks;
+  hooks.on_progress = options.on_progress;
+  hooks.on_broker_sample = [&metrics](std::chrono::nanoseconds now,
+                                      const broker::BrokerStats& stats) {
+    metrics.sample_broker(now, stats.queued_now, stats.dropped_queue_full,
+                          stats.dropped_payload_limit, stats.denied, stats.connections);
+  };
+  hooks.on_fault_plan = [&metrics](const std::vector<faults::FaultWindow>& windows) {
+    for (const auto& window : windows)
+      metrics.add_fault_window(report::FaultWindow{window.start, window.end,
+                                                   scenario::to_string(window.kind),
+                                                   window.target_text});
+  };
+  hooks.observations.on_command_round_trip = [&metrics](const devices::CommandRoundTrip& trip) {
+    metrics.record_command_round_trip(trip.round_trip);
+  };
+  if (options.mutation == "reuse_shadow_version") {
+    hooks.shadow_reuse_version = true;
+  } else if (!options.mutation.empty()) {
+    hooks.mutation = broker::parse_mutation(options.mutation);
+  }
+  return hooks;
+}
+
+}  // namespace
+
+std::string mqttbed_version() { return MQTTBED_VERSION; }
+
+std::string default_out_dir(const scenario::Scenario& scenario) {
+  return "runs/" + scenario.name + "-" + std::to_string(scenario.seed);
+}
+
+RunResult run_scenario(const scenario::Scenario& scenario, const RunOptions& options) {
+  auto wall_start = std::chrono::steady_clock::now();
+  std::string started_at = iso8601_now();
+  std::string out_dir = options.out_dir.empty() ? default_out_dir(scenario) : options.out_dir;
+  std::filesystem::create_directories(out_dir);
+
+  history::History history;
+  auto checkers = check::make_checkers(check_names(scenario));
+  check::attach(history, checkers);
+  report::Metrics metrics(history, report::metrics_options_for(scenario));
+  metrics.attach(history);
+  std::optional<history::HistoryWriter> writer;
+  if (!options.history_path.empty()) {
+    history::HistoryFileInfo info;
+    info.end_ns = (scenario.duration + scenario.settle).count();
+    info.settle_start_ns = scenario.duration.count();
+    info.checks = check_names(scenario);
+    writer.emplace(options.history_path, history, info);
+    writer->attach(history);
+  }
+
+  simulation::SimulationHooks hooks = make_hooks(options, metrics);
+  RunResult result;
+  result.stats = simulation::run_simulation(scenario, history, hooks);
+  if (writer) writer->close(result.stats.end.count(), result.stats.settle_start.count());
+
+  check::CheckContext context{result.stats.end.count(), result.stats.settle_start.count()};
+  result.verdicts = check::finish_all(checkers, context);
+  result.expectations = report::evaluate_expectations(scenario.expect, metrics);
+  nlohmann::json verdicts = check::to_json(result.verdicts);
+  result.passed = report::report_passed(verdicts, result.expectations);
+  result.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  report::ReportInput input{scenario, mqttbed_version(), verdicts, result.expectations, metrics,
+                            report::WallClock{started_at, result.wall_seconds, history.size()}};
+  result.report_path = (std::filesystem::path(out_dir) / "report.json").string();
+  report::write_report(result.report_path, input);
+
+  result.summary = check::format_summary(result.verdicts);
+  for (const auto& expectation : result.expectations)
+    result.summary += std::string(expectation.passed ? "  pass  " : "  FAIL  ") + "expect " +
+                      expectation.message + "\n";
+  return result;
+}
+
+}  // namespace mqttbed::run

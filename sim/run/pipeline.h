@@ -1,0 +1,44 @@
+// A whole run, as the CLI and the Python module start it: simulate the scenario with the
+// checkers, metrics and optional history file watching, judge, and write report.json.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "sim/check/checker.h"
+#include "sim/report/expectations.h"
+#include "sim/scenario/scenario.h"
+#include "sim/simulation/simulation.h"
+
+namespace mqttbed::run {
+
+struct RunOptions {
+  std::string out_dir;       // empty: runs/<name>-<seed>/
+  std::string history_path;  // empty: no JSON Lines history
+  std::function<void(const simulation::Progress&)> on_progress;
+  // Test-only misbehaviours that prove checkers fail ("" = none): a broker::Mutation name or
+  // "reuse_shadow_version".
+  std::string mutation;
+};
+
+struct RunResult {
+  bool passed = false;
+  std::vector<check::Verdict> verdicts;
+  std::vector<report::ExpectationResult> expectations;
+  std::string report_path;
+  std::string summary;  // for the terminal
+  simulation::SimulationStats stats;
+  double wall_seconds = 0;
+};
+
+// The folder a run writes to when none is given.
+std::string default_out_dir(const scenario::Scenario& scenario);
+
+// Throws std::invalid_argument for an unknown mutation, report::WriteError or
+// std::runtime_error when output cannot be written (nothing half-written is left behind).
+RunResult run_scenario(const scenario::Scenario& scenario, const RunOptions& options);
+
+std::string mqttbed_version();
+
+}  // namespace mqttbed::run
