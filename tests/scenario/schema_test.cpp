@@ -5,7 +5,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "sim/scenario/loader.h"
 #include "tests/scenario/test_catalog.h"
@@ -160,6 +162,32 @@ TEST(ScenarioSchema, EveryScenarioFileDeclaresTheSchemaForEditors) {
     std::string first_line;
     std::getline(in, first_line);
     EXPECT_EQ(first_line, "# yaml-language-server: $schema=./scenario.schema.json") << entry.path();
+  }
+}
+
+// Every property the schema declares has its row in docs/scenario.md (written as `key`).
+void collect_properties(const json& schema, std::set<std::string>& out) {
+  if (schema.is_object()) {
+    if (schema.contains("properties")) {
+      for (const auto& [name, sub] : schema["properties"].items()) out.insert(name);
+    }
+    for (const auto& [name, sub] : schema.items()) collect_properties(sub, out);
+  } else if (schema.is_array()) {
+    for (const auto& sub : schema) collect_properties(sub, out);
+  }
+}
+
+TEST(ScenarioDocs, DocumentEveryKeyTheSchemaDeclares) {
+  std::ifstream in(kSource / "docs/scenario.md");
+  std::string docs((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::set<std::string> properties;
+  collect_properties(read_schema(), properties);
+  EXPECT_GE(properties.size(), 50u);
+  for (const auto& name : properties) {
+    bool documented = docs.find("`" + name + "`") != std::string::npos ||
+                      docs.find("." + name + "`") != std::string::npos ||
+                      docs.find("`" + name + ".") != std::string::npos;
+    EXPECT_TRUE(documented) << "docs/scenario.md does not document `" << name << "`";
   }
 }
 
