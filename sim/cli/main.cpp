@@ -21,10 +21,9 @@ namespace {
 
 int validate(const Options& options) {
   int status = kPassed;
-  auto catalog = run::device_catalog();
   for (const auto& file : options.files) {
     try {
-      auto scenario = scenario::load_scenario_file(file, catalog);
+      auto scenario = run::load_scenario(file);
       std::printf("%s: ok (%s, %lld homes)\n", file.c_str(), scenario.name.c_str(),
                   static_cast<long long>(scenario.fleet.homes));
     } catch (const scenario::ScenarioError& error) {
@@ -45,7 +44,7 @@ int run_command(const Options& options) {
   }
   scenario::Scenario scenario;
   try {
-    scenario = scenario::load_scenario_file(options.files[0], run::device_catalog());
+    scenario = run::load_scenario(options.files[0]);
   } catch (const scenario::ScenarioError& error) {
     std::fprintf(stderr, "%s\n", error.what());
     return kBadInput;

@@ -1,6 +1,7 @@
 #include "sim/run/catalog.h"
 
 #include "devices/registry.h"
+#include "sim/report/expectations.h"
 
 namespace mqttbed::run {
 
@@ -12,6 +13,16 @@ scenario::KindCatalog device_catalog() {
         info.placement == devices::Placement::home ? "home" : "account", info.params};
   }
   return catalog;
+}
+
+}  // namespace mqttbed::run
+
+namespace mqttbed::run {
+
+scenario::Scenario load_scenario(const std::string& path) {
+  scenario::Scenario scenario = scenario::load_scenario_file(path, device_catalog());
+  report::validate_expectation_metrics(scenario);
+  return scenario;
 }
 
 }  // namespace mqttbed::run
