@@ -22,6 +22,7 @@ function(mqttbed_test name dir)
   endif()
   file(GLOB helpers CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/${dir}/*.cpp)
   add_executable(${name} ${helpers})
+  target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR})
   target_link_libraries(${name} PRIVATE ${ARGN} GTest::gtest GTest::gtest_main GTest::gmock)
   target_compile_definitions(${name} PRIVATE MQTTBED_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
                                              MQTTBED_BINARY_DIR="${CMAKE_BINARY_DIR}")

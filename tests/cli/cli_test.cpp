@@ -1,0 +1,83 @@
+// The mqttbed command as a user meets it: help, version, exit codes, output files.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "tests/cli/cli_runner.h"
+
+namespace mqttbed::testing {
+namespace {
+
+const std::string kDefault = std::string(MQTTBED_SOURCE_DIR) + "/scenarios/default.yaml";
+
+TEST(Cli, HelpListsCommandsAndExitCodes) {
+  CliResult result = run_mqttbed("--help");
+  EXPECT_EQ(result.exit_code, 0);
+  for (const char* text : {"run FILE", "validate FILE", "check HISTORY", "exit codes",
+                           "0  ran", "1  a guarantee", "2  bad usage", "3  runtime failure"})
+    EXPECT_NE(result.output.find(text), std::string::npos) << text;
+}
+
+TEST(Cli, VersionPrintsTheProjectVersion) {
+  CliResult result = run_mqttbed("--version");
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_EQ(result.output.rfind("mqttbed 0.", 0), 0u) << result.output;
+}
+
+TEST(Cli, UnknownFlagIsBadUsage) {
+  CliResult result = run_mqttbed("run " + kDefault + " --sede 3");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.output.find("unknown option '--sede'"), std::string::npos) << result.output;
+}
+
+TEST(Cli, BadSeedIsBadUsage) {
+  CliResult result = run_mqttbed("run " + kDefault + " --seed -4");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.output.find("--seed"), std::string::npos);
+}
+
+TEST(Cli, MissingScenarioFileIsBadInputNamingTheFile) {
+  CliResult result = run_mqttbed("run /nonexistent/scenario.yaml");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.output.find("/nonexistent/scenario.yaml"), std::string::npos);
+}
+
+TEST(Cli, ValidateReportsLineAndColumn) {
+  std::string dir = scratch_dir("validate");
+  std::string file = dir + "/bad.yaml";
+  std::FILE* out = std::fopen(file.c_str(), "w");
+  std::fputs("name: x\nseed: 1\nduration: 10 parsecs\n", out);
+  std::fclose(out);
+  CliResult result = run_mqttbed("validate " + file);
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.output.find(file + ":3:11: duration"), std::string::npos) << result.output;
+}
+
+TEST(Cli, ValidateAcceptsEveryShippedScenario) {
+  CliResult result = run_mqttbed("validate " + std::string(MQTTBED_SOURCE_DIR) + "/scenarios/*.yaml");
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+}
+
+TEST(Cli, DefaultScenarioPassesAndWritesReport) {
+  std::string dir = scratch_dir("default");
+  CliResult result = run_mqttbed("run " + kDefault + " --quiet --out " + dir);
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("PASSED"), std::string::npos);
+  std::string report = read_file(dir + "/report.json");
+  EXPECT_NE(report.find("\"schema_version\""), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(dir + "/report.json.tmp"));
+}
+
+TEST(Cli, LiveModeWithoutSupportSaysSoAndFails) {
+  CliResult result = run_mqttbed("run " + kDefault + " --quiet --broker tcp://127.0.0.1:1");
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_NE(result.exit_code, 1);  // never a verdict: nothing was judged
+}
+
+TEST(Cli, UnwritableOutputIsRuntimeFailure) {
+  CliResult result = run_mqttbed("run " + kDefault + " --quiet --out /proc/mqttbed-cannot-write");
+  EXPECT_EQ(result.exit_code, 3) << result.output;
+}
+
+}  // namespace
+}  // namespace mqttbed::testing
