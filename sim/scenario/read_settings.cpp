@@ -70,8 +70,12 @@ MqttSettings read_mqtt(const Field& field) {
 BrokerSettings read_broker(const Field& field) {
   field.expect_keys({"max_inflight", "max_queued", "persistence", "payload_limit", "qos2"});
   BrokerSettings broker;
-  if (auto inflight = field.get("max_inflight")) broker.max_inflight = inflight->as_int(1, 65535);
-  if (auto queued = field.get("max_queued")) broker.max_queued = queued->as_int(0, 1'000'000'000);
+  if (auto inflight = field.get("max_inflight")) {
+    broker.max_inflight = static_cast<int>(inflight->as_int(1, 65535));
+  }
+  if (auto queued = field.get("max_queued")) {
+    broker.max_queued = static_cast<int>(queued->as_int(0, 1'000'000'000));
+  }
   if (auto persistence = field.get("persistence")) broker.persistence = persistence->as_bool();
   // The largest MQTT remaining length is 268,435,455 bytes (four-byte variable integer).
   if (auto limit = field.get("payload_limit")) {

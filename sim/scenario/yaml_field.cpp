@@ -60,7 +60,8 @@ std::string number_text(double value) {
 namespace {
 
 std::string size_text(std::int64_t bytes) {
-  if (bytes % (1024 * 1024) == 0 && bytes != 0) return std::to_string(bytes >> 20) + "MiB";
+  if (bytes % (std::int64_t{1024} * 1024) == 0 && bytes != 0)
+    return std::to_string(bytes >> 20) + "MiB";
   if (bytes % 1024 == 0 && bytes != 0) return std::to_string(bytes >> 10) + "KiB";
   return std::to_string(bytes) + "B";
 }
@@ -101,8 +102,8 @@ std::string child_path(const std::string& parent, const std::string& key) {
   return parent.empty() ? key : parent + "." + key;
 }
 
-Field::Field(YAML::Node node, std::string path, const std::string* file, YAML::Mark mark)
-    : node_(std::move(node)), path_(std::move(path)), file_(file), mark_(mark) {
+Field::Field(const YAML::Node& node, std::string path, const std::string* file, YAML::Mark mark)
+    : node_(node), path_(std::move(path)), file_(file), mark_(mark) {
   // yaml-cpp marks a null value at the next token (often the next line): keep the key's.
   if (node_.IsDefined() && !node_.IsNull() && node_.Mark().line >= 0) mark_ = node_.Mark();
 }

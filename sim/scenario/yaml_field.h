@@ -28,7 +28,7 @@ std::string join_alternatives(const std::vector<std::string>& words);
 class Field {
  public:
   // `mark` is used when the node itself has none (null values, missing keys).
-  Field(YAML::Node node, std::string path, const std::string* file, YAML::Mark mark);
+  Field(const YAML::Node& node, std::string path, const std::string* file, YAML::Mark mark);
 
   const std::string& path() const { return path_; }
   SourceMark mark() const { return {mark_.line + 1, mark_.column + 1}; }
