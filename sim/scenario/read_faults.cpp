@@ -70,7 +70,7 @@ void check_keys(const Field& field, const FaultRules& rules) {
 
 // A scheduled window must end by the end of the run, or the fault never heals.
 void check_ends_by(const Field& field, Duration start, Duration length, Duration run) {
-  if (start + length > run) {
+  if (length > run - start) {  // not start + length: that could overflow
     field.fail_expected("a window ending by the end of the run (duration " +
                         units::format_duration(run) + "): at most " +
                         units::format_duration(run - start));

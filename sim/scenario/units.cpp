@@ -69,8 +69,9 @@ constexpr std::pair<std::string_view, std::int64_t> kSizeUnits[] = {
 constexpr std::pair<std::string_view, long double> kRateUnits[] = {
     {"Kbps", 1e3L}, {"kbps", 1e3L}, {"Mbps", 1e6L}, {"Gbps", 1e9L}, {"bps", 1.0L}};
 
-// Keeps every result far from int64 overflow, so later sums (at + for) stay exact.
-constexpr __int128 kMaxNanoseconds = 9'000'000'000'000'000'000;
+// 10^18 ns (about 31 years) keeps every result far from int64 overflow, so sums of a few
+// durations downstream (at + for, duration + settle) cannot overflow.
+constexpr __int128 kMaxNanoseconds = 1'000'000'000'000'000'000;
 constexpr __int128 kMaxBytes = 4'000'000'000'000'000'000;
 
 }  // namespace

@@ -12,7 +12,7 @@
 namespace mqttbed::scenario::units {
 
 // "500ms", "1.5s", "1m30s", "2h", "0". Units ns/us/ms/s/m/h; several components add up.
-// nullopt for anything else, including negative values and values beyond ~290 years.
+// nullopt for anything else, including negative values and values beyond 10^18 ns (~31 years).
 std::optional<Duration> parse_duration(std::string_view text);
 
 // "200B", "128KiB", "1.5MB", "0". B, KB/MB/GB (powers of 1000), KiB/MiB/GiB (powers of 1024).

@@ -167,6 +167,10 @@ const BadScenario kBadScenarios[] = {
     {"FaultWindowPastTheRunEnd", with_fault("{kind: partition, target: all, at: 9m, for: 2m}"), 8,
      49, "faults[0].for",
      "expected a window ending by the end of the run (duration 10m): at most 1m"},
+    {"LongWindowIsCheckedWithoutOverflow",
+     "name: t\nduration: 277777h\nfleet: {homes: 1, per_home: [{kind: sensor}]}\nfaults:\n"
+     "  - {kind: partition, target: all, at: 277000h, for: 277000h}\n",
+     5, 54, "faults[0].for", "at most 777h"},
     {"BrokerCrashNeedsDowntime", with_fault("{kind: broker_crash, at: 1m}"), 8, 5,
      "faults[0].downtime", "missing required key 'downtime'"},
     {"HomesRangeBeyondTheFleet",

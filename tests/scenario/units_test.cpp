@@ -34,6 +34,8 @@ TEST(DurationUnits, RejectsMissingUnitsSignsSpacesAndOverflow) {
   EXPECT_FALSE(parse_duration(""));
   EXPECT_FALSE(parse_duration("1.2.3s"));
   EXPECT_FALSE(parse_duration("99999999999999h"));
+  EXPECT_TRUE(parse_duration("277777h"));  // 10^18 ns is the limit
+  EXPECT_FALSE(parse_duration("277778h"));
 }
 
 TEST(SizeUnits, DecimalAndBinaryPrefixes) {
