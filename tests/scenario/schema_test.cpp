@@ -191,5 +191,21 @@ TEST(ScenarioDocs, DocumentEveryKeyTheSchemaDeclares) {
   }
 }
 
+TEST(ScenarioDocs, CompleteExampleLoads) {
+  // "Examples are tests": the reference's complete example must stay a valid scenario.
+  std::ifstream in(kSource / "docs/scenario.md");
+  std::string docs((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto section = docs.find("## A complete example");
+  ASSERT_NE(section, std::string::npos);
+  auto begin = docs.find("```yaml\n", section);
+  ASSERT_NE(begin, std::string::npos);
+  begin += 8;
+  auto end = docs.find("```", begin);
+  Scenario s = load_scenario_text(docs.substr(begin, end - begin), "docs/scenario.md",
+                                  testing::test_catalog());
+  EXPECT_EQ(s.name, "smart-home");
+  EXPECT_EQ(s.faults.size(), 6u);
+}
+
 }  // namespace
 }  // namespace mqttbed::scenario
