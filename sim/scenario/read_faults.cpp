@@ -62,8 +62,8 @@ void check_keys(const Field& field, const FaultRules& rules) {
     for (const auto& key : other.own_keys) {
       auto value = field.get(key);
       if (!value || other.kind == rules.kind) continue;
-      value->fail("found key '" + key + "' in a " + rules.name + " fault, expected it only in " +
-                  other.name + " faults");
+      value->fail_at_key("found key '" + key + "' in a " + rules.name +
+                         " fault, expected it only in " + other.name + " faults");
     }
   }
 }
@@ -84,7 +84,7 @@ void read_schedule(const Field& field, const FaultRules& rules, Duration run, Fa
   auto window = field.get("for");
   if (at && (mtbf || mttr)) {
     (mtbf ? *mtbf : *mttr)
-        .fail(
+        .fail_at_key(
             "found both at and mtbf/mttr, expected either at (scheduled) or mtbf + mttr "
             "(random)");
   }
@@ -92,7 +92,7 @@ void read_schedule(const Field& field, const FaultRules& rules, Duration run, Fa
     if (!mtbf && !mttr) field.fail("missing 'at' (scheduled) or 'mtbf' + 'mttr' (random)");
     fault.mtbf = field.require("mtbf").as_duration(milliseconds(1));
     fault.mttr = field.require("mttr").as_duration(milliseconds(1));
-    if (window) window->fail("found 'for' in a random fault, expected only mtbf + mttr");
+    if (window) window->fail_at_key("found 'for' in a random fault, expected only mtbf + mttr");
     return;
   }
   fault.at = at->as_duration();
@@ -101,7 +101,7 @@ void read_schedule(const Field& field, const FaultRules& rules, Duration run, Fa
                       ")");
   }
   if (window && rules.window == Window::forbidden) {
-    window->fail("found 'for' in a " + rules.name + " fault, expected 'downtime' instead");
+    window->fail_at_key("found 'for' in a " + rules.name + " fault, expected 'downtime' instead");
   }
   if (!window && rules.window == Window::required) field.require("for");
   if (window) {
@@ -122,7 +122,7 @@ void read_kind_settings(const Field& field, const FaultRules& rules, Duration ru
     fault.downtime = field.require("downtime").as_duration(milliseconds(1));
     check_ends_by(field.require("downtime"), *fault.at, fault.downtime, run);
   } else if (downtime) {
-    downtime->fail("found 'downtime' in a random broker_crash, expected mttr to give it");
+    downtime->fail_at_key("found 'downtime' in a random broker_crash, expected mttr to give it");
   }
 }
 

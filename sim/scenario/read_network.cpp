@@ -54,9 +54,9 @@ void check_dist_keys(const Field& field, const DistFields& shape) {
     if (entry.kind == shape.kind) continue;
     for (const auto& key : entry.fields) {
       if (auto value = field.get(key)) {
-        value->fail("found " + key + " in a " + shape.name +
-                    " distribution, expected it only with dist: " + entry.name + " (" + shape.name +
-                    " takes " + comma_list(shape.fields) + ")");
+        value->fail_at_key("found " + key + " in a " + shape.name +
+                           " distribution, expected it only with dist: " + entry.name + " (" +
+                           shape.name + " takes " + comma_list(shape.fields) + ")");
       }
     }
   }

@@ -57,7 +57,7 @@ MqttSettings read_mqtt(const Field& field) {
   if (auto expiry = field.get("session_expiry")) {
     // 3.1.1 has no session expiry: accepting it would promise behaviour that never happens.
     if (mqtt.version != MqttVersion::v5) {
-      expiry->fail(
+      expiry->fail_at_key(
           "found session_expiry with version 3.1.1, expected it only with version 5 "
           "(3.1.1 sessions never expire)");
     }

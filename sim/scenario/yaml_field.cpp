@@ -103,7 +103,7 @@ std::string child_path(const std::string& parent, const std::string& key) {
 }
 
 Field::Field(const YAML::Node& node, std::string path, const std::string* file, YAML::Mark mark)
-    : node_(node), path_(std::move(path)), file_(file), mark_(mark) {
+    : node_(node), path_(std::move(path)), file_(file), mark_(mark), key_mark_(mark) {
   // yaml-cpp marks a null value at the next token (often the next line): keep the key's.
   if (node_.IsDefined() && !node_.IsNull() && node_.Mark().line >= 0) mark_ = node_.Mark();
 }
@@ -123,6 +123,10 @@ void Field::fail_expected(const std::string& expected) const {
 
 void Field::fail(const std::string& message) const {
   throw ScenarioError(*file_, mark_.line + 1, mark_.column + 1, path_, message);
+}
+
+void Field::fail_at_key(const std::string& message) const {
+  throw ScenarioError(*file_, key_mark_.line + 1, key_mark_.column + 1, path_, message);
 }
 
 void Field::check_unique_string_keys() const {

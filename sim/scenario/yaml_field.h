@@ -43,6 +43,9 @@ class Field {
   [[noreturn]] void fail_expected(const std::string& expected) const;
   // Throws the message as given, at this field.
   [[noreturn]] void fail(const std::string& message) const;
+  // Same, at the field's key (for "this key does not belong here"); at the value when the
+  // field is not a mapping entry.
+  [[noreturn]] void fail_at_key(const std::string& message) const;
 
   // --- mappings -----------------------------------------------------------------------
   // Requires a mapping whose keys are unique plain strings, all among `allowed`.
@@ -75,6 +78,7 @@ class Field {
   std::string path_;
   const std::string* file_;
   YAML::Mark mark_;
+  YAML::Mark key_mark_;
 };
 
 // Key path of a child: "fleet" + "homes" -> "fleet.homes"; keys that are not identifiers
