@@ -37,7 +37,7 @@ void WillChecker::on_connection_event(const Event& event, const history::History
       }
       current_[event.client] = will_key(event.msg);
       wills_[will_key(event.msg)] =
-          Record{event, {}, Outcome::connecting, faults_.active(), {}, {}, {}};
+          Record{event, {}, Outcome::connecting, faults_.active(event.client), {}, {}, {}};
       return;
     case EventType::connack:
       if (record != nullptr && record->outcome == Outcome::connecting) {
@@ -65,7 +65,8 @@ void WillChecker::close(Record& record, const Event& event, Outcome outcome,
   if (record.outcome != Outcome::open) return;
   record.outcome = outcome;
   record.end = event;
-  record.disturbed = record.disturbed || faults_.disturbed_since(record.connect.time_ns);
+  record.disturbed =
+      record.disturbed || faults_.disturbed_since(record.connect.time_ns, record.connect.client);
   if (outcome != Outcome::lost) return;
   const std::uint8_t will_qos = record.connect.qos;
   sessions_.connected_subscribers(
@@ -153,7 +154,7 @@ void WillChecker::settle(const Record& record, const CheckContext& context) {
     // Published while the client still saw its connection open, and it never ended: the
     // broker gave up on a healthy connection.
     if (record.outcome == Outcome::open && !record.disturbed &&
-        !faults_.disturbed_since(record.connect.time_ns)) {
+        !faults_.disturbed_since(record.connect.time_ns, record.connect.client)) {
       ++counts_.unexpected;
       report("a will is published only when the connection ends", "MQTT-3.1.2-8", record,
              subscriber, nullptr);

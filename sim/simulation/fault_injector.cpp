@@ -26,8 +26,9 @@ devices::Device* FaultInjector::device(const std::string& client_id) const {
 
 void FaultInjector::record(const faults::FaultWindow& window, const char* phase) {
   std::string target = window.clients.size() == 1 ? window.clients.front() : "*";
-  recorder_.fault(target, std::string(phase) + " " + scenario::to_string(window.kind) + " " +
-                              window.target_text);
+  std::string kind = scenario::to_string(window.kind);
+  if (window.kind == Kind::disconnect && window.graceful) kind = "graceful_disconnect";
+  recorder_.fault(target, std::string(phase) + " " + kind + " " + window.target_text);
 }
 
 void FaultInjector::begin(const faults::FaultWindow& window) {

@@ -262,20 +262,25 @@ void SimMqttClient::on_suback(const Packet& packet, bool subscribe) {
   if (on_subscribed) on_subscribed(request.filter, granted);
 }
 
+// The next moment something is due: a PINGREQ one keepalive after the last packet sent,
+// or the verdict on an unanswered PINGREQ one keepalive after it went out.
 void SimMqttClient::arm_keepalive() {
   loop_.cancel(keepalive_timer_);
   if (options_.keepalive.count() == 0) return;
+  Duration due = last_sent_ + options_.keepalive;
+  if (ping_outstanding_) due = std::min(due, ping_sent_ + options_.keepalive);
+  Duration delay = std::max(due - loop_.now(), Duration(1));
   std::weak_ptr<bool> alive = alive_;
-  keepalive_timer_ = loop_.schedule(options_.keepalive, [this, alive] {
+  keepalive_timer_ = loop_.schedule(delay, [this, alive] {
     if (!alive.expired()) keepalive_tick();
   });
 }
 
-// As Paho: a PINGREQ when nothing was sent for a keepalive period; no PINGRESP by the next
-// period means the connection is dead.
+// As Paho: a PINGREQ when nothing was sent for a keepalive period (MQTT-3.1.2-23); no
+// PINGRESP within the next period means the connection is dead.
 void SimMqttClient::keepalive_tick() {
   if (state_ != State::connected) return;
-  if (ping_outstanding_) {
+  if (ping_outstanding_ && loop_.now() - ping_sent_ >= options_.keepalive) {
     lose(runtime::LossReason::keepalive, true);
     return;
   }
@@ -284,6 +289,7 @@ void SimMqttClient::keepalive_tick() {
     ping.type = PacketType::pingreq;
     ping_outstanding_ = true;
     send(std::move(ping));
+    ping_sent_ = last_sent_;
   }
   arm_keepalive();
 }

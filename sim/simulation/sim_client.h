@@ -90,6 +90,7 @@ class SimMqttClient final : public runtime::MqttClient, public ClientEndpoint {
   TimerId keepalive_timer_ = 0;
   TimerId connect_timer_ = 0;
   Duration last_sent_{0};
+  Duration ping_sent_{0};
   bool ping_outstanding_ = false;
   // Guards callbacks scheduled on the loop against this client being destroyed (reboot).
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
