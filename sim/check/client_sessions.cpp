@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "sim/check/violation_log.h"
+#include "sim/history/client_recorder.h"
 
 namespace mqttbed::check {
 
@@ -37,8 +38,9 @@ void ClientSessions::end_connection(std::uint32_t client, ClientState& state,
   if (!state.connected) return;
   state.connected = false;
   ++state.connection;
-  // MQTT-3.1.2-6: a clean session lasts only as long as its network connection.
-  if (state.clean) drop_session(client, state, history);
+  // MQTT-3.1.2-6: a clean session lasts only as long as its network connection (in MQTT 5,
+  // a session whose expiry interval is 0).
+  if (state.ends_with_connection) drop_session(client, state, history);
 }
 
 void ClientSessions::drop_session(std::uint32_t client, ClientState& state,
@@ -58,14 +60,18 @@ void ClientSessions::observe(const Event& event, const history::History& history
   remember(state, event);
   const std::string& text = history.string(event.topic);
   switch (event.type) {
-    case EventType::connect_sent:
+    case EventType::connect_sent: {
       end_connection(event.client, state, history);  // a new CONNECT: the old one is gone
-      state.pending_clean = history.string(event.detail) == "clean";
+      const history::ConnectMode mode = history::connect_mode(history.string(event.detail));
+      state.pending_clean = mode.clean;
+      state.pending_ends_with_connection = mode.ends_with_connection();
       break;
+    }
     case EventType::connack:
       if (event.code != 0) break;
       state.connected = state.ever_connected = true;
       state.clean = state.pending_clean;
+      state.ends_with_connection = state.pending_ends_with_connection;
       // MQTT-3.2.2-1/-2: without session present the client starts with no subscriptions.
       if (state.clean || !event.session_present) drop_session(event.client, state, history);
       break;

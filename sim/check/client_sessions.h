@@ -20,6 +20,9 @@ struct ClientState {
   bool connected = false;     // CONNACK 0 received, no DISCONNECT/loss since
   bool clean = true;          // clean-session flag of the current (or last) connection
   bool pending_clean = true;  // clean-session flag of the last CONNECT sent
+  // Does the session end with the current connection (v3.1.1 clean, or MQTT 5 expiry 0)?
+  bool ends_with_connection = true;
+  bool pending_ends_with_connection = true;
   bool ever_connected = false;
   std::uint32_t connection = 0;        // +1 whenever a connection ends
   std::uint32_t session = 0;           // +1 whenever the session (subscriptions, queue) may be lost

@@ -94,6 +94,7 @@ bool CompletenessChecker::publisher_broke(std::uint32_t publisher, std::uint64_t
 void CompletenessChecker::on_delivered(const Event& event, const history::History& history) {
   const std::uint32_t index = stream_of(event, false);
   if (index == UINT32_MAX) return;  // a stream nobody was seen publishing: not judged
+  if (!delivered_[pair_key(event.client, event.msg.publisher)].insert(event.msg.seq)) return;
   const Stream& stream = streams_[index];
   const std::uint64_t position = position_of(stream, event.msg.seq, event.app_seq);
   const SubscriberMark mark{event.client, event.qos, sessions_.state(event.client).session,
@@ -108,8 +109,7 @@ void CompletenessChecker::on_delivered(const Event& event, const history::Histor
     return;
   }
   Reader& reader = it->second;
-  if (event.msg.seq <= reader.msg_seq) {
-    if (event.msg.seq == reader.msg_seq || event.dup) return;  // a redelivery
+  if (event.msg.seq < reader.msg_seq) {
     ++counts_.unexpected;
     Violation v{"a stream's messages arrive in order",
                 "MQTT-4.6.0-6",

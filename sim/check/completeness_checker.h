@@ -10,6 +10,7 @@
 
 #include "sim/check/checker.h"
 #include "sim/check/client_sessions.h"
+#include "sim/check/seq_set.h"
 #include "sim/check/violation_log.h"
 
 namespace mqttbed::check {
@@ -18,7 +19,8 @@ namespace mqttbed::check {
 // a message's position in the stream is cycle * total + app_seq - base (the base is 0 when the
 // publisher counts from 0), the cycle known from the
 // publisher's own publishes. Per subscriber, consecutive first deliveries must be at
-// consecutive positions:
+// consecutive positions (a message this subscriber already had is a redelivery and skipped:
+// a publisher's QoS 1 resend is forwarded as a new message, with DUP=0, MQTT-3.3.1-3):
 //  - a lower position arriving later is out of order (a violation, MQTT-4.6.0-6);
 //  - a skipped position is a gap: explained (counted indeterminate) when the subscriber's
 //    connection or the publisher's connection ended in between, else lost (a violation);
@@ -70,8 +72,9 @@ class CompletenessChecker : public Checker {
   std::vector<Stream> streams_;
   std::unordered_map<std::uint64_t, std::uint32_t> stream_index_;  // pair_key(pub, topic)
   std::unordered_map<std::uint64_t, Reader> readers_;              // pair_key(subscriber, stream)
-  std::vector<std::uint64_t> last_issued_;                         // by client: last msg seq issued
-  std::vector<std::vector<std::uint64_t>> breaks_;  // by client: last seq at each end
+  std::unordered_map<std::uint64_t, SeqSet> delivered_;  // pair_key(subscriber, publisher)
+  std::vector<std::uint64_t> last_issued_;               // by client: last msg seq issued
+  std::vector<std::vector<std::uint64_t>> breaks_;       // by client: last seq at each end
   Counts counts_;
   ViolationLog log_;
 };

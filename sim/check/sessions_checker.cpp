@@ -30,7 +30,11 @@ void SessionsChecker::observe(const Event& event, const history::History& histor
   }
   switch (event.type) {
     case EventType::connect_sent:
-      clients_[event.client].pending_clean = history.string(event.detail) == "clean";
+      if (clients_[event.client].connected) {  // its last connection ended unrecorded
+        clients_[event.client].connected = false;
+        clients_[event.client].ended_ns = event.time_ns;
+      }
+      clients_[event.client].pending = history::connect_mode(history.string(event.detail));
       clients_[event.client].connect = event;
       break;
     case EventType::connack:
@@ -38,6 +42,13 @@ void SessionsChecker::observe(const Event& event, const history::History& histor
       break;
     case EventType::connect_failed:
       clients_[event.client].held = Held::unknown;  // the broker may have seen the CONNECT
+      break;
+    case EventType::disconnect_sent:
+    case EventType::connection_lost:
+      if (clients_[event.client].connected) {
+        clients_[event.client].connected = false;
+        clients_[event.client].ended_ns = event.time_ns;
+      }
       break;
     case EventType::publish_acked:
       if (auto it = queued_.find(message_key(event.msg)); it != queued_.end()) {
@@ -64,10 +75,12 @@ void SessionsChecker::on_connack(const Event& event, const history::History& his
     }
     return;
   }
-  const Held held = client.held;
-  // MQTT-3.1.2-6: a clean session ends with its connection, so none is held afterwards.
-  client.held = client.pending_clean ? Held::none : Held::held;
-  if (client.pending_clean) {
+  const Held held = expected_at_connect(client);
+  const bool clean = client.pending.clean;
+  client.connected = true;
+  client.held = client.pending.ends_with_connection() ? Held::none : Held::held;
+  client.held_expiry_s = client.pending.session_expiry_s;
+  if (clean) {
     if (event.session_present) {
       report_flag("a clean CONNECT has session present 0", "MQTT-3.2.2-1", client, event, history);
     } else {
@@ -83,6 +96,17 @@ void SessionsChecker::on_connack(const Event& event, const history::History& his
   } else {
     ++counts_.ok;
   }
+}
+
+SessionsChecker::Held SessionsChecker::expected_at_connect(const Client& client) const {
+  if (client.held != Held::held || !client.held_expiry_s || client.connected ||
+      *client.held_expiry_s == UINT32_MAX) {
+    return client.held;
+  }
+  const std::int64_t away_ns = client.connect.time_ns - client.ended_ns;
+  const std::int64_t expiry_ns = std::int64_t{*client.held_expiry_s} * 1'000'000'000;
+  if (away_ns < expiry_ns) return Held::held;
+  return away_ns > expiry_ns + kExpirySlackNs ? Held::none : Held::unknown;
 }
 
 void SessionsChecker::report_flag(const char* invariant, const char* spec, const Client& client,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "sim/check/client_sessions.h"
 #include "sim/check/fault_state.h"
 #include "sim/check/violation_log.h"
+#include "sim/history/client_recorder.h"
 
 namespace mqttbed::check {
 
@@ -17,6 +19,8 @@ namespace mqttbed::check {
 // (MQTT-3.2.2-4); for a persistent CONNECT it must say whether the broker holds the session:
 // 1 when the client's last accepted connection was persistent (v3.1.1 sessions do not
 // expire), 0 when it never had one or its last one was clean (MQTT-3.2.2-2, MQTT-3.2.2-3).
+// With MQTT 5 expiry intervals recorded, a session ended by expiry 0 is gone, and one whose
+// interval elapsed since its connection ended is gone (within a slack: indeterminate).
 // After a CONNECT that got no CONNACK, or a broker crash, the broker's state is unknown and
 // the next flag is not judged. Queued messages: a QoS >= 1 publish, acknowledged, matching a
 // subscription of a persistent session whose client was offline, reaches it after it
@@ -31,9 +35,16 @@ class SessionsChecker : public Checker {
   enum class Held : std::uint8_t { none, held, unknown };
   struct Client {
     Held held = Held::none;
-    bool pending_clean = true;
+    history::ConnectMode pending;                // of the last CONNECT sent
+    std::optional<std::uint32_t> held_expiry_s;  // of the held session (MQTT 5)
+    std::int64_t ended_ns = 0;                   // when its last connection ended
+    bool connected = false;
     history::Event connect;
   };
+  // Slack for the broker noticing a lost connection later than its client (keepalive x 1.5).
+  static constexpr std::int64_t kExpirySlackNs = 120'000'000'000;
+
+  Held expected_at_connect(const Client& client) const;
   struct Queued {
     history::Event publish;
     bool acked = false;

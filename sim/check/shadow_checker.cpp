@@ -59,19 +59,15 @@ void ShadowChecker::observe(const Event& event, const history::History& history)
   if (!split_topic(history.string(event.topic), &key, &rest)) return;
   const bool accepted = rest == "update/accepted";
   const bool documents = rest == "update/documents";
-  if (!accepted && !documents && rest != "update/rejected") return;
+  if (!accepted && !documents) return;
   const json payload = json::parse(history.string(event.detail), nullptr, false);
   if (!payload.is_object()) return;
   Thing& thing = things_[key];
-  if (!documents) {
-    on_token(thing, key, payload, accepted, event, history);
-    if (!accepted) return;
-  }
   const json& versioned = documents ? payload.value("current", json::object()) : payload;
   if (!versioned.contains("version") || !versioned["version"].is_number_integer()) return;
   const auto version = versioned["version"].get<std::int64_t>();
   on_versioned(thing, key + (documents ? "|documents" : "|accepted"), version, event, history);
-  if (documents) on_document(thing, versioned, version, event);
+  if (documents) on_document(thing, key, payload, version, event, history);
 }
 
 void ShadowChecker::on_versioned(Thing& thing, const std::string& key, std::int64_t version,
@@ -104,28 +100,33 @@ void ShadowChecker::on_versioned(Thing& thing, const std::string& key, std::int6
   ++counts_.ok;
 }
 
-void ShadowChecker::on_token(Thing& thing, const std::string& key, const json& payload,
-                             bool accepted, const Event& event, const history::History& history) {
-  const auto token = payload.find("clientToken");
-  if (token == payload.end() || !token->is_string()) return;
-  const std::string& text = token->get_ref<const std::string&>();
-  auto& mine = accepted ? thing.accepted_tokens : thing.rejected_tokens;
-  const auto& other = accepted ? thing.rejected_tokens : thing.accepted_tokens;
-  mine.insert(text);
-  if (other.count(text) != 0) {
-    ++counts_.unexpected;
-    report("a rejected shadow update changes nothing", key, event, history,
-           "(clientToken \"" + text + "\" was both accepted and rejected)");
+void ShadowChecker::on_document(Thing& thing, const std::string& key, const json& documents,
+                                std::int64_t version, const Event& event,
+                                const history::History& history) {
+  if (version <= thing.latest_version) return;  // seen already, or older
+  const json current = documents.value("current", json::object());
+  const json previous = documents.value("previous", json::object());
+  // Consecutive documents chain: whatever happened between them (a rejected update
+  // included) left the document as the last accepted update made it.
+  const bool consecutive = thing.latest_version != 0 &&
+                           previous.value("version", std::int64_t{-1}) == thing.latest_version;
+  if (consecutive) {
+    ++counts_.checked;
+    if (state_part(previous, "desired") != state_part(thing.current, "desired") ||
+        state_part(previous, "reported") != state_part(thing.current, "reported")) {
+      ++counts_.unexpected;
+      report("only accepted updates change a shadow (a rejected update changes nothing)", key,
+             event, history,
+             "(previous " + previous.dump() + " != the last current " + thing.current.dump() + ")");
+    } else {
+      ++counts_.ok;
+    }
   }
-}
-
-void ShadowChecker::on_document(Thing& thing, const json& current, std::int64_t version,
-                                const Event& event) {
-  if (version < thing.latest_version) return;
   json desired = state_part(current, "desired");
   if (desired != thing.desired) thing.desired_changed_ns = event.time_ns;
   thing.desired = std::move(desired);
   thing.reported = state_part(current, "reported");
+  thing.current = current;
   thing.latest_version = version;
   thing.latest = event;
 }

@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <set>
 #include <string>
 #include <unordered_map>
 
@@ -19,7 +18,9 @@ namespace mqttbed::check {
 // service, or delivered to anyone). Not MQTT rules but the shadow service's contract:
 //  - per thing, two different update/accepted (or update/documents) messages never carry the
 //    same version, and each subscriber's first deliveries of them have increasing versions;
-//  - a clientToken answered on update/rejected is never answered on update/accepted;
+//  - a rejected update changes nothing: each update/documents message's "previous" is the
+//    "current" of the one before it (same version and state), so nothing but accepted
+//    updates changed the document in between;
 //  - the latest document of each thing has reported equal to desired (no delta) at the end,
 //    unless desired last changed after the settle window began (then indeterminate).
 class ShadowChecker : public Checker {
@@ -31,8 +32,7 @@ class ShadowChecker : public Checker {
  private:
   struct Thing {
     std::map<std::int64_t, std::uint32_t> versions;  // version -> detail id (recent ones)
-    std::set<std::string> accepted_tokens;
-    std::set<std::string> rejected_tokens;
+    nlohmann::json current;  // "current" of the latest update/documents message
     std::int64_t latest_version = 0;
     nlohmann::json desired = nlohmann::json::object();
     nlohmann::json reported = nlohmann::json::object();
@@ -42,10 +42,9 @@ class ShadowChecker : public Checker {
 
   void on_versioned(Thing& thing, const std::string& key, std::int64_t version,
                     const history::Event& event, const history::History& history);
-  void on_token(Thing& thing, const std::string& key, const nlohmann::json& json, bool accepted,
-                const history::Event& event, const history::History& history);
-  void on_document(Thing& thing, const nlohmann::json& current, std::int64_t version,
-                   const history::Event& event);
+  void on_document(Thing& thing, const std::string& key, const nlohmann::json& documents,
+                   std::int64_t version, const history::Event& event,
+                   const history::History& history);
   void report(const char* invariant, const std::string& thing, const history::Event& event,
               const history::History& history, std::string note);
 

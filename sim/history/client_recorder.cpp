@@ -1,5 +1,6 @@
 #include "sim/history/client_recorder.h"
 
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "sim/history/envelope.h"
@@ -58,17 +59,36 @@ void ClientRecorder::describe_payload(const std::string& topic, std::string_view
   }
 }
 
-void ClientRecorder::connect_sent(bool clean_session) {
+ConnectMode connect_mode(const std::string& detail) {
+  ConnectMode mode;
+  mode.clean = detail.rfind("clean", 0) == 0;
+  const auto at = detail.find("expiry=");
+  if (at != std::string::npos) {
+    mode.session_expiry_s =
+        static_cast<std::uint32_t>(std::strtoul(detail.c_str() + at + 7, nullptr, 10));
+  }
+  return mode;
+}
+
+std::uint32_t ClientRecorder::connect_detail(bool clean_session,
+                                             std::optional<std::uint32_t> expiry_s) {
+  std::string text = clean_session ? "clean" : "persistent";
+  if (expiry_s) text += " expiry=" + std::to_string(*expiry_s);
+  return history_.string_id(text);
+}
+
+void ClientRecorder::connect_sent(bool clean_session, std::optional<std::uint32_t> expiry_s) {
   Event event = make(EventType::connect_sent);
-  event.detail = history_.string_id(clean_session ? "clean" : "persistent");
+  event.detail = connect_detail(clean_session, expiry_s);
   append(event);
 }
 
 std::string ClientRecorder::connect_sent(bool clean_session, const std::string& will_topic,
                                          int will_qos, bool will_retain,
-                                         std::string_view will_payload) {
+                                         std::string_view will_payload,
+                                         std::optional<std::uint32_t> expiry_s) {
   Event event = make(EventType::connect_sent);
-  event.detail = history_.string_id(clean_session ? "clean" : "persistent");
+  event.detail = connect_detail(clean_session, expiry_s);
   event.is_will = true;
   event.topic = history_.string_id(will_topic);
   event.qos = event.publish_qos = static_cast<std::uint8_t>(will_qos);

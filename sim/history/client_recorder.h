@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -20,6 +21,17 @@ struct EnvelopedPublish {
   std::string payload;
 };
 
+// How a connect_sent event's detail ("clean", "persistent", "persistent expiry=3600") says
+// the session was asked for.
+struct ConnectMode {
+  bool clean = true;
+  std::optional<std::uint32_t> session_expiry_s;  // MQTT 5 only
+  // Does the session end when this connection closes? v3.1.1: iff clean (MQTT-3.1.2-6);
+  // MQTT 5: iff the expiry interval is 0 (MQTT 5 §3.1.2.11.2).
+  bool ends_with_connection() const { return session_expiry_s ? *session_expiry_s == 0 : clean; }
+};
+ConnectMode connect_mode(const std::string& detail);
+
 class ClientRecorder {
  public:
   ClientRecorder(History& history, const std::string& client_name,
@@ -27,12 +39,15 @@ class ClientRecorder {
 
   const std::string& client_name() const { return name_; }
 
-  // CONNECT written without a will.
-  void connect_sent(bool clean_session);
+  // CONNECT written without a will. `session_expiry_s` is MQTT 5's Session Expiry Interval
+  // as sent (nullopt: v3.1.1, where a persistent session never expires and a clean one ends
+  // with its connection); UINT32_MAX means never. Recorded in detail, see connect_mode().
+  void connect_sent(bool clean_session, std::optional<std::uint32_t> session_expiry_s = {});
   // CONNECT written with a will: assigns the will its identity (a seq of this publisher) and
   // returns the will payload to put in the CONNECT, enveloped.
   std::string connect_sent(bool clean_session, const std::string& will_topic, int will_qos,
-                           bool will_retain, std::string_view will_payload);
+                           bool will_retain, std::string_view will_payload,
+                           std::optional<std::uint32_t> session_expiry_s = {});
   void connack(bool session_present, int return_code);
   void connect_failed(int return_code);
 
@@ -65,6 +80,7 @@ class ClientRecorder {
   };
 
   Event make(EventType type) const;
+  std::uint32_t connect_detail(bool clean_session, std::optional<std::uint32_t> expiry_s);
   // Fills app_seq/app_total and, on "$aws/things/" topics, detail = the JSON payload.
   void describe_payload(const std::string& topic, std::string_view payload, Event& event);
   void append(const Event& event) { history_.append(event); }

@@ -103,3 +103,59 @@ TEST(SessionsChecker, QueuedMessageNeverDeliveredFails) {
 
 }  // namespace
 }  // namespace mqttbed::check::testing
+
+namespace mqttbed::check::testing {
+namespace {
+
+constexpr std::int64_t kSecondNs = 1'000'000'000;
+
+TEST(SessionsChecker, Mqtt5SessionWithZeroExpiryEndsWithItsConnection) {
+  Bed bed({"sessions", "qos"});
+  bed["dev"].connect_sent(false, 0u);
+  bed["dev"].connack(false, 0);
+  bed.subscribe("dev", "a/#", 1);
+  bed["dev"].connection_lost("network");
+  bed.connect("pub");
+  bed.publish("pub", "a/b", 1);  // owed to nobody: the session is gone
+  bed["dev"].connect_sent(false, 0u);
+  bed["dev"].connack(false, 0);
+  EXPECT_TRUE(bed.verdict("sessions").passed) << explain(bed.verdict("sessions"));
+  EXPECT_EQ(bed.verdict("qos1").counts.checked, 0u);
+}
+
+TEST(SessionsChecker, Mqtt5SessionWithinItsExpiryMustBePresent) {
+  Bed bed({"sessions"});
+  bed["dev"].connect_sent(false, 3600u);
+  bed["dev"].connack(false, 0);
+  bed["dev"].connection_lost("network");
+  bed.tick(60 * kSecondNs);
+  bed["dev"].connect_sent(false, 3600u);
+  bed["dev"].connack(false, 0);
+  EXPECT_FALSE(bed.verdict("sessions").passed);
+}
+
+TEST(SessionsChecker, Mqtt5SessionPastItsExpiryMustBeGone) {
+  Bed bed({"sessions"});
+  bed["dev"].connect_sent(false, 60u);
+  bed["dev"].connack(false, 0);
+  bed["dev"].connection_lost("network");
+  bed.tick(600 * kSecondNs);
+  bed["dev"].connect_sent(false, 60u);
+  bed["dev"].connack(true, 0);
+  EXPECT_EQ(bed.verdict("sessions").violations.at(0).spec, "MQTT-3.2.2-3");
+}
+
+TEST(SessionsChecker, Mqtt5SessionJustPastItsExpiryIsIndeterminate) {
+  Bed bed({"sessions"});
+  bed["dev"].connect_sent(false, 60u);
+  bed["dev"].connack(false, 0);
+  bed["dev"].connection_lost("network");
+  bed.tick(90 * kSecondNs);
+  bed["dev"].connect_sent(false, 60u);
+  bed["dev"].connack(true, 0);
+  EXPECT_TRUE(bed.verdict("sessions").passed);
+  EXPECT_EQ(bed.verdict("sessions").counts.indeterminate, 1u);
+}
+
+}  // namespace
+}  // namespace mqttbed::check::testing

@@ -129,3 +129,29 @@ TEST_F(ClientRecorderTest, ConnectionStepsBecomeEvents) {
 
 }  // namespace
 }  // namespace mqttbed::history
+
+namespace mqttbed::history {
+namespace {
+
+TEST(ConnectMode, DetailSaysCleanAndMqtt5Expiry) {
+  History history;
+  std::vector<Event> events;
+  history.add_observer([&](const Event& e) { events.push_back(e); });
+  ClientRecorder dev(history, "dev", [] { return std::int64_t{0}; });
+  dev.connect_sent(false);
+  dev.connect_sent(true, 0u);
+  dev.connect_sent(false, 3600u);
+  const ConnectMode v311 = connect_mode(history.string(events[0].detail));
+  const ConnectMode clean_v5 = connect_mode(history.string(events[1].detail));
+  const ConnectMode kept_v5 = connect_mode(history.string(events[2].detail));
+  EXPECT_FALSE(v311.clean);
+  EXPECT_FALSE(v311.ends_with_connection());
+  EXPECT_TRUE(clean_v5.clean);
+  EXPECT_TRUE(clean_v5.ends_with_connection());
+  EXPECT_EQ(kept_v5.session_expiry_s, 3600u);
+  EXPECT_FALSE(kept_v5.ends_with_connection());
+  EXPECT_TRUE(connect_mode("clean").ends_with_connection());
+}
+
+}  // namespace
+}  // namespace mqttbed::history
