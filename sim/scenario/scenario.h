@@ -114,7 +114,7 @@ struct Target {
   std::string device_kind;  // Kind::device_kind: "kind=sensor"
   int home_begin = 0;       // Kind::homes: "homes[a:b]", half-open [a, b)
   int home_end = 0;
-  std::vector<std::string> names;  // Kind::names: "name=h0.light1,h3.sensor0"
+  std::vector<std::string> names;  // Kind::names: "name=acct0-home0-light1,acct3-app0"
   std::string text;                // as written, for messages
 };
 
@@ -130,7 +130,7 @@ struct Fault {
   bool graceful = false;      // disconnect: send DISCONNECT first
   Duration extra_latency{0};  // latency_spike
   double loss = 0;            // loss_burst: segment loss probability
-  Duration downtime{0};       // broker_crash
+  Duration downtime{0};       // broker_crash, scheduled (a random crash lasts ~mttr)
   SourceMark mark;
 };
 
