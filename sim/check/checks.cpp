@@ -85,7 +85,8 @@ std::vector<Verdict> check_history_file(const std::string& path,
   auto checkers = make_checkers(chosen);
   attach(history, checkers);
   const history::HistoryFileInfo info = history::read_history_file(path, history);
-  return finish_all(checkers, CheckContext{info.end_ns, info.settle_start_ns});
+  return finish_all(checkers,
+                    CheckContext{info.end_ns, info.settle_start_ns, info.retained_survive_restart});
 }
 
 }  // namespace mqttbed::check

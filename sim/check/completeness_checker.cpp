@@ -38,7 +38,7 @@ void CompletenessChecker::observe(const Event& event, const history::History& hi
       break;
     case EventType::delivered:
       if (event.app_total != 0 && event.msg.seq != 0 && !event.retain && !event.is_will) {
-        on_delivered(event, history);
+        on_delivered(event);
       }
       break;
     default:
@@ -91,7 +91,7 @@ bool CompletenessChecker::publisher_broke(std::uint32_t publisher, std::uint64_t
   return it != marks.end() && *it < to_seq;
 }
 
-void CompletenessChecker::on_delivered(const Event& event, const history::History& history) {
+void CompletenessChecker::on_delivered(const Event& event) {
   const std::uint32_t index = stream_of(event, false);
   if (index == UINT32_MAX) return;  // a stream nobody was seen publishing: not judged
   if (!delivered_[pair_key(event.client, event.msg.publisher)].insert(event.msg.seq)) return;
@@ -102,7 +102,7 @@ void CompletenessChecker::on_delivered(const Event& event, const history::Histor
                             sessions_.state(event.client).connection};
   auto [it, first] =
       readers_.try_emplace(pair_key(event.client, index),
-                           Reader{index, event.client, position, event.msg.seq, mark, event});
+                           Reader{index, event.client, position, event.msg.seq, mark, event, {}});
   ++counts_.checked;
   if (first) {
     ++counts_.ok;
@@ -110,25 +110,18 @@ void CompletenessChecker::on_delivered(const Event& event, const history::Histor
   }
   Reader& reader = it->second;
   if (event.msg.seq < reader.msg_seq) {
-    ++counts_.unexpected;
-    Violation v{"a stream's messages arrive in order",
-                "MQTT-4.6.0-6",
-                {history.client_name(stream.publisher), history.client_name(event.client)},
-                history.string(stream.topic),
-                {describe_message({stream.publisher, reader.msg_seq}, history),
-                 describe_message(event.msg, history)},
-                {}};
-    if (log_.wants_detail()) {
-      v.excerpt = {describe_event(reader.last, history), describe_event(event, history)};
-    }
-    log_.add(std::move(v));
+    out_of_order(reader, position, event);
     return;
   }
   if (position > reader.position + 1) {
     const bool explained = mark.connection != reader.mark.connection ||
                            mark.subscriptions != reader.mark.subscriptions ||
                            publisher_broke(stream.publisher, reader.msg_seq, event.msg.seq);
-    gap(reader, reader.position + 1, position - 1, explained, &event);
+    if (reader.gaps.size() == kMaxOpenGaps) {
+      judge(reader, reader.gaps.front(), &reader.gaps.front().after);
+      reader.gaps.erase(reader.gaps.begin());
+    }
+    reader.gaps.push_back({reader.position + 1, position - 1, explained, reader.last, event});
   }
   ++counts_.ok;
   reader.position = position;
@@ -137,11 +130,44 @@ void CompletenessChecker::on_delivered(const Event& event, const history::Histor
   reader.last = event;
 }
 
-void CompletenessChecker::gap(const Reader& reader, std::uint64_t missing_from,
-                              std::uint64_t missing_to, bool explained, const Event* next) {
+void CompletenessChecker::out_of_order(Reader& reader, std::uint64_t position, const Event& event) {
+  // It arrived after all: take it out of its gap.
+  for (auto gap = reader.gaps.begin(); gap != reader.gaps.end(); ++gap) {
+    if (position < gap->from || position > gap->to) continue;
+    if (gap->from == gap->to) {
+      reader.gaps.erase(gap);
+    } else if (position == gap->from) {
+      ++gap->from;
+    } else if (position == gap->to) {
+      --gap->to;
+    } else {
+      Gap upper = *gap;
+      upper.from = position + 1;
+      gap->to = position - 1;
+      reader.gaps.insert(gap + 1, upper);
+    }
+    break;
+  }
+  ++counts_.unexpected;
+  const history::History& h = *history_;
   const Stream& stream = streams_[reader.stream];
-  const std::uint64_t missing = missing_to - missing_from + 1;
-  if (explained) {
+  Violation v{
+      "a stream's messages arrive in order",
+      "MQTT-4.6.0-6",
+      {h.client_name(stream.publisher), h.client_name(event.client)},
+      h.string(stream.topic),
+      {describe_message({stream.publisher, reader.msg_seq}, h), describe_message(event.msg, h)},
+      {}};
+  if (log_.wants_detail()) {
+    v.excerpt = {describe_event(reader.last, h), describe_event(event, h)};
+  }
+  log_.add(std::move(v));
+}
+
+void CompletenessChecker::judge(const Reader& reader, const Gap& gap, const Event* after) {
+  const Stream& stream = streams_[reader.stream];
+  const std::uint64_t missing = gap.to - gap.from + 1;
+  if (gap.explained) {
     counts_.indeterminate += missing;
     return;
   }
@@ -150,17 +176,17 @@ void CompletenessChecker::gap(const Reader& reader, std::uint64_t missing_from,
   const auto app = [&](std::uint64_t p) {
     return std::to_string(p % stream.total + stream.base) + "/" + std::to_string(stream.total);
   };
-  Violation v{"a stream's seq/total numbers arrive complete (gap " + app(missing_from) + ".." +
-                  app(missing_to) + ")",
+  Violation v{"a stream's seq/total numbers arrive complete (gap " + app(gap.from) + ".." +
+                  app(gap.to) + ")",
               "MQTT-4.3.2-1",
               {h.client_name(stream.publisher), h.client_name(reader.subscriber)},
               h.string(stream.topic),
               {},
               {}};
   if (log_.wants_detail()) {
-    v.excerpt.push_back(describe_event(reader.last, h));
-    if (next != nullptr) {
-      v.excerpt.push_back(describe_event(*next, h));
+    v.excerpt.push_back(describe_event(gap.before, h));
+    if (after != nullptr) {
+      v.excerpt.push_back(describe_event(*after, h));
     } else {
       v.excerpt.push_back("(nothing later arrived; connected throughout)");
     }
@@ -174,6 +200,7 @@ Verdict CompletenessChecker::finish(const CheckContext& context) {
     ordered.emplace(std::make_pair(reader.stream, reader.subscriber), &reader);
   }
   for (const auto& [key, reader] : ordered) {
+    for (const Gap& gap : reader->gaps) judge(*reader, gap, &gap.after);
     const Stream& stream = streams_[reader->stream];
     const Published* last = nullptr;
     bool unknown = false;
@@ -186,7 +213,7 @@ Verdict CompletenessChecker::finish(const CheckContext& context) {
     if (last == nullptr || unknown || last->position <= reader->position) continue;
     const bool explained = !sessions_.alive_since(reader->mark, /*same_connection=*/true) ||
                            publisher_broke(stream.publisher, reader->msg_seq, last->msg_seq + 1);
-    gap(*reader, reader->position + 1, last->position, explained, nullptr);
+    judge(*reader, Gap{reader->position + 1, last->position, explained, reader->last, {}}, nullptr);
   }
   Verdict verdict;
   verdict.guarantee = name();

@@ -23,7 +23,9 @@ namespace mqttbed::check {
 // a publisher's QoS 1 resend is forwarded as a new message, with DUP=0, MQTT-3.3.1-3):
 //  - a lower position arriving later is out of order (a violation, MQTT-4.6.0-6);
 //  - a skipped position is a gap: explained (counted indeterminate) when the subscriber's
-//    connection or the publisher's connection ended in between, else lost (a violation);
+//    connection or the publisher's connection ended in between, else lost (a violation).
+//    Gaps are judged at the end, so a message that arrives late fills its gap and counts
+//    only as out of order;
 //  - at the end, positions published before the settle window but never delivered are a
 //    tail gap, judged the same way.
 class CompletenessChecker : public Checker {
@@ -48,6 +50,14 @@ class CompletenessChecker : public Checker {
     std::vector<std::uint64_t> cycle_starts;  // msg seq of each cycle's first publish
     std::deque<Published> recent;             // the last few publishes, for the tail check
   };
+  struct Gap {
+    std::uint64_t from = 0;  // first missing position
+    std::uint64_t to = 0;    // last missing position
+    bool explained = false;
+    history::Event before;  // the deliveries around it, for the excerpt
+    history::Event after;
+  };
+  static constexpr std::size_t kMaxOpenGaps = 64;  // per reader; older ones are judged early
   struct Reader {
     std::uint32_t stream = 0;
     std::uint32_t subscriber = 0;
@@ -55,17 +65,19 @@ class CompletenessChecker : public Checker {
     std::uint64_t msg_seq = 0;
     SubscriberMark mark;  // the subscriber's epochs at that delivery
     history::Event last;
+    std::vector<Gap> gaps;  // open gaps, in position order
   };
 
   std::uint32_t stream_of(const history::Event& event, bool create);
   void on_publish(const history::Event& event);
-  void on_delivered(const history::Event& event, const history::History& history);
+  void on_delivered(const history::Event& event);
   std::uint64_t position_of(const Stream& stream, std::uint64_t msg_seq,
                             std::uint32_t app_seq) const;
   // Did the publisher's connection end after message `from_seq` and before `to_seq`?
   bool publisher_broke(std::uint32_t publisher, std::uint64_t from_seq, std::uint64_t to_seq) const;
-  void gap(const Reader& reader, std::uint64_t missing_from, std::uint64_t missing_to,
-           bool explained, const history::Event* next);
+  void out_of_order(Reader& reader, std::uint64_t position, const history::Event& event);
+  // Counts a gap, and reports it when unexplained; `after` null for a tail gap.
+  void judge(const Reader& reader, const Gap& gap, const history::Event* after);
 
   const history::History* history_ = nullptr;
   ClientSessions sessions_;

@@ -10,12 +10,11 @@ using history::Event;
 using history::EventType;
 
 void RetainedChecker::observe(const Event& event, const history::History& history) {
+  history_ = &history;
+  faults_.observe(event, history);
   switch (event.type) {
     case EventType::publish_sent:
       if (event.retain) add_candidate(event);
-      break;
-    case EventType::connect_sent:
-      if (event.is_will && event.retain) add_candidate(event);
       break;
     case EventType::publish_acked:
       mark_stored(event);
@@ -31,14 +30,96 @@ void RetainedChecker::observe(const Event& event, const history::History& histor
       }
       break;
     }
+    case EventType::suback:
+      on_suback(event, history);
+      break;
+    case EventType::connect_sent:
+    case EventType::disconnect_sent:
+    case EventType::connection_lost:
+      // Retained replays come on the subscribing connection; once it ended they cannot.
+      settle_owed(event.client, /*judged_lost=*/false, history);
+      if (event.type == EventType::connect_sent && event.is_will && event.retain)
+        add_candidate(event);
+      break;
     case EventType::delivered:
       if (event.msg.seq == 0) break;
       mark_stored(event);  // a delivered message was surely in the broker by now
-      if (event.retain) on_retained_delivery(event, history);
+      if (event.retain) {
+        auto& owed = owed_[event.client];
+        std::erase_if(owed, [&](const Owed& o) { return o.topic == event.topic; });
+        on_retained_delivery(event, history);
+      }
       break;
     default:
       break;
   }
+}
+
+// The retained message a SUBSCRIBE at `subscribe_ns` must get, when that is certain: every
+// candidate published before it was stored before it, and the latest of them is not empty.
+const RetainedChecker::Candidate* RetainedChecker::latest_stored_before(
+    const std::vector<Candidate>& candidates, std::int64_t subscribe_ns) const {
+  const Candidate* latest = nullptr;
+  for (const Candidate& c : candidates) {
+    const std::int64_t published = c.publish.is_will ? c.stored_ns : c.publish.time_ns;
+    if (published >= subscribe_ns) continue;
+    if (c.stored_ns >= subscribe_ns) return nullptr;  // in flight at the SUBSCRIBE: unsure
+    if (latest == nullptr || superseder({c}, *latest, subscribe_ns) != nullptr) latest = &c;
+  }
+  if (latest == nullptr || latest->publish.bytes == 0) return nullptr;
+  for (const Candidate& c : candidates) {  // two unordered candidates: unsure which won
+    if (&c != latest && c.stored_ns < subscribe_ns &&
+        superseder({*latest}, c, subscribe_ns) == nullptr)
+      return nullptr;
+  }
+  return latest;
+}
+
+void RetainedChecker::on_suback(const Event& event, const history::History& history) {
+  if (event.qos >= 0x80) return;  // refused: nothing owed
+  const std::string& filter = history.string(event.topic);
+  std::int64_t subscribe_ns = -1;
+  for (const Subscribe& s : subscribes_[event.client])
+    if (s.filter == event.topic) subscribe_ns = s.sent_ns;
+  if (subscribe_ns < 0) return;
+  const std::string literal = filter.substr(0, filter.find_first_of("+#"));
+  for (const auto& [topic, candidates] : topics_) {
+    const std::string& name = history.string(topic);
+    if (name.compare(0, literal.size(), literal) != 0 || !mqtt::topic_matches(filter, name))
+      continue;
+    const Candidate* latest = latest_stored_before(candidates, subscribe_ns);
+    if (latest == nullptr) continue;
+    ++counts_.checked;
+    owed_[event.client].push_back(Owed{topic, subscribe_ns,
+                                       faults_.crashed_since(latest->stored_ns), event,
+                                       latest->publish});
+  }
+}
+
+void RetainedChecker::settle_owed(std::uint32_t client, bool judged_lost,
+                                  const history::History& history) {
+  auto it = owed_.find(client);
+  if (it == owed_.end()) return;
+  for (const Owed& owed : it->second) {
+    if (!judged_lost) {
+      ++counts_.indeterminate;
+      continue;
+    }
+    ++counts_.lost;
+    Violation v{"a new subscription gets the retained message of every matching topic",
+                "MQTT-3.3.1-6",
+                {history.client_name(owed.retained.client), history.client_name(client)},
+                history.string(owed.topic),
+                {describe_message(owed.retained.msg, history)},
+                {}};
+    if (log_.wants_detail()) {
+      v.excerpt.push_back(describe_event(owed.retained, history));
+      v.excerpt.push_back(describe_event(owed.suback, history));
+      v.excerpt.push_back("(no retained delivery on this topic followed, connection still open)");
+    }
+    log_.add(std::move(v));
+  }
+  owed_.erase(it);
 }
 
 void RetainedChecker::add_candidate(const Event& event) {
@@ -64,11 +145,18 @@ void RetainedChecker::mark_stored(const Event& event) {
 
 const RetainedChecker::Candidate* RetainedChecker::superseder(
     const std::vector<Candidate>& candidates, const Candidate& p, std::int64_t subscribe_ns) const {
+  // A will is published when its connection ends, not when its CONNECT was sent: its
+  // publication is first seen when it is delivered (its stored_ns), and a publisher's seq
+  // order says nothing about it (MQTT-3.1.2-8).
+  auto published_ns = [](const Candidate& c) {
+    return c.publish.is_will ? c.stored_ns : c.publish.time_ns;
+  };
   for (const Candidate& q : candidates) {
     if (q.publish.msg == p.publish.msg || q.stored_ns >= subscribe_ns) continue;
-    const bool after_p =
-        p.stored_ns < q.publish.time_ns || (q.publish.msg.publisher == p.publish.msg.publisher &&
-                                            q.publish.msg.seq > p.publish.msg.seq);
+    const bool in_seq_order = !p.publish.is_will && !q.publish.is_will &&
+                              q.publish.msg.publisher == p.publish.msg.publisher &&
+                              q.publish.msg.seq > p.publish.msg.seq;
+    const bool after_p = p.stored_ns < published_ns(q) || in_seq_order;
     if (after_p) return &q;
   }
   return nullptr;
@@ -143,7 +231,22 @@ void RetainedChecker::report(const char* invariant, const char* spec, const Even
   log_.add(std::move(v));
 }
 
-Verdict RetainedChecker::finish(const CheckContext&) {
+Verdict RetainedChecker::finish(const CheckContext& context) {
+  std::vector<std::uint32_t> clients;
+  for (const auto& [client, owed] : owed_) clients.push_back(client);
+  std::sort(clients.begin(), clients.end());  // deterministic violation order
+  for (std::uint32_t client : clients) {
+    // A crash since the store forgives the debt only if the broker never promised to keep it.
+    auto& owed = owed_[client];
+    std::vector<Owed> forgiven;
+    for (const Owed& o : owed)
+      if (o.crash_since_store && !context.retained_survive_restart) forgiven.push_back(o);
+    counts_.indeterminate += forgiven.size();
+    std::erase_if(owed, [&](const Owed& o) {
+      return o.crash_since_store && !context.retained_survive_restart;
+    });
+    if (history_ != nullptr) settle_owed(client, /*judged_lost=*/true, *history_);
+  }
   Verdict verdict;
   verdict.guarantee = name();
   verdict.counts = counts_;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sim/check/checker.h"
+#include "sim/check/fault_state.h"
 #include "sim/check/seq_set.h"
 #include "sim/check/violation_log.h"
 
@@ -21,7 +22,11 @@ namespace mqttbed::check {
 // both from one publisher with P first): MQTT-3.3.1-6, and MQTT-3.3.1-10 when Q is empty.
 // A delivered empty retained message (MQTT-3.3.1-11) and a retained delivery of a message
 // never published with RETAIN=1 (MQTT-3.3.1-12) are violations too. A missing retained
-// delivery is not judged (the store may legitimately be empty after a non-persistent crash).
+// delivery is judged too: a SUBACK for a filter matching a topic whose latest retained
+// message was surely stored before the SUBSCRIBE (and not cleared) owes that client one
+// retained delivery on that topic on the same connection (MQTT-3.3.1-6). Unless the broker
+// promised to keep retained messages across a restart (CheckContext), a crash after the store
+// makes the debt indeterminate; so does the connection ending before the delivery.
 class RetainedChecker : public Checker {
  public:
   const char* name() const override { return "retained"; }
@@ -41,6 +46,18 @@ class RetainedChecker : public Checker {
     std::int64_t sent_ns = 0;
   };
 
+  struct Owed {
+    std::uint32_t topic = 0;
+    std::int64_t subscribe_ns = 0;
+    bool crash_since_store = false;
+    history::Event suback;
+    history::Event retained;  // the publish (or will connect) it should replay
+  };
+
+  void on_suback(const history::Event& event, const history::History& history);
+  const Candidate* latest_stored_before(const std::vector<Candidate>& candidates,
+                                        std::int64_t subscribe_ns) const;
+  void settle_owed(std::uint32_t client, bool judged_lost, const history::History& history);
   void add_candidate(const history::Event& event);
   void mark_stored(const history::Event& event);
   void on_retained_delivery(const history::Event& event, const history::History& history);
@@ -52,6 +69,9 @@ class RetainedChecker : public Checker {
   std::unordered_map<std::uint32_t, std::vector<Candidate>> topics_;      // by topic string id
   std::unordered_map<std::uint32_t, SeqSet> retained_seqs_;               // by publisher
   std::unordered_map<std::uint32_t, std::vector<Subscribe>> subscribes_;  // by client
+  std::unordered_map<std::uint32_t, std::vector<Owed>> owed_;             // by client
+  FaultState faults_;
+  const history::History* history_ = nullptr;
   Counts counts_;
   ViolationLog log_;
 };

@@ -18,7 +18,9 @@ void WillChecker::observe(const Event& event, const history::History& history) {
   faults_.observe(event, history);
   sessions_.observe(event, history);
   if (event.type == EventType::delivered) {
-    if (event.is_will && event.msg.seq != 0) on_delivered(event, history);
+    // RETAIN=1 marks a replay from the retained store to a new subscription (MQTT-3.3.1-8),
+    // not a publication of the will: the retained checker judges those.
+    if (event.is_will && event.msg.seq != 0 && !event.retain) on_delivered(event, history);
   } else {
     on_connection_event(event, history);
   }

@@ -105,6 +105,17 @@ TEST(CompletenessChecker, RedeliveryWithoutDupIsNotOutOfOrder) {
   EXPECT_TRUE(bed.verdict("completeness").passed) << explain(bed.verdict("completeness"));
 }
 
+TEST(CompletenessChecker, LateMessageCountsAsOutOfOrderNotLost) {
+  StreamBed bed;
+  auto messages = bed.stream(5);
+  bed.deliver_all(messages, {1, 2});
+  bed.deliver("app", "t/x", 0, messages[2]);  // 3/5 arrives late; 2/5 never does
+  const Verdict& v = bed.verdict("completeness");
+  EXPECT_EQ(v.counts.lost, 1u);
+  EXPECT_EQ(v.counts.unexpected, 1u);
+  EXPECT_EQ(v.violation_count, 2u);
+}
+
 TEST(CompletenessChecker, OutOfOrderFails) {
   StreamBed bed;
   auto messages = bed.stream(3);
