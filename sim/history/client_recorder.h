@@ -71,6 +71,8 @@ class ClientRecorder {
   void disconnect_sent();
   void connection_lost(const std::string& reason);
   // A fault began or ended; `target` is the affected client or "*", recorded as the client.
+  // Checkers read `description` as "begin KIND TARGET" / "end KIND TARGET" (KIND as in
+  // scenario::to_string(Fault::Kind), e.g. "begin broker_crash broker").
   void fault(const std::string& target, const std::string& description);
 
  private:
