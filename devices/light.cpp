@@ -16,10 +16,12 @@ constexpr int kShadowQos = 1;
 Light::Light(DeviceContext context)
     : context_(std::move(context)),
       report_every_(context_.params.get_duration("report_every")),
+      shadow_timeout_(context_.params.get_duration("shadow_timeout")),
       qos_(static_cast<int>(context_.params.get_int("qos"))),
       keeper_(context_.runtime, context_.rng, context_.mqtt, context_.identity.client_id,
               context_.identity.home),
-      report_timer_(context_.runtime) {
+      report_timer_(context_.runtime),
+      answer_timer_(context_.runtime) {
   const std::string& thing = context_.identity.client_id;
   keeper_.set_subscriptions({{shadow_topic(thing, "update/delta"), kShadowQos},
                              {shadow_topic(thing, "update/accepted"), kShadowQos},
@@ -43,6 +45,8 @@ void Light::reboot() {
   power_on_ = false;
   brightness_ = 0;
   version_ = 0;
+  unanswered_.clear();
+  answer_timer_.cancel();
   keeper_.restart();
   arm_report();
 }
@@ -59,12 +63,39 @@ void Light::arm_report() {
 
 void Light::on_online() {
   // Whatever happened while we were away, the shadow knows: reconcile on every connect.
+  unanswered_.clear();
   request_shadow();
   publish_state();
 }
 
 void Light::request_shadow() {
-  keeper_.publish(shadow_topic(context_.identity.client_id, "get"), "{}", kShadowQos, false);
+  const std::string token = next_token();
+  const json request = {{"clientToken", token}};
+  if (keeper_.publish(shadow_topic(context_.identity.client_id, "get"), request.dump(), kShadowQos,
+                      false)) {
+    await_answer(token);
+  }
+}
+
+std::string Light::next_token() {
+  return context_.identity.client_id + "-" + std::to_string(++tokens_);
+}
+
+void Light::await_answer(const std::string& token) {
+  unanswered_.insert(token);
+  answer_timer_.arm(shadow_timeout_, [this] { on_answer_timeout(); });
+}
+
+void Light::on_answer(const json& body) {
+  if (!body.contains("clientToken") || !body["clientToken"].is_string()) return;
+  unanswered_.erase(body["clientToken"].get<std::string>());
+  if (unanswered_.empty()) answer_timer_.cancel();
+}
+
+void Light::on_answer_timeout() {
+  unanswered_.clear();
+  // Offline, the next connect asks anyway.
+  if (keeper_.online()) request_shadow();
 }
 
 void Light::on_message(const runtime::ReceivedMessage& message) {
@@ -85,6 +116,7 @@ void Light::on_message(const runtime::ReceivedMessage& message) {
 }
 
 void Light::on_shadow(const std::string& suffix, const json& body) {
+  on_answer(body);
   if (body.contains("version") && body["version"].is_number_integer()) {
     version_ = std::max(version_, body["version"].get<std::int64_t>());
   }
@@ -151,11 +183,13 @@ json Light::local_state() const {
 }
 
 void Light::report_to_shadow(bool with_version) {
-  json update = {{"state", {{"reported", local_state()}}},
-                 {"clientToken", context_.identity.client_id + "-" + std::to_string(++tokens_)}};
+  const std::string token = next_token();
+  json update = {{"state", {{"reported", local_state()}}}, {"clientToken", token}};
   if (with_version && version_ > 0) update["version"] = version_;
-  keeper_.publish(shadow_topic(context_.identity.client_id, "update"), update.dump(), kShadowQos,
-                  false);
+  if (keeper_.publish(shadow_topic(context_.identity.client_id, "update"), update.dump(),
+                      kShadowQos, false)) {
+    await_answer(token);
+  }
 }
 
 void Light::publish_state() {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -38,12 +39,21 @@ class Light : public Device {
   void publish_state();
   void request_shadow();
   void arm_report();
+  // Every request carries a clientToken; one left unanswered for shadow_timeout (lost on the
+  // way, or dropped from a full queue) makes the light ask for its shadow again.
+  std::string next_token();
+  void await_answer(const std::string& token);
+  void on_answer(const nlohmann::json& body);
+  void on_answer_timeout();
 
   DeviceContext context_;
   runtime::Duration report_every_;
+  runtime::Duration shadow_timeout_;
   int qos_;
   ConnectionKeeper keeper_;
   TimerSlot report_timer_;
+  TimerSlot answer_timer_;
+  std::set<std::string> unanswered_;  // clientTokens of requests still without an answer
   bool power_on_ = false;
   int brightness_ = 0;
   std::int64_t version_ = 0;  // the highest shadow version seen

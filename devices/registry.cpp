@@ -46,6 +46,8 @@ std::map<std::string, KindInfo> build_registry() {
        Placement::home,
        "light with an AWS-style shadow (power, brightness): follows desired, reports state",
        {duration_param("report_every", 60s, 1s, "period of the state report on its state topic"),
+        duration_param("shadow_timeout", 10s, 100ms,
+                       "a shadow request unanswered this long makes it ask for the shadow again"),
         qos_param(1, "QoS of its state topic and command subscription")},
        factory<Light>()},
       {"sensor",

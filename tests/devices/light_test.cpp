@@ -119,6 +119,28 @@ TEST_F(LightTest, ACommandOnItsCommandTopicIsAppliedAndReportedWithoutVersion) {
   EXPECT_FALSE(parse(updates()[0].payload).contains("version"));
 }
 
+TEST_F(LightTest, AnUnansweredShadowRequestIsMadeAgainAfterTheTimeout) {
+  harness.params.set("shadow_timeout", scenario::Duration(5s));
+  boot();
+  harness.runtime.advance(4s);
+  EXPECT_EQ(client().publishes_to(shadow("get")).size(), 1u);
+  harness.runtime.advance(1s);
+  EXPECT_EQ(client().publishes_to(shadow("get")).size(), 2u);
+}
+
+TEST_F(LightTest, AnAnsweredShadowRequestIsNotRepeated) {
+  harness.params.set("shadow_timeout", scenario::Duration(5s));
+  boot();
+  const auto token = parse(client().publishes_to(shadow("get"))[0].payload)["clientToken"];
+  ASSERT_TRUE(token.is_string());
+  nlohmann::json answer = parse(R"({"state":{"reported":{"power":"off","brightness":0}}})");
+  answer["version"] = 1;
+  answer["clientToken"] = token;
+  client().deliver(shadow("get/accepted"), answer.dump());
+  harness.runtime.advance(30s);
+  EXPECT_EQ(client().publishes_to(shadow("get")).size(), 1u);
+}
+
 TEST_F(LightTest, ReportsItsStatePeriodically) {
   harness.params.set("report_every", scenario::Duration(20s));
   boot();
