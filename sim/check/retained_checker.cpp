@@ -90,9 +90,8 @@ void RetainedChecker::on_suback(const Event& event, const history::History& hist
     const Candidate* latest = latest_stored_before(candidates, subscribe_ns);
     if (latest == nullptr) continue;
     ++counts_.checked;
-    owed_[event.client].push_back(Owed{topic, subscribe_ns,
-                                       faults_.crashed_since(latest->stored_ns), event,
-                                       latest->publish});
+    owed_[event.client].push_back(Owed{
+        topic, subscribe_ns, faults_.crashed_since(latest->stored_ns), event, latest->publish});
   }
 }
 

@@ -42,7 +42,8 @@ nlohmann::json info_to_json(const HistoryFileInfo& info) {
           {"version", info.version},
           {"end_ns", info.end_ns},
           {"settle_start_ns", info.settle_start_ns},
-          {"checks", info.checks}};
+          {"checks", info.checks},
+          {"retained_survive_restart", info.retained_survive_restart}};
 }
 
 [[noreturn]] void fail(const std::string& path, std::uint64_t line, const std::string& why) {
@@ -93,6 +94,7 @@ HistoryFileInfo parse_header(const std::string& path, const std::string& line) {
   }
   read_window(j, info);
   info.checks = j.value("checks", std::vector<std::string>{});
+  info.retained_survive_restart = j.value("retained_survive_restart", true);
   return info;
 }
 

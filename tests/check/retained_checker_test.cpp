@@ -92,3 +92,50 @@ TEST(RetainedChecker, QueuedQos0RetainedSeenDeliveredSupersedesOlder) {
 
 }  // namespace
 }  // namespace mqttbed::check::testing
+
+namespace mqttbed::check::testing {
+namespace {
+
+TEST(RetainedChecker, MissingRetainedReplayOnAnOpenConnectionFails) {
+  RetainedBed bed;
+  bed.publish("pub", "s/x", 1, "on", true);
+  bed.subscribe("sub", "s/#", 1);  // nothing replayed, and the connection stays open
+  const Verdict& v = bed.verdict("retained");
+  EXPECT_FALSE(v.passed);
+  EXPECT_EQ(v.counts.lost, 1u);
+  EXPECT_EQ(v.violations.at(0).messages, (std::vector<std::string>{"pub#1"}));
+}
+
+TEST(RetainedChecker, ConnectionEndingBeforeTheReplayIsIndeterminate) {
+  RetainedBed bed;
+  bed.publish("pub", "s/x", 1, "on", true);
+  bed.subscribe("sub", "s/#", 1);
+  bed["sub"].connection_lost("network");
+  const Verdict& v = bed.verdict("retained");
+  EXPECT_TRUE(v.passed) << explain(v);
+  EXPECT_EQ(v.counts.indeterminate, 1u);
+}
+
+TEST(RetainedChecker, ClearedTopicOwesNoReplay) {
+  RetainedBed bed;
+  bed.publish("pub", "s/x", 1, "on", true);
+  bed.publish("pub", "s/x", 1, "", true);
+  bed.subscribe("sub", "s/#", 1);
+  EXPECT_TRUE(bed.verdict("retained").passed) << explain(bed.verdict("retained"));
+}
+
+TEST(RetainedChecker, CrashForgivesAMissingReplayOnlyWithoutPersistence) {
+  for (const bool persistent : {true, false}) {
+    RetainedBed bed;
+    bed.publish("pub", "s/x", 1, "on", true);
+    bed.fault("begin broker_crash broker");
+    bed.fault("end broker_crash broker");
+    bed.subscribe("sub", "s/#", 1);
+    CheckContext context{bed.now_ns + 1'000'000'000, bed.now_ns + 1, persistent};
+    const Verdict& v = bed.finish(context).at(0);
+    EXPECT_EQ(v.passed, !persistent) << explain(v);
+  }
+}
+
+}  // namespace
+}  // namespace mqttbed::check::testing
