@@ -5,15 +5,7 @@
 
 namespace mqttbed::run {
 
-scenario::KindCatalog device_catalog() {
-  scenario::KindCatalog catalog;
-  for (const auto& [name, info] : devices::registry()) {
-    if (info.placement == devices::Placement::cloud) continue;  // started by the runtime
-    catalog[name] = scenario::KindSpec{
-        info.placement == devices::Placement::home ? "home" : "account", info.params};
-  }
-  return catalog;
-}
+scenario::KindCatalog device_catalog() { return devices::kind_catalog(); }
 
 }  // namespace mqttbed::run
 

@@ -9,6 +9,7 @@
 #include "sim/check/checks.h"
 #include "sim/check/verdict_format.h"
 #include "sim/history/history_file.h"
+#include "sim/live/live_run.h"
 #include "sim/report/metrics.h"
 #include "sim/report/report_writer.h"
 
@@ -83,16 +84,20 @@ RunResult run_scenario(const scenario::Scenario& scenario, const RunOptions& opt
     info.end_ns = (scenario.duration + scenario.settle).count();
     info.settle_start_ns = scenario.duration.count();
     info.checks = check_names(scenario);
+    info.retained_survive_restart = scenario.broker.persistence;
     writer.emplace(options.history_path, history, info);
     writer->attach(history);
   }
 
   simulation::SimulationHooks hooks = make_hooks(options, metrics);
   RunResult result;
-  result.stats = simulation::run_simulation(scenario, history, hooks);
+  result.stats = options.live.broker_url.empty()
+                     ? simulation::run_simulation(scenario, history, hooks)
+                     : live::run_live(scenario, history, hooks, options.live);
   if (writer) writer->close(result.stats.end.count(), result.stats.settle_start.count());
 
-  check::CheckContext context{result.stats.end.count(), result.stats.settle_start.count()};
+  check::CheckContext context{result.stats.end.count(), result.stats.settle_start.count(),
+                              scenario.broker.persistence};
   result.verdicts = check::finish_all(checkers, context);
   result.expectations = report::evaluate_expectations(scenario.expect, metrics);
   nlohmann::json verdicts = check::to_json(result.verdicts);

@@ -8,6 +8,7 @@
 
 #include "sim/check/checker.h"
 #include "sim/report/expectations.h"
+#include "sim/live/live_options.h"
 #include "sim/scenario/scenario.h"
 #include "sim/simulation/simulation.h"
 
@@ -20,6 +21,8 @@ struct RunOptions {
   // Test-only misbehaviours that prove checkers fail ("" = none): a broker::Mutation name or
   // "reuse_shadow_version".
   std::string mutation;
+  // live.broker_url set: run the devices live against that broker instead of simulating.
+  live::LiveOptions live;
 };
 
 struct RunResult {

@@ -22,12 +22,6 @@ devices::DeviceIdentity identity_of(const scenario::DeviceSlot& slot) {
 
 }  // namespace
 
-scenario::Params default_params(const std::vector<scenario::ParamSpec>& specs) {
-  scenario::Params params;
-  for (const auto& spec : specs) params.set(spec.name, spec.default_value);
-  return params;
-}
-
 void build_fleet(const scenario::Scenario& scenario, runtime::Runtime& runtime,
                  const devices::Observations& observations, bool shadow_reuse_version,
                  Fleet& fleet) {
@@ -56,7 +50,7 @@ void build_fleet(const scenario::Scenario& scenario, runtime::Runtime& runtime,
   }
   for (const auto& [name, info] : devices::registry()) {
     if (info.placement != devices::Placement::cloud) continue;
-    scenario::Params& params = fleet.cloud_params.emplace_back(default_params(info.params));
+    scenario::Params& params = fleet.cloud_params.emplace_back(devices::default_params(info));
     if (shadow_reuse_version && params.has("reuse_version")) params.set("reuse_version", true);
     devices::DeviceIdentity identity = devices::shadow_identity();
     devices::DeviceContext context{runtime,

@@ -27,7 +27,4 @@ void build_fleet(const scenario::Scenario& scenario, runtime::Runtime& runtime,
                  const devices::Observations& observations, bool shadow_reuse_version,
                  Fleet& fleet);
 
-// The defaults of a kind's parameters, as the loader would fill them.
-scenario::Params default_params(const std::vector<scenario::ParamSpec>& specs);
-
 }  // namespace mqttbed::simulation

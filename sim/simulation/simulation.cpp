@@ -7,6 +7,7 @@
 #include <xbt/log.h>
 
 #include "sim/faults/network_conditions.h"
+#include "sim/security/security.h"
 #include "sim/simulation/broker_bridge.h"
 #include "sim/simulation/event_loop.h"
 #include "sim/simulation/fault_injector.h"
@@ -43,6 +44,11 @@ broker::BrokerConfig broker_config(const scenario::Scenario& scenario, broker::M
   config.payload_limit_bytes = scenario.broker.payload_limit_bytes;
   config.qos2 = scenario.broker.qos2;
   config.mutation = mutation;
+  // The platform's custom authorizer (seed talk): every identity stays in its account's
+  // topic namespace; the isolation checker judges the same policy from the history.
+  config.authorize = [](const std::string& client_id, const std::string& topic, bool write) {
+    return security::is_allowed(client_id, topic, write);
+  };
   return config;
 }
 

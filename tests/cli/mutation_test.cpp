@@ -1,0 +1,77 @@
+// Proof the checkers can fail: the broker model misbehaves in one way at a time
+// (--broker-mutation), and the matching checker must fail while unrelated ones pass.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/cli/cli_runner.h"
+
+namespace mqttbed::testing {
+namespace {
+
+struct Mutation {
+  const char* name;
+  const char* scenario;  // under tests/cli/scenarios/
+  std::set<std::string> must_fail;
+  // Guarantees that restate the same fault from another angle and may fail with it: an
+  // application-level seq/total gap is what a lost or reordered message looks like to the
+  // app (completeness), and shadow documents that arrive out of order break the version
+  // order a client sees (shadow).
+  std::set<std::string> may_fail;
+};
+
+std::ostream& operator<<(std::ostream& out, const Mutation& m) { return out << m.name; }
+
+nlohmann::json verdicts_of(const std::string& scenario, const std::string& mutation,
+                           int expected_exit) {
+  std::string dir = scratch_dir("mutation-" + (mutation.empty() ? scenario : mutation));
+  std::string path = std::string(MQTTBED_SOURCE_DIR) + "/tests/cli/scenarios/" + scenario;
+  CliResult result = run_mqttbed("run " + path + " --quiet --out " + dir +
+                                 (mutation.empty() ? "" : " --broker-mutation " + mutation));
+  EXPECT_EQ(result.exit_code, expected_exit) << result.output;
+  return nlohmann::json::parse(read_file(dir + "/report.json"))["verdicts"];
+}
+
+class BrokerMutation : public ::testing::TestWithParam<Mutation> {};
+
+TEST_P(BrokerMutation, IsCaughtByItsCheckerOnly) {
+  const Mutation& m = GetParam();
+  nlohmann::json verdicts = verdicts_of(m.scenario, m.name, 1);
+  std::set<std::string> failed;
+  for (const auto& verdict : verdicts)
+    if (!verdict["passed"].get<bool>()) failed.insert(verdict["guarantee"].get<std::string>());
+  for (const auto& name : m.must_fail) EXPECT_TRUE(failed.count(name)) << name << " passed";
+  for (const auto& name : failed)
+    EXPECT_TRUE(m.must_fail.count(name) || m.may_fail.count(name)) << name << " failed too";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    EveryMutation, BrokerMutation,
+    ::testing::Values(
+        Mutation{"drop_offline_qos1", "mutations.yaml", {"sessions"}, {"qos1", "completeness"}},
+        Mutation{"duplicate_qos2", "mutations-clean.yaml", {"qos2"}, {}},
+        Mutation{"reorder", "mutations.yaml", {"ordering"}, {"completeness", "shadow"}},
+        Mutation{"will_after_disconnect", "mutations.yaml", {"will"}, {}},
+        Mutation{"skip_will", "mutations.yaml", {"will"}, {}},
+        Mutation{"forget_retained_on_restart", "mutations-clean.yaml", {"retained"}, {}},
+        Mutation{"leak_across_accounts", "mutations.yaml", {"isolation"}, {}},
+        Mutation{"reuse_shadow_version", "mutations.yaml", {"shadow"}, {}}),
+    [](const ::testing::TestParamInfo<Mutation>& info) { return std::string(info.param.name); });
+
+TEST(BrokerMutation, BothTestBedsPassWithoutMutation) {
+  for (const char* scenario : {"mutations.yaml", "mutations-clean.yaml"}) {
+    for (const auto& verdict : verdicts_of(scenario, "", 0))
+      EXPECT_TRUE(verdict["passed"].get<bool>()) << scenario << ": " << verdict["guarantee"];
+  }
+}
+
+TEST(BrokerMutation, UnknownMutationIsBadUsage) {
+  CliResult result = run_mqttbed("run " + std::string(MQTTBED_SOURCE_DIR) +
+                                 "/scenarios/default.yaml --quiet --broker-mutation nonsense");
+  EXPECT_EQ(result.exit_code, 2) << result.output;
+}
+
+}  // namespace
+}  // namespace mqttbed::testing
