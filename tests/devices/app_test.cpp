@@ -109,6 +109,15 @@ TEST_F(AppTest, ACommandOvertakenByTheNextToTheSameThingIsSuperseded) {
   EXPECT_EQ(static_cast<App&>(*device).pending_commands(), 1u);
 }
 
+TEST_F(AppTest, MeasuresWithNobodyWatching) {
+  harness.observations = {};
+  boot();
+  harness.runtime.advance(30s);
+  const auto [thing, desired] = command();
+  client().deliver(shadow_topic(thing, "update/documents"), documents(desired, desired));
+  EXPECT_EQ(static_cast<App&>(*device).pending_commands(), 0u);
+}
+
 TEST_F(AppTest, SendsNoCommandWhileOffline) {
   boot();
   client().lose();
