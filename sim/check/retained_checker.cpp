@@ -89,7 +89,6 @@ void RetainedChecker::on_suback(const Event& event, const history::History& hist
       continue;
     const Candidate* latest = latest_stored_before(candidates, subscribe_ns);
     if (latest == nullptr) continue;
-    ++counts_.checked;
     owed_[event.client].push_back(Owed{
         topic, subscribe_ns, faults_.crashed_since(latest->stored_ns), event, latest->publish});
   }
@@ -100,6 +99,7 @@ void RetainedChecker::settle_owed(std::uint32_t client, bool judged_lost,
   auto it = owed_.find(client);
   if (it == owed_.end()) return;
   for (const Owed& owed : it->second) {
+    ++counts_.checked;  // a debt that no delivery paid: judged here (paid ones when delivered)
     if (!judged_lost) {
       ++counts_.indeterminate;
       continue;
@@ -237,13 +237,11 @@ Verdict RetainedChecker::finish(const CheckContext& context) {
   for (std::uint32_t client : clients) {
     // A crash since the store forgives the debt only if the broker never promised to keep it.
     auto& owed = owed_[client];
-    std::vector<Owed> forgiven;
-    for (const Owed& o : owed)
-      if (o.crash_since_store && !context.retained_survive_restart) forgiven.push_back(o);
-    counts_.indeterminate += forgiven.size();
-    std::erase_if(owed, [&](const Owed& o) {
+    const auto forgiven = std::erase_if(owed, [&](const Owed& o) {
       return o.crash_since_store && !context.retained_survive_restart;
     });
+    counts_.checked += forgiven;
+    counts_.indeterminate += forgiven;
     if (history_ != nullptr) settle_owed(client, /*judged_lost=*/true, *history_);
   }
   Verdict verdict;
