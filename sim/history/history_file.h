@@ -16,8 +16,9 @@ inline constexpr int kHistoryFormatVersion = 1;
 
 // What a re-judge needs besides the events: the settle window and the checks to run.
 // Header line: {"format":"mqttbed-history","version":1,"end_ns":..,"settle_start_ns":..,
-// "checks":[..]}. The writer also ends the file with {"end":true,"end_ns":..,
-// "settle_start_ns":..,"events":N}, whose values win over the header's (the real run end).
+// "checks":[..],"retained_survive_restart":true}. The writer also ends the file with
+// {"end":true,"end_ns":.., "settle_start_ns":..,"events":N}, whose values win over the header's
+// (the real run end).
 struct HistoryFileInfo {
   int version = kHistoryFormatVersion;
   std::int64_t end_ns = 0;

@@ -90,7 +90,7 @@ TEST(Checks, HistoryFileReJudgesToTheSameVerdicts) {
   std::vector<Verdict> live;
   {
     Bed bed(check_names());
-    history::HistoryWriter writer(path, bed.history, {1, 0, 0, check_names(), 0});
+    history::HistoryWriter writer(path, bed.history, {.checks = check_names()});
     writer.attach(bed.history);
     record_two_violations(bed);
     bed.connect("acct1-app0");

@@ -29,7 +29,11 @@ TEST(HistoryFile, RoundTripsEveryEventAndTheWindow) {
   History written;
   std::vector<Event> original;
   written.add_observer([&](const Event& e) { original.push_back(e); });
-  HistoryWriter writer(path, written, {1, 100, 50, {"qos", "will"}, 0});
+  HistoryWriter writer(path, written,
+                       {.end_ns = 100,
+                        .settle_start_ns = 50,
+                        .checks = {"qos", "will"},
+                        .retained_survive_restart = false});
   writer.attach(written);
   std::int64_t now = 0;
   ClientRecorder dev(written, "dev \"1\"", [&] { return now++; });
@@ -53,6 +57,7 @@ TEST(HistoryFile, RoundTripsEveryEventAndTheWindow) {
   EXPECT_EQ(info.end_ns, 200);
   EXPECT_EQ(info.settle_start_ns, 150);
   EXPECT_EQ(info.checks, (std::vector<std::string>{"qos", "will"}));
+  EXPECT_FALSE(info.retained_survive_restart);
   EXPECT_EQ(info.events, original.size());
   EXPECT_EQ(lines_of(read, replayed), lines_of(written, original));
   std::filesystem::remove(path);
