@@ -111,7 +111,8 @@ int run_baseline(int devices) {
         slot.home >= 0 ? platform.home_node(slot.home) : platform.phone_node(phone++);
     // One app per account, accounts in order: the account's app is phone number `account`.
     simulation::NodeId app = platform.phone_node(static_cast<std::size_t>(slot.account));
-    auto first = std::chrono::nanoseconds((i * 7919) % 60'000'000'000LL);
+    // Spread over the minute like the mqttbed fleet (a prime stride over milliseconds).
+    auto first = std::chrono::milliseconds((i * 7919) % 60'000);
     auto publish = std::make_shared<std::function<void()>>();
     *publish = [&, from, app, publish] {
       ++messages;
