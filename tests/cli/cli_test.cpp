@@ -81,3 +81,43 @@ TEST(Cli, UnwritableOutputIsRuntimeFailure) {
 
 }  // namespace
 }  // namespace mqttbed::testing
+
+namespace mqttbed::testing {
+namespace {
+
+// Only the verdict lines (PASS/FAIL + counts), which both commands print the same way.
+std::string verdict_lines(const std::string& output) {
+  std::string lines;
+  std::size_t start = 0;
+  while (start < output.size()) {
+    std::size_t end = output.find('\n', start);
+    if (end == std::string::npos) end = output.size();
+    std::string line = output.substr(start, end - start);
+    if (line.rfind("PASS ", 0) == 0 || line.rfind("FAIL ", 0) == 0) lines += line + "\n";
+    start = end + 1;
+  }
+  return lines;
+}
+
+TEST(Cli, CheckRejudgesASavedHistoryToTheSameVerdicts) {
+  std::string dir = scratch_dir("rejudge");
+  std::string scenario = std::string(MQTTBED_SOURCE_DIR) + "/tests/cli/scenarios/mutations.yaml";
+  CliResult run = run_mqttbed("run " + scenario + " --quiet --broker-mutation skip_will --out " +
+                              dir + " --history " + dir + "/history.jsonl");
+  ASSERT_EQ(run.exit_code, 1) << run.output;
+  CliResult check = run_mqttbed("check " + dir + "/history.jsonl");
+  EXPECT_EQ(check.exit_code, 1) << check.output;
+  std::string judged = verdict_lines(run.output);
+  EXPECT_NE(judged.find("FAIL will"), std::string::npos) << judged;
+  EXPECT_EQ(verdict_lines(check.output), judged);
+}
+
+TEST(Cli, CheckOfAMissingHistoryIsAClearError) {
+  CliResult result = run_mqttbed("check /nonexistent/history.jsonl");
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_NE(result.exit_code, 1);
+  EXPECT_NE(result.output.find("/nonexistent/history.jsonl"), std::string::npos) << result.output;
+}
+
+}  // namespace
+}  // namespace mqttbed::testing
