@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "reports/renderer/report_html.h"
 #include "sim/check/checks.h"
 #include "sim/check/verdict_format.h"
 #include "sim/cli/options.h"
@@ -73,6 +74,11 @@ int run_command(const Options& options) {
               std::chrono::duration<double>(result.stats.end).count(), result.wall_seconds);
   std::fputs(result.summary.c_str(), stdout);
   std::printf("%s  report: %s\n", result.passed ? "PASSED" : "FAILED", result.report_path.c_str());
+  if (options.write_html) {
+    std::string html_path = reports::default_html_path({result.report_path});
+    reports::write_report_html(html_path, {result.report_path}, run::mqttbed_version());
+    std::printf("        html: %s\n", html_path.c_str());
+  }
   return result.passed ? kPassed : kViolated;
 }
 
@@ -85,6 +91,19 @@ int check_command(const Options& options) {
   return passed ? kPassed : kViolated;
 }
 
+int report_command(const Options& options) {
+  std::string html_path =
+      options.out_dir.empty() ? reports::default_html_path(options.files) : options.out_dir;
+  try {
+    reports::write_report_html(html_path, options.files, run::mqttbed_version());
+  } catch (const reports::ReportHtmlError& error) {
+    std::fprintf(stderr, "mqttbed: %s\n", error.what());
+    return kBadInput;
+  }
+  std::printf("%s\n", html_path.c_str());
+  return kPassed;
+}
+
 int dispatch(const Options& options) {
   switch (options.command) {
     case Options::Command::help: std::fputs(help_text(), stdout); return kPassed;
@@ -94,6 +113,7 @@ int dispatch(const Options& options) {
     case Options::Command::validate: return validate(options);
     case Options::Command::run: return run_command(options);
     case Options::Command::check: return check_command(options);
+    case Options::Command::report: return report_command(options);
   }
   return kBadInput;
 }

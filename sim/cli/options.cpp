@@ -18,10 +18,11 @@ Options::Command parse_command(const std::string& word) {
   if (word == "run") return Options::Command::run;
   if (word == "validate") return Options::Command::validate;
   if (word == "check") return Options::Command::check;
+  if (word == "report") return Options::Command::report;
   if (word == "help" || word == "--help" || word == "-h") return Options::Command::help;
   if (word == "--version" || word == "version") return Options::Command::version;
-  throw UsageError("unknown command '" + word + "', expected run, validate, check, --help or " +
-                   "--version");
+  throw UsageError("unknown command '" + word +
+                   "', expected run, validate, check, report, --help or --version");
 }
 
 }  // namespace
@@ -30,21 +31,25 @@ const char* help_text() {
   return R"(mqttbed - simulate fleets of MQTT devices and check what the broker promised
 
 usage:
-  mqttbed run FILE [--seed N] [--out DIR] [--history FILE] [--quiet]
+  mqttbed run FILE [--seed N] [--out DIR] [--history FILE] [--no-html] [--quiet]
       Simulate the scenario (virtual time, built-in broker model, SimGrid network),
       judge every guarantee in its checks: list and write DIR/report.json
-      (DIR defaults to runs/<name>-<seed>/).
+      (DIR defaults to runs/<name>-<seed>/) and the HTML fleet report DIR/report.html.
   mqttbed validate FILE...
       Load and validate scenario files; print the first error of each with
       file:line:column, the key path, what was found and what was expected.
   mqttbed check HISTORY
       Re-judge a history saved with --history, without running anything.
+  mqttbed report REPORT.json [OTHER.json] [--out FILE]
+      Write the self-contained HTML fleet report of a run, or of two runs compared
+      (FILE defaults to report.html, or compare.html for two, beside the first).
   mqttbed --help | --version
 
 options:
   --seed N             master seed (overrides the scenario's seed:)
-  --out DIR            output folder for report.json
+  --out DIR            run: output folder for report.json (report: the HTML file)
   --history FILE       also write every client event as JSON Lines to FILE
+  --no-html            run: do not write report.html
   --quiet              no progress line (also off when stderr is not a terminal)
   --broker URL         run live against a real broker (not available in this build)
 
@@ -76,6 +81,8 @@ Options parse_options(const std::vector<std::string>& args) {
       options.broker_url = value_of(i);
     } else if (arg == "--broker-mutation") {
       options.mutation = value_of(i);
+    } else if (arg == "--no-html") {
+      options.write_html = false;
     } else if (arg == "--quiet" || arg == "-q") {
       options.quiet = true;
     } else if (arg == "--help" || arg == "-h") {
@@ -91,6 +98,10 @@ Options parse_options(const std::vector<std::string>& args) {
   if (needs_one && options.files.size() != 1)
     throw UsageError(std::string(options.command == Options::Command::run ? "run" : "check") +
                      ": expected exactly one file, found " + std::to_string(options.files.size()));
+  if (options.command == Options::Command::report &&
+      (options.files.empty() || options.files.size() > 2))
+    throw UsageError("report: expected one or two report.json files, found " +
+                     std::to_string(options.files.size()));
   if (options.command == Options::Command::validate && options.files.empty())
     throw UsageError("validate: expected at least one scenario file");
   return options;

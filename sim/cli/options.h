@@ -23,15 +23,17 @@ class UsageError : public std::runtime_error {
 };
 
 struct Options {
-  enum class Command { help, version, run, validate, check };
+  enum class Command { help, version, run, validate, check, report };
   Command command = Command::help;
-  std::vector<std::string> files;       // scenario (run/validate) or history (check)
+  std::vector<std::string> files;       // scenario (run/validate), history (check), reports
   std::optional<std::uint64_t> seed;    // --seed overrides the scenario's seed
-  std::string out_dir;                  // --out, default runs/<name>-<seed>/
+  std::string out_dir;                  // --out: run's DIR (default runs/<name>-<seed>/),
+                                        // report's HTML FILE
   std::string history_path;             // --history FILE (JSON Lines), optional
   std::string broker_url;               // --broker tcp://host:port (live mode)
   std::string mutation;                 // --broker-mutation NAME (test-only)
   bool quiet = false;                   // --quiet: no progress line
+  bool write_html = true;               // run: also write report.html (--no-html: not)
 };
 
 Options parse_options(const std::vector<std::string>& args);

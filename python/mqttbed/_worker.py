@@ -1,0 +1,41 @@
+"""The child process of one mqttbed.run(): reads a job (JSON) on stdin, runs the simulation
+once in this process (SimGrid's engine is process-global) and writes JSON lines to the
+protocol pipe: {"progress": {...}} while running, then {"result": {...}} or {"error": ...}.
+
+Ctrl-C belongs to the parent: this process ignores SIGINT and is ended by the parent with
+SIGTERM, which the parent follows by deleting the staging folder it gave us."""
+import json
+import os
+import signal
+import sys
+
+
+def main():
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The protocol gets its own copy of stdout; fd 1 then points at stderr so that anything
+    # else printing to stdout (C or C++ code) cannot corrupt the protocol.
+    protocol = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(2, 1)
+    job = json.load(sys.stdin)
+
+    def send(record):
+        protocol.write(json.dumps(record) + "\n")
+
+    try:
+        from mqttbed import _mqttbed
+        result = _mqttbed.run_scenario_text(
+            job["text"], job["file"], seed=job.get("seed"), out_dir=job["out_dir"],
+            history_path=job.get("history_path", ""), mutation=job.get("mutation", ""),
+            on_progress=(lambda p: send({"progress": p})) if job.get("progress") else None)
+    except ValueError as error:
+        send({"error": {"type": "ValueError", "message": str(error)}})
+        return 2
+    except Exception as error:  # reported to the parent, which raises it
+        send({"error": {"type": type(error).__name__, "message": str(error)}})
+        return 3
+    send({"result": result})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+// Run area: one simulated run (run::run_scenario) of scenario text. SimGrid's engine is
+// process-global and cannot be created twice in a process, so this may be called once per
+// process: the `mqttbed` package calls it only inside its worker child (mqttbed/_worker.py).
+#include <pybind11/functional.h>
+#include <pybind11/stl.h>
+
+#include <optional>
+
+#include "python/bindings.h"
+#include "sim/run/catalog.h"
+#include "sim/run/pipeline.h"
+#include "sim/scenario/loader.h"
+
+namespace mqttbed::python {
+namespace py = pybind11;
+namespace {
+
+double seconds(std::chrono::nanoseconds duration) {
+  return std::chrono::duration<double>(duration).count();
+}
+
+bool engine_used = false;
+
+py::dict run_scenario_text(const std::string& text, const std::string& file,
+                           std::optional<std::uint64_t> seed, const std::string& out_dir,
+                           const std::string& history_path, const std::string& mutation,
+                           const std::function<void(py::dict)>& on_progress) {
+  if (engine_used)
+    throw std::runtime_error(
+        "the simulation engine already ran in this process (SimGrid allows one per process); "
+        "use mqttbed.run(), which starts a child process per run");
+  scenario::Scenario scenario = scenario::load_scenario_text(text, file, run::device_catalog());
+  report::validate_expectation_metrics(scenario);
+  if (seed) scenario.seed = *seed;
+  run::RunOptions options;
+  options.out_dir = out_dir;
+  options.history_path = history_path;
+  options.mutation = mutation;
+  bool callback_failed = false;
+  if (on_progress) {
+    // Called from the simulation loop with the GIL released around the run; a failing
+    // callback (e.g. its pipe closed) is not called again and cannot unwind the engine.
+    options.on_progress = [&](const simulation::Progress& progress) {
+      if (callback_failed) return;
+      py::gil_scoped_acquire gil;
+      try {
+        on_progress(py::dict(py::arg("now_s") = seconds(progress.now),
+                             py::arg("end_s") = seconds(progress.end),
+                             py::arg("events") = progress.events,
+                             py::arg("connected_clients") = progress.connected_clients));
+      } catch (py::error_already_set& error) {
+        callback_failed = true;
+        error.discard_as_unraisable("mqttbed progress callback");
+      }
+    };
+  }
+  engine_used = true;
+  run::RunResult result;
+  {
+    py::gil_scoped_release release;
+    result = run::run_scenario(scenario, options);
+  }
+  return py::dict(py::arg("passed") = result.passed, py::arg("report_path") = result.report_path,
+                  py::arg("summary") = result.summary, py::arg("devices") = result.stats.devices,
+                  py::arg("end_s") = seconds(result.stats.end),
+                  py::arg("wall_seconds") = result.wall_seconds, py::arg("seed") = scenario.seed,
+                  py::arg("name") = scenario.name);
+}
+
+}  // namespace
+
+void bind_run(py::module_& module) {
+  module.def("run_scenario_text", &run_scenario_text, py::arg("text"), py::arg("file"),
+             py::arg("seed") = std::nullopt, py::arg("out_dir") = "", py::arg("history_path") = "",
+             py::arg("mutation") = "", py::arg("on_progress") = nullptr,
+             "Simulates the scenario once in THIS process and writes report.json to out_dir. "
+             "Allowed once per process: use mqttbed.run() instead.");
+  module.def(
+      "engine_used", [] { return engine_used; },
+      "Whether this process already ran the simulation engine.");
+}
+
+}  // namespace mqttbed::python

@@ -1,0 +1,144 @@
+"""The HTML fleet report, as a browser shows it, of real runs of scenarios/default.yaml."""
+import re
+import subprocess
+
+from conftest import ROOT, mqttbed_binary
+
+
+def test_run_writes_a_self_contained_page_beside_report_json(passing_run):
+    assert passing_run.returncode == 0
+    html = passing_run.html.read_text()
+    # Nothing is fetched: no external scripts, styles or images.
+    assert not re.search(r"<(script|img|iframe)[^>]*\bsrc=", html)
+    assert "<link" not in html
+    assert "uPlot" in html  # the chart library is inlined
+
+
+def test_no_html_flag_writes_no_page(workdir):
+    out = workdir / "no-html"
+    subprocess.run([mqttbed_binary(), "run", str(ROOT / "scenarios" / "default.yaml"), "--quiet",
+                    "--no-html", "--out", str(out)], check=True, capture_output=True)
+    assert (out / "report.json").exists()
+    assert not (out / "report.html").exists()
+
+
+def test_page_renders_without_console_errors(passing_run, open_page):
+    rendered, errors = open_page(passing_run.html)
+    assert errors == []
+    assert rendered == "true"
+
+
+def test_connected_clients_chart_has_every_bucket_of_the_series(passing_run, open_page, browser):
+    open_page(passing_run.html)
+    series = passing_run.report["metrics"]["series"]["connected_clients"]
+    drawn = browser.execute_script(
+        "const u = window.mqttbedReport.charts.connected_clients;"
+        "return {x: Array.from(u.data[0]), y: Array.from(u.data[1])};")
+    assert len(drawn["x"]) == len(series["values"])
+    assert drawn["y"] == series["values"]
+    assert drawn["x"][1] - drawn["x"][0] == series["step_s"]
+    # Every series report.json carries is drawn.
+    drawn_keys = browser.execute_script(
+        "return Array.from(document.querySelectorAll('.time-chart'))"
+        ".map(c => c.dataset.series).join(',')").split(",")
+    assert set(passing_run.report["metrics"]["series"]) <= set(drawn_keys)
+
+
+def test_fault_windows_and_latency_histograms_are_shown(passing_run, open_page, browser):
+    open_page(passing_run.html)
+    faults = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#fault-table tr td:nth-child(1)'))"
+        ".map(td => td.textContent)")
+    assert faults == [w["kind"] for w in passing_run.report["metrics"]["fault_windows"]]
+    histograms = browser.execute_script(
+        "return Object.keys(window.mqttbedReport.charts).filter(k => k.startsWith('hist '))")
+    latency = passing_run.report["metrics"]["latency"]
+    expected = [f"hist {q}" for q in ("qos0", "qos1", "qos2") if latency[q]["count"] > 0]
+    expected += [f"hist kind {k}" for k in latency["by_kind"]]
+    assert set(expected) <= set(histograms)
+    assert "hist qos1" in histograms
+
+
+def test_passing_run_shows_every_verdict_passed(passing_run, open_page, browser):
+    open_page(passing_run.html)
+    cells = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#verdict-table tr[data-guarantee]'))"
+        ".map(r => [r.dataset.guarantee, r.querySelector('td.verdict').textContent])")
+    assert cells == [[v["guarantee"], "pass"] for v in passing_run.report["verdicts"]]
+    assert browser.find_element("id", "run-status-0").text == "PASSED"
+
+
+def test_injected_failure_is_shown_in_the_verdict_table(failing_run, open_page, browser):
+    assert failing_run.returncode == 1
+    rendered, errors = open_page(failing_run.html)
+    assert errors == [] and rendered == "true"
+    shown = dict(browser.execute_script(
+        "return Array.from(document.querySelectorAll('#verdict-table tr[data-guarantee]'))"
+        ".map(r => [r.dataset.guarantee, r.querySelector('td.verdict').textContent])"))
+    expected = {v["guarantee"]: "pass" if v["passed"] else "FAIL"
+                for v in failing_run.report["verdicts"]}
+    assert shown == expected
+    assert shown["ordering"] == "FAIL"
+    assert browser.find_element("id", "run-status-0").text == "FAILED"
+    ordering = next(v for v in failing_run.report["verdicts"] if v["guarantee"] == "ordering")
+    details = browser.find_element("css selector", 'details.violations[data-guarantee="ordering"]')
+    text = details.get_attribute("textContent")
+    assert f"{ordering['violation_count']} violations" in text
+    first = ordering["violations"][0]
+    assert first["invariant"] in text and first["topic"] in text
+    for name in first["clients"] + first["messages"]:
+        assert name in text
+    excerpt = details.find_element("css selector", "pre.excerpt").get_attribute("textContent")
+    assert excerpt.splitlines() == first["excerpt"]
+
+
+def test_two_runs_compared_highlight_the_differing_verdict(passing_run, failing_run, workdir,
+                                                            open_page, browser):
+    page = workdir / "compare.html"
+    subprocess.run([mqttbed_binary(), "report", str(passing_run.out_dir / "report.json"),
+                    str(failing_run.out_dir / "report.json"), "--out", str(page)],
+                   check=True, capture_output=True)
+    rendered, errors = open_page(page)
+    assert errors == [] and rendered == "true"
+    row = browser.find_element("css selector", '#verdict-table tr[data-guarantee="ordering"]')
+    assert "diff" in row.get_attribute("class").split()
+    verdicts = [td.text for td in row.find_elements("css selector", "td.verdict")]
+    assert verdicts == ["pass", "FAIL"]
+    # Exactly the guarantees whose verdict or counts differ are highlighted.
+    def judged(run):
+        return {v["guarantee"]: (v["passed"], v["counts"], v["violation_count"])
+                for v in run.report["verdicts"]}
+    a, b = judged(passing_run), judged(failing_run)
+    expected = sorted(g for g in a if a[g] != b.get(g))
+    highlighted = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#verdict-table tr.diff[data-guarantee]'))"
+        ".map(r => r.dataset.guarantee)")
+    assert sorted(highlighted) == expected
+    assert browser.find_element("id", "run-status-1").text == "FAILED"
+
+
+def test_report_command_rejects_a_file_that_is_not_a_report(workdir):
+    bogus = workdir / "bogus.json"
+    bogus.write_text('{"hello": 1}')
+    done = subprocess.run([mqttbed_binary(), "report", str(bogus)], capture_output=True,
+                          text=True)
+    assert done.returncode == 2
+    assert "bogus.json" in done.stderr and "not an mqttbed report.json" in done.stderr
+
+
+def test_report_text_cannot_break_out_of_the_page(passing_run, workdir, open_page, browser):
+    import json
+    report = json.loads(json.dumps(passing_run.report))
+    hostile = "</script><script>window.injected = 1</script><!-- @@REPORT_JS@@"
+    report["verdicts"][0]["passed"] = False
+    report["verdicts"][0]["violations"] = [{"invariant": hostile, "clients": ["a<b>"],
+                                            "excerpt": ["<img src=x onerror=window.injected=2>"]}]
+    path = workdir / "hostile" / "report.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps(report))
+    subprocess.run([mqttbed_binary(), "report", str(path)], check=True, capture_output=True)
+    rendered, errors = open_page(path.parent / "report.html")
+    assert errors == [] and rendered == "true"
+    assert browser.execute_script("return window.injected === undefined")
+    details = browser.find_element("css selector", "details.violations")
+    assert hostile in details.get_attribute("textContent")
