@@ -20,6 +20,8 @@ struct WillMessage {
 struct ConnectOptions {
   bool clean_session = true;
   std::chrono::seconds keepalive{30};
+  // MQTT 5 Session Expiry Interval; unset = MQTT 3.1.1 (a persistent session never expires).
+  std::optional<std::chrono::seconds> session_expiry;
   std::optional<WillMessage> will;
   std::string username;
   std::string password;

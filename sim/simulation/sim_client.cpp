@@ -61,14 +61,19 @@ void SimMqttClient::connect(const runtime::ConnectOptions& options) {
   connect.keepalive_s = static_cast<std::uint16_t>(options.keepalive.count());
   connect.username = options.username;
   connect.password = options.password;
+  std::optional<std::uint32_t> expiry_s;
+  if (options.session_expiry) {
+    expiry_s = static_cast<std::uint32_t>(options.session_expiry->count());
+    connect.session_expiry_s = *expiry_s;
+  }
   if (const auto& will = options.will) {
     std::string payload = recorder_.connect_sent(options.clean_session, will->topic, will->qos,
-                                                 will->retain, will->payload);
+                                                 will->retain, will->payload, expiry_s);
     connect.will =
         mqtt::Will{will->topic, std::move(payload), static_cast<std::uint8_t>(will->qos),
                    will->retain};
   } else {
-    recorder_.connect_sent(options.clean_session);
+    recorder_.connect_sent(options.clean_session, expiry_s);
   }
   if (options.clean_session) {
     // A clean session starts empty on both sides (MQTT-3.1.2-6).
