@@ -1,0 +1,260 @@
+#include "sim/live/live_client.h"
+
+#include <cstdint>
+
+#include "sim/live/fault_proxy.h"
+
+namespace mqttbed::live {
+
+namespace {
+
+// As the simulated client (and Paho's default): an attempt without CONNACK by then failed.
+constexpr int kConnectTimeoutS = 30;
+// CONNACK return codes 1..5 are refusals (MQTT-3.2.2-4); anything else Paho reports for a
+// connect is a transport failure (negative) and is recorded as connect_failed.
+bool is_connack_refusal(int code) { return code >= 1 && code <= 5; }
+
+void* context_of(std::uint64_t value) {
+  return reinterpret_cast<void*>(static_cast<std::uintptr_t>(value));
+}
+std::uint64_t value_of(const ::mqtt::token& token) {
+  return static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(token.get_user_context()));
+}
+
+}  // namespace
+
+LiveMqttClient::LiveMqttClient(std::string client_id, ClientContext& context)
+    : client_id_(std::move(client_id)),
+      wire_id_(context.options.client_prefix + client_id_),
+      context_(context),
+      recorder_(context.history, client_id_, [&loop = context.loop] { return loop.now().count(); }),
+      connect_listener_([this](const ::mqtt::token& token, bool ok) {
+        std::uint64_t attempt = value_of(token);
+        bool session_present = false;
+        if (ok) session_present = token.get_connect_response().is_session_present();
+        int code = ok ? 0 : token.get_return_code();
+        post([this, attempt, ok, session_present, code] {
+          on_connect_result(attempt, ok, session_present, code);
+        });
+      }),
+      publish_listener_([this](const ::mqtt::token& token, bool ok) {
+        std::uint64_t seq = value_of(token);
+        int qos = 0;
+        if (auto* delivery = dynamic_cast<const ::mqtt::delivery_token*>(&token)) {
+          if (auto message = delivery->get_message()) qos = message->get_qos();
+        }
+        post([this, seq, qos, ok] { on_publish_result(seq, qos, ok); });
+      }),
+      subscribe_listener_([this](const ::mqtt::token& token, bool ok) {
+        std::uint64_t request = value_of(token);
+        int granted = 0x80;
+        if (ok) {
+          auto response = token.get_subscribe_response();
+          const auto& codes = response.get_reason_codes();
+          granted = codes.empty() ? 0 : static_cast<int>(codes.front());
+        } else if (token.get_return_code() != 0x80) {
+          granted = -1;  // no SUBACK at all (connection gone): nothing to record
+        }
+        post([this, request, granted] { on_suback(request, granted); });
+      }) {
+  ::mqtt::create_options create(MQTTVERSION_3_1_1);
+  paho_ = std::make_unique<::mqtt::async_client>(context_.server_uri, wire_id_, create, nullptr);
+  paho_->set_message_callback([this](::mqtt::const_message_ptr message) {
+    post([this, message] { on_message_arrived(message); });
+  });
+  paho_->set_connection_lost_handler([this](const std::string&) {
+    std::uint64_t attempt = paho_attempt_.load();
+    post([this, attempt] { on_lost(attempt); });
+  });
+}
+
+LiveMqttClient::~LiveMqttClient() {
+  *alive_ = false;
+  if (!context_.run_over && state_ != State::disconnected) {
+    // The device lost its memory (reboot): its connection dies without DISCONNECT. Paho
+    // would say DISCONNECT when destroyed, so the proxy cuts the broker's side first.
+    if (context_.proxy != nullptr) context_.proxy->reset(wire_id_, FaultProxy::Side::both);
+    recorder_.connection_lost("reboot");
+  }
+  set_state(State::disconnected);
+  paho_->set_message_callback(nullptr);
+  paho_->set_connection_lost_handler(nullptr);
+}
+
+void LiveMqttClient::post(std::function<void()> work) {
+  context_.loop.post([alive = alive_, work = std::move(work)] {
+    if (*alive) work();
+  });
+}
+
+void LiveMqttClient::set_state(State state) {
+  if ((state_ == State::connected) != (state == State::connected))
+    context_.connected += state == State::connected ? 1 : -1;
+  state_ = state;
+}
+
+::mqtt::connect_options LiveMqttClient::paho_options(const runtime::ConnectOptions& options,
+                                                     const std::string& will_payload) const {
+  ::mqtt::connect_options paho;
+  paho.set_mqtt_version(MQTTVERSION_3_1_1);
+  paho.set_clean_session(options.clean_session);
+  paho.set_keep_alive_interval(static_cast<int>(options.keepalive.count()));
+  paho.set_connect_timeout(kConnectTimeoutS);
+  // Devices reconnect themselves with backoff; Paho retrying too would hide their behaviour.
+  paho.set_automatic_reconnect(false);
+  const LiveOptions& live = context_.options;
+  const std::string& username = live.username.empty() ? options.username : live.username;
+  const std::string& password = live.username.empty() ? options.password : live.password;
+  if (!username.empty()) paho.set_user_name(username);
+  if (!password.empty()) paho.set_password(password);
+  if (options.will) {
+    const auto& will = *options.will;
+    paho.set_will(::mqtt::will_options(will.topic, will_payload, will.qos, will.retain));
+  }
+  if (!live.cafile.empty()) {
+    ::mqtt::ssl_options ssl;
+    ssl.set_trust_store(live.cafile);
+    paho.set_ssl(std::move(ssl));
+  }
+  return paho;
+}
+
+void LiveMqttClient::connect(const runtime::ConnectOptions& options) {
+  if (state_ != State::disconnected) return;
+  options_ = options;
+  set_state(State::connecting);
+  std::uint64_t attempt = ++attempt_;
+  std::string will_payload;
+  if (const auto& will = options.will) {
+    will_payload = recorder_.connect_sent(options.clean_session, will->topic, will->qos,
+                                          will->retain, will->payload);
+  } else {
+    recorder_.connect_sent(options.clean_session);
+  }
+  // A clean session starts empty on both sides (MQTT-3.1.2-6).
+  if (options.clean_session) outgoing_.clear();
+  paho_attempt_ = attempt;
+  try {
+    paho_->connect(paho_options(options, will_payload), context_of(attempt), connect_listener_);
+  } catch (const ::mqtt::exception& error) {
+    int code = error.get_return_code();
+    post([this, attempt, code] { on_connect_result(attempt, false, false, code); });
+  }
+}
+
+void LiveMqttClient::on_connect_result(std::uint64_t attempt, bool ok, bool session_present,
+                                       int code) {
+  if (attempt != attempt_ || state_ != State::connecting) return;
+  if (!ok) {
+    set_state(State::disconnected);
+    if (is_connack_refusal(code)) {
+      recorder_.connack(false, code);
+    } else {
+      recorder_.connect_failed(code);
+    }
+    if (on_connect_failed) on_connect_failed(is_connack_refusal(code) ? code : -1);
+    return;
+  }
+  recorder_.connack(session_present, 0);
+  set_state(State::connected);
+  if (on_connected) on_connected(session_present);
+}
+
+void LiveMqttClient::disconnect() {
+  if (state_ == State::disconnected) return;
+  recorder_.disconnect_sent();
+  set_state(State::disconnected);
+  ++attempt_;  // whatever Paho still reports about this connection is stale now
+  pending_subscribes_.clear();
+  if (options_.clean_session) outgoing_.clear();
+  try {
+    paho_->disconnect(0);
+  } catch (const ::mqtt::exception&) {
+    // Already gone: nothing to tell the broker.
+  }
+}
+
+std::uint64_t LiveMqttClient::publish(const std::string& topic, const std::string& payload, int qos,
+                                      bool retain) {
+  // Like the simulated client (Paho without offline buffering): nothing while disconnected.
+  if (state_ != State::connected) return 0;
+  auto [seq, enveloped] = recorder_.publish_sent(topic, qos, retain, payload);
+  if (qos > 0) outgoing_.insert(seq);
+  auto message = ::mqtt::make_message(topic, enveloped, qos, retain);
+  try {
+    paho_->publish(message, context_of(seq), publish_listener_);
+  } catch (const ::mqtt::exception&) {
+    // The connection died under us; on_lost follows. Unacknowledged: no obligation.
+  }
+  return seq;
+}
+
+void LiveMqttClient::on_publish_result(std::uint64_t seq, int qos, bool ok) {
+  if (!ok) return;  // not acknowledged (connection lost); a persistent session may resend it
+  if (qos > 0) {
+    if (outgoing_.erase(seq) == 0) return;
+    recorder_.publish_acked(seq);
+  }
+  if (on_publish_complete) on_publish_complete(seq);
+}
+
+void LiveMqttClient::subscribe(const std::string& filter, int qos) {
+  if (state_ != State::connected) return;
+  std::uint64_t request = next_request_++;
+  pending_subscribes_[request] = filter;
+  recorder_.subscribe_sent(filter, qos);
+  try {
+    paho_->subscribe(filter, qos, context_of(request), subscribe_listener_);
+  } catch (const ::mqtt::exception&) {
+    pending_subscribes_.erase(request);
+  }
+}
+
+void LiveMqttClient::on_suback(std::uint64_t request, int granted) {
+  auto it = pending_subscribes_.find(request);
+  if (it == pending_subscribes_.end()) return;
+  std::string filter = std::move(it->second);
+  pending_subscribes_.erase(it);
+  if (granted < 0) return;
+  recorder_.suback(filter, granted);
+  if (on_subscribed) on_subscribed(filter, granted);
+}
+
+void LiveMqttClient::unsubscribe(const std::string& filter) {
+  if (state_ != State::connected) return;
+  recorder_.unsubscribe_sent(filter);
+  try {
+    paho_->unsubscribe(filter);
+  } catch (const ::mqtt::exception&) {
+  }
+}
+
+void LiveMqttClient::on_message_arrived(::mqtt::const_message_ptr message) {
+  // Recorded whatever the loop's state: the PUBLISH did reach this client (Paho reports
+  // CONNACK and PUBLISHes from one thread, in order, so none precedes on_connected).
+  const std::string& topic = message->get_topic();
+  std::string payload = recorder_.delivered(topic, message->get_qos(), message->is_retained(),
+                                            message->is_duplicate(), message->get_payload_str());
+  if (on_message) {
+    on_message(runtime::ReceivedMessage{topic, std::move(payload), message->get_qos(),
+                                        message->is_retained(), message->is_duplicate()});
+  }
+}
+
+void LiveMqttClient::on_lost(std::uint64_t attempt) {
+  if (attempt != attempt_ || state_ == State::disconnected) return;
+  State was = state_;
+  set_state(State::disconnected);
+  pending_subscribes_.clear();
+  if (options_.clean_session) outgoing_.clear();  // no session to resend from
+  if (was == State::connecting) {
+    recorder_.connect_failed(-1);
+    if (on_connect_failed) on_connect_failed(-1);
+    return;
+  }
+  // Paho does not say whether its keepalive or the socket noticed; both are "network" here.
+  recorder_.connection_lost("network");
+  if (on_connection_lost) on_connection_lost(runtime::LossReason::network);
+}
+
+}  // namespace mqttbed::live

@@ -1,0 +1,100 @@
+// runtime::MqttClient live: MQTT 3.1.1 over Paho's ::mqtt::async_client. Paho's threads only
+// post onto the LiveLoop; every state change, history record and device callback happens on
+// the loop, recorded through history::ClientRecorder exactly as the simulated client does.
+#pragma once
+
+#include <mqtt/async_client.h>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <unordered_map>
+
+#include "sim/history/client_recorder.h"
+#include "sim/live/live_loop.h"
+#include "sim/live/live_options.h"
+#include "sim/runtime/mqtt_client.h"
+
+namespace mqttbed::live {
+
+class FaultProxy;
+
+// What every live client of a run shares.
+struct ClientContext {
+  LiveLoop& loop;
+  history::History& history;
+  const LiveOptions& options;
+  std::string server_uri;       // the broker, or the fault proxy in front of it
+  FaultProxy* proxy = nullptr;  // resets connections a rebooting device leaves behind
+  std::atomic<int> connected{0};
+  bool run_over = false;  // teardown after the run: destruction is not a device reboot
+};
+
+class LiveMqttClient final : public runtime::MqttClient {
+ public:
+  LiveMqttClient(std::string client_id, ClientContext& context);
+  ~LiveMqttClient() override;
+
+  const std::string& client_id() const override { return client_id_; }
+  void connect(const runtime::ConnectOptions& options) override;
+  void disconnect() override;
+  bool is_connected() const override { return state_ == State::connected; }
+  std::uint64_t publish(const std::string& topic, const std::string& payload, int qos,
+                        bool retain) override;
+  void subscribe(const std::string& filter, int qos) override;
+  void unsubscribe(const std::string& filter) override;
+
+  // The id this client uses on the wire (prefix + client id).
+  const std::string& wire_id() const { return wire_id_; }
+
+ private:
+  enum class State { disconnected, connecting, connected };
+
+  // Paho calls iaction_listener on its own threads; this one hands the token's facts to a
+  // function that posts them to the loop.
+  class Listener final : public ::mqtt::iaction_listener {
+   public:
+    explicit Listener(std::function<void(const ::mqtt::token&, bool ok)> handler)
+        : handler_(std::move(handler)) {}
+    void on_success(const ::mqtt::token& token) override { handler_(token, true); }
+    void on_failure(const ::mqtt::token& token) override { handler_(token, false); }
+
+   private:
+    std::function<void(const ::mqtt::token&, bool)> handler_;
+  };
+
+  // Runs `work` on the loop unless this client is gone by then.
+  void post(std::function<void()> work);
+  void on_connect_result(std::uint64_t attempt, bool ok, bool session_present, int code);
+  void on_publish_result(std::uint64_t seq, int qos, bool ok);
+  void on_suback(std::uint64_t request, int granted);
+  void on_message_arrived(::mqtt::const_message_ptr message);
+  void on_lost(std::uint64_t attempt);
+  void set_state(State state);
+  ::mqtt::connect_options paho_options(const runtime::ConnectOptions& options,
+                                       const std::string& will_payload) const;
+
+  std::string client_id_;
+  std::string wire_id_;
+  ClientContext& context_;
+  history::ClientRecorder recorder_;
+  runtime::ConnectOptions options_;
+  State state_ = State::disconnected;
+  std::uint64_t attempt_ = 0;                   // loop thread
+  std::atomic<std::uint64_t> paho_attempt_{0};  // the attempt Paho's connection belongs to
+  std::set<std::uint64_t> outgoing_;            // QoS >= 1 publishes not yet acknowledged
+  std::uint64_t next_request_ = 1;
+  std::unordered_map<std::uint64_t, std::string> pending_subscribes_;
+  // Cleared on destruction; work Paho posted after that is dropped on the loop.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  // Listeners before the Paho client: Paho holds references to them until it is destroyed.
+  Listener connect_listener_;
+  Listener publish_listener_;
+  Listener subscribe_listener_;
+  std::unique_ptr<::mqtt::async_client> paho_;
+};
+
+}  // namespace mqttbed::live

@@ -1,0 +1,36 @@
+// How a live run reaches its broker: URL, client-id prefix, credentials, TLS, and what to
+// run for a planned broker crash. Filled by the CLI (or bindings), read by live/ alone.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <stdexcept>
+#include <string>
+
+namespace mqttbed::live {
+
+struct LiveOptions {
+  std::string broker_url;  // tcp://host:port or ssl://host:port; empty = simulate instead
+  // Prepended to every client id on the wire only; the history (and so the isolation
+  // checker, which reads accounts from client ids) keeps the fleet's own names.
+  std::string client_prefix;
+  std::string username;  // when set, every client connects with these instead of its own
+  std::string password;
+  std::string cafile;  // TLS trust store (ssl:// URLs)
+  // Run as `CMD crash` at a broker_crash window's start and `CMD restart` at its end.
+  std::string broker_restart_cmd;
+  // Route tcp:// connections through the in-process fault proxy (needed for network faults
+  // and for reboots that must not send DISCONNECT).
+  bool use_proxy = true;
+  std::chrono::seconds probe_timeout{3};
+  // Faults that cannot be acted out live; stderr when unset.
+  std::function<void(const std::string&)> on_warning;
+};
+
+// Thrown before a live run starts when the broker does not accept a probe connection.
+class BrokerUnreachable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace mqttbed::live

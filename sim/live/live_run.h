@@ -1,0 +1,29 @@
+// One live run: the scenario's devices as Paho clients against a real broker, in real time
+// for duration + settle, faults acted out by the fault proxy. Same hooks and stats as a
+// simulated run, so the run pipeline judges and reports both alike.
+#pragma once
+
+#include <string>
+
+#include "sim/history/history.h"
+#include "sim/live/live_options.h"
+#include "sim/scenario/scenario.h"
+#include "sim/simulation/simulation.h"
+
+namespace mqttbed::live {
+
+// Connects one probe client and disconnects it; throws BrokerUnreachable (with Paho's
+// reason) when the broker does not accept it within options.probe_timeout.
+void probe_broker(const LiveOptions& options);
+
+// Raises the soft open-file limit to the hard limit (each proxied device holds ~3
+// descriptors); returns the soft limit now in force.
+long raise_file_limit();
+
+// Throws BrokerUnreachable before anything runs; std::invalid_argument for a URL it cannot
+// use. Broker counters are not sampled live (the broker is a black box).
+simulation::SimulationStats run_live(const scenario::Scenario& scenario, history::History& history,
+                                     const simulation::SimulationHooks& hooks,
+                                     const LiveOptions& options);
+
+}  // namespace mqttbed::live
