@@ -109,6 +109,8 @@ def plot(rows, args, png):
                      title="QoS 1 p99 publish→deliver latency")
     wills_axes.set(xlabel="uplink loss (%)", ylabel="wills fired",
                    title="Last wills fired")
+    wills_axes.set_ylim(bottom=0)
+    wills_axes.yaxis.get_major_locator().set_params(integer=True)
     for axes in (latency_axes, wills_axes):
         axes.grid(alpha=0.3)
         axes.legend()

@@ -19,7 +19,7 @@
     report: JSON.parse(el.textContent),
   }));
   const charts = {};
-  window.mqttbedReport = { runs: runs, charts: charts };
+  window.mqttbedReport = { runs: runs, charts: charts, faultColors: FAULT_COLORS };
   const two = runs.length > 1;
   const root = document.getElementById('report');
 
@@ -325,27 +325,57 @@
 
   function chartWidth() { return Math.max(320, Math.min(root.clientWidth || 1100, 1168) - 8); }
 
-  // Fault windows of every run, drawn behind the series of a time chart.
+  // Fault windows as bands behind the series of every time chart. Each (run, fault kind)
+  // gets its own horizontal lane, and overlapping windows of one lane are merged first, so
+  // hundreds of random windows read as a strip per kind instead of a muddy overlay.
+  function faultLanes() {
+    const lanes = [];
+    runs.forEach((run, i) => {
+      const byKind = new Map();
+      for (const w of get(run.report, 'metrics.fault_windows') || []) {
+        if (!byKind.has(w.kind)) byKind.set(w.kind, []);
+        byKind.get(w.kind).push([w.start_s, w.end_s]);
+      }
+      for (const [kind, spans] of byKind) {
+        spans.sort((a, b) => a[0] - b[0]);
+        const merged = [];
+        for (const [start, end] of spans) {
+          const last = merged[merged.length - 1];
+          if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+          else merged.push([start, end]);
+        }
+        lanes.push({ run: i, kind: kind, spans: merged });
+      }
+    });
+    return lanes;
+  }
+  let lanesCache = null;
+
   function faultBandsHook(u) {
+    lanesCache = lanesCache || (window.mqttbedReport.faultLanes = faultLanes());
+    if (!lanesCache.length) return;
     const ctx = u.ctx;
     const { left, top, width, height } = u.bbox;
+    const laneHeight = height / lanesCache.length;
+    const minWidth = 2 * (window.devicePixelRatio || 1);
     ctx.save();
     ctx.beginPath();
     ctx.rect(left, top, width, height);
     ctx.clip();
-    runs.forEach((run, i) => {
-      for (const w of get(run.report, 'metrics.fault_windows') || []) {
-        const x0 = u.valToPos(w.start_s, 'x', true);
-        const x1 = u.valToPos(w.end_s, 'x', true);
-        ctx.fillStyle = FAULT_COLORS[w.kind] || DEFAULT_FAULT_COLOR;
-        const minWidth = 2 * (window.devicePixelRatio || 1);
-        const y0 = two ? top + (i * height) / 2 : top;
-        const h = two ? height / 2 : height;
-        ctx.fillRect(x0, y0, Math.max(x1 - x0, minWidth), h);
+    lanesCache.forEach((lane, n) => {
+      ctx.fillStyle = FAULT_COLORS[lane.kind] || DEFAULT_FAULT_COLOR;
+      for (const [start, end] of lane.spans) {
+        const x0 = u.valToPos(start, 'x', true);
+        const x1 = u.valToPos(end, 'x', true);
+        ctx.fillRect(x0, top + n * laneHeight, Math.max(x1 - x0, minWidth), laneHeight);
       }
     });
     ctx.restore();
   }
+
+  // Tick steps for virtual time: round seconds, minutes and hours.
+  const TIME_INCRS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30,
+    60, 120, 300, 600, 900, 1800, 3600, 7200, 3 * 3600, 6 * 3600, 12 * 3600, 86400];
 
   function seriesXs(series) {
     const xs = new Array(series.values.length);
@@ -383,7 +413,7 @@
       cursor: { sync: { key: 'mqttbed-time' } },
       scales: { x: { time: false } },
       axes: [
-        { label: 'virtual time', values: (u, ticks) => ticks.map(fmtClock) },
+        { label: 'virtual time', incrs: TIME_INCRS, values: (u, ticks) => ticks.map(fmtClock) },
         { values: (u, ticks) => ticks.map(fmtSi), size: 60, label: unit },
       ],
       series: [{ label: 'time', value: (u, v) => (v === null || v === undefined ? '–' : fmtClock(v)) }].concat(specs),
@@ -414,7 +444,7 @@
   function renderTimeSeries() {
     const s = section('Over virtual time', 'time-series');
     s.appendChild(el('p', { class: 'muted', text: 'All charts share one virtual-time axis; the cursor moves on all of them. ' +
-      'Shaded bands are fault windows' + (two ? ' (run A in the upper half, run B in the lower half)' : '') +
+      'Shaded bands are fault windows, one lane per fault kind' + (two ? ' and run (run A\'s lanes first)' : '') +
       '. Level series show the value at the end of each bucket; rates are per second over the bucket.' }));
     renderFaultLegend(s);
     const drawn = [];

@@ -142,3 +142,32 @@ def test_report_text_cannot_break_out_of_the_page(passing_run, workdir, open_pag
     assert browser.execute_script("return window.injected === undefined")
     details = browser.find_element("css selector", "details.violations")
     assert hostile in details.get_attribute("textContent")
+
+
+def test_fault_windows_are_drawn_as_bands_behind_the_series(passing_run, open_page, browser):
+    windows = passing_run.report["metrics"]["fault_windows"]
+    assert windows, "scenarios/default.yaml is expected to schedule a fault"
+    kind = windows[0]["kind"]
+    same_kind = [w for w in windows if w["kind"] == kind]
+    # Off round seconds, where grid lines are drawn.
+    inside_s = windows[0]["start_s"] + 0.37 * (windows[0]["end_s"] - windows[0]["start_s"])
+    outside_s = min(w["start_s"] for w in same_kind) * 0.43  # before any window of this kind
+    open_page(passing_run.html)
+    # Each fault kind has a lane of the plot's height; sample the middle of this kind's lane
+    # inside the window and before it: inside carries the kind's colour, before it nothing.
+    # The series are hidden first (uPlot redraws after the current task) so no line crosses
+    # the sampled pixels.
+    inside, outside, colour = browser.execute_async_script(
+        """const [kind, inside, outside, done] = arguments;
+        const r = window.mqttbedReport, u = r.charts.connected_clients;
+        for (let i = 1; i < u.series.length; ++i) u.setSeries(i, {show: false});
+        setTimeout(() => {
+          const lane = r.faultLanes.findIndex(l => l.run === 0 && l.kind === kind);
+          const y = Math.round(u.bbox.top + (lane + 0.5) * u.bbox.height / r.faultLanes.length);
+          const at = (t) => Array.from(u.ctx.getImageData(Math.round(u.valToPos(t, 'x', true)), y, 1, 1).data);
+          done([at(inside), at(outside), r.faultColors[kind]]);
+        }, 0);""",
+        kind, inside_s, outside_s)
+    expected = [int(c) for c in colour[colour.index("(") + 1:].split(",")[:3]]
+    assert inside[3] > 0 and all(abs(a - b) <= 8 for a, b in zip(inside[:3], expected)), inside
+    assert outside[3] == 0, outside
