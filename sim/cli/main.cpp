@@ -36,13 +36,6 @@ int validate(const Options& options) {
 }
 
 int run_command(const Options& options) {
-  if (!options.broker_url.empty()) {
-    std::fprintf(stderr,
-                 "mqttbed: --broker %s: live mode is not available in this build; runs are "
-                 "simulated only\n",
-                 options.broker_url.c_str());
-    return kBadInput;
-  }
   scenario::Scenario scenario;
   try {
     scenario = run::load_scenario(options.files[0]);
@@ -55,6 +48,13 @@ int run_command(const Options& options) {
   run_options.out_dir = options.out_dir;
   run_options.history_path = options.history_path;
   run_options.mutation = options.mutation;
+  // Live (docs/live.md): an unreachable broker throws live::BrokerUnreachable -> exit 3.
+  run_options.live.broker_url = options.broker_url;
+  run_options.live.client_prefix = options.client_prefix;
+  run_options.live.username = options.username;
+  run_options.live.password = options.password;
+  run_options.live.cafile = options.cafile;
+  run_options.live.broker_restart_cmd = options.broker_restart_cmd;
   ProgressLine progress(stderr);
   if (!options.quiet && isatty(fileno(stderr)))
     run_options.on_progress = [&progress](const simulation::Progress& p) { progress.update(p); };
@@ -68,10 +68,11 @@ int run_command(const Options& options) {
   }
   run::RunResult result = run::run_scenario(scenario, run_options);
   progress.finish();
-  std::printf("%s: seed %llu, %llu devices, %.0f s virtual in %.2f s wall\n",
+  std::printf("%s: seed %llu, %llu devices, %.0f s %s in %.2f s wall\n",
               scenario.name.c_str(), static_cast<unsigned long long>(scenario.seed),
               static_cast<unsigned long long>(result.stats.devices),
-              std::chrono::duration<double>(result.stats.end).count(), result.wall_seconds);
+              std::chrono::duration<double>(result.stats.end).count(),
+              options.broker_url.empty() ? "virtual" : "live", result.wall_seconds);
   std::fputs(result.summary.c_str(), stdout);
   std::printf("%s  report: %s\n", result.passed ? "PASSED" : "FAILED", result.report_path.c_str());
   if (options.write_html) {

@@ -51,7 +51,14 @@ options:
   --history FILE       also write every client event as JSON Lines to FILE
   --no-html            run: do not write report.html
   --quiet              no progress line (also off when stderr is not a terminal)
-  --broker URL         run live against a real broker (not available in this build)
+  --broker URL         run live, in real time, against a real broker (tcp://host:port or
+                       ssl://host:port) through the fault proxy (docs/live.md)
+  --client-prefix P    live: prepend P to every client id on the wire
+  --username U         live: connect every client with this user name ...
+  --password S         live: ... and password
+  --cafile FILE        live: TLS trust store for ssl:// brokers
+  --broker-restart-cmd CMD
+                       live: run `CMD crash` / `CMD restart` for broker_crash faults
 
 exit codes:
   0  ran, and every checked guarantee and expectation held
@@ -79,6 +86,16 @@ Options parse_options(const std::vector<std::string>& args) {
       options.history_path = value_of(i);
     } else if (arg == "--broker") {
       options.broker_url = value_of(i);
+    } else if (arg == "--client-prefix") {
+      options.client_prefix = value_of(i);
+    } else if (arg == "--username") {
+      options.username = value_of(i);
+    } else if (arg == "--password") {
+      options.password = value_of(i);
+    } else if (arg == "--cafile") {
+      options.cafile = value_of(i);
+    } else if (arg == "--broker-restart-cmd") {
+      options.broker_restart_cmd = value_of(i);
     } else if (arg == "--broker-mutation") {
       options.mutation = value_of(i);
     } else if (arg == "--no-html") {

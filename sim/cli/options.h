@@ -31,6 +31,11 @@ struct Options {
                                         // report's HTML FILE
   std::string history_path;             // --history FILE (JSON Lines), optional
   std::string broker_url;               // --broker tcp://host:port (live mode)
+  std::string client_prefix;            // --client-prefix P: live client ids on the wire
+  std::string username;                 // --username U (live)
+  std::string password;                 // --password S (live)
+  std::string cafile;                   // --cafile FILE: TLS trust store (live, ssl://)
+  std::string broker_restart_cmd;       // --broker-restart-cmd CMD (live broker_crash)
   std::string mutation;                 // --broker-mutation NAME (test-only)
   bool quiet = false;                   // --quiet: no progress line
   bool write_html = true;               // run: also write report.html (--no-html: not)

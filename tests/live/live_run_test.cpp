@@ -1,0 +1,60 @@
+// Whole live runs: the shortened default scenario against mosquitto passes every checked
+// guarantee; the CLI exits 3, quickly, when the broker is unreachable.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include "sim/live/live_options.h"
+#include "sim/run/catalog.h"
+#include "sim/run/pipeline.h"
+#include "tests/live/mosquitto_broker.h"
+
+namespace mqttbed::live {
+namespace {
+
+std::string temp_dir(const std::string& name) {
+  auto path = std::filesystem::temp_directory_path() /
+              ("mqttbed-live-" + name + "-" + std::to_string(getpid()));
+  std::filesystem::create_directories(path);
+  return path.string();
+}
+
+TEST(LiveRun, DefaultScenarioHoldsEveryGuaranteeAgainstMosquitto) {
+  testing::MosquittoBroker broker;
+  auto scenario =
+      run::load_scenario(std::string(MQTTBED_SOURCE_DIR) + "/tests/live/data/live-default.yaml");
+  run::RunOptions options;
+  options.out_dir = temp_dir("default");
+  options.live.broker_url = broker.url();
+  options.live.client_prefix = "ci-";
+  run::RunResult result = run::run_scenario(scenario, options);
+  std::printf("%s", result.summary.c_str());
+  EXPECT_TRUE(result.passed) << result.summary << "\n" << broker.log().substr(0, 4000);
+  EXPECT_TRUE(std::filesystem::exists(result.report_path));
+  std::filesystem::remove_all(options.out_dir);
+}
+
+TEST(LiveRun, CliExitsThreeWhenTheBrokerIsUnreachable) {
+  std::string out = temp_dir("unreachable");
+  std::string command =
+      std::string(MQTTBED_BINARY_DIR) + "/mqttbed run " + MQTTBED_SOURCE_DIR +
+      "/scenarios/default.yaml --quiet --out " + out +
+      " --broker tcp://127.0.0.1:" + std::to_string(testing::free_loopback_port()) + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string output;
+  char buffer[512];
+  while (std::fgets(buffer, sizeof buffer, pipe)) output += buffer;
+  int status = pclose(pipe);
+  ASSERT_TRUE(WIFEXITED(status)) << output;
+  EXPECT_EQ(WEXITSTATUS(status), 3) << output;
+  EXPECT_NE(output.find("unreachable"), std::string::npos) << output;
+  std::filesystem::remove_all(out);
+}
+
+}  // namespace
+}  // namespace mqttbed::live

@@ -1,0 +1,48 @@
+// A mosquitto child process for live tests: its own config on a free 127.0.0.1 port,
+// started and waited for (its "running" log line), stopped on destruction.
+#pragma once
+
+#include <sys/types.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace mqttbed::live::testing {
+
+// A port that was free a moment ago (bound to 127.0.0.1:0 and released).
+int free_loopback_port();
+
+class MosquittoBroker {
+ public:
+  // Throws std::runtime_error when mosquitto cannot start within `timeout_s`.
+  explicit MosquittoBroker(int timeout_s = 10);
+  ~MosquittoBroker();
+  MosquittoBroker(const MosquittoBroker&) = delete;
+  MosquittoBroker& operator=(const MosquittoBroker&) = delete;
+
+  int port() const { return port_; }
+  std::string url() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
+  const std::string& config_path() const { return config_path_; }
+  // Everything mosquitto logged so far (for failure messages).
+  std::string log() const;
+
+ private:
+  void drain_output();
+  void stop();
+
+  int port_ = 0;
+  std::string dir_;
+  std::string config_path_;
+  pid_t pid_ = -1;
+  int output_fd_ = -1;
+  std::thread reader_;
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::string log_;
+  bool running_ = false;
+  bool exited_ = false;
+};
+
+}  // namespace mqttbed::live::testing
