@@ -1,5 +1,7 @@
 """mqttbed.run(): a real simulated run in a child process, results as Python objects."""
 import json
+import os
+import signal
 import subprocess
 import sys
 
@@ -90,7 +92,8 @@ def test_bad_input_raises_value_error_and_writes_nothing(tmp_path):
         mqttbed.run(dict(SMALL, duration="soon"), out_dir=tmp_path / "d")
 
 
-def test_keyboard_interrupt_stops_the_child_and_leaves_no_files(tmp_path, monkeypatch):
+@pytest.mark.parametrize("how", ["raised", "sigint"])
+def test_keyboard_interrupt_stops_the_child_and_leaves_no_files(tmp_path, monkeypatch, how):
     children = []
     real_popen = subprocess.Popen
 
@@ -101,6 +104,8 @@ def test_keyboard_interrupt_stops_the_child_and_leaves_no_files(tmp_path, monkey
     monkeypatch.setattr(subprocess, "Popen", recording_popen)
 
     def interrupt(progress):  # Ctrl-C arriving while the run is under way
+        if how == "sigint":
+            os.kill(os.getpid(), signal.SIGINT)  # as the terminal sends it
         raise KeyboardInterrupt
 
     out = tmp_path / "interrupted"
