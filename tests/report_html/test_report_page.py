@@ -171,3 +171,11 @@ def test_fault_windows_are_drawn_as_bands_behind_the_series(passing_run, open_pa
     expected = [int(c) for c in colour[colour.index("(") + 1:].split(",")[:3]]
     assert inside[3] > 0 and all(abs(a - b) <= 8 for a, b in zip(inside[:3], expected)), inside
     assert outside[3] == 0, outside
+
+
+def test_report_command_takes_one_or_two_reports(passing_run):
+    report = str(passing_run.out_dir / "report.json")
+    for args in ([], [report, report, report]):
+        done = subprocess.run([mqttbed_binary(), "report", *args], capture_output=True, text=True)
+        assert done.returncode == 2
+        assert "report: expected one or two report.json files" in done.stderr
