@@ -404,7 +404,19 @@
       });
     });
     if (!tables.length) return null;
-    const data = tables.length === 1 ? tables[0] : uPlot.join(tables);
+    let data = tables.length === 1 ? tables[0] : uPlot.join(tables);
+    // One run, one level series: also its lowest..highest within each bucket as a shaded
+    // range, so an outage shorter than a bucket still shows.
+    const bands = [];
+    const level = tables.length === 1 && get(runs[0].report, 'metrics.series.' + keys[0]);
+    if (level && Array.isArray(level.min) && Array.isArray(level.max) &&
+        level.min.length === level.values.length && level.max.length === level.values.length) {
+      data = [data[0], data[1], level.max, level.min];
+      const range = { stroke: 'rgba(31,119,180,0.25)', width: 1, points: { show: false },
+        value: (u, v) => (v === null || v === undefined ? '–' : fmtSi(v) + (unit ? ' ' + unit : '')) };
+      specs.push(Object.assign({ label: 'max in bucket' }, range), Object.assign({ label: 'min in bucket' }, range));
+      bands.push({ series: [2, 3], fill: 'rgba(31,119,180,0.12)' });
+    }
     const box = el('div', { class: 'chart time-chart', id: 'chart-' + id, 'data-series': keys.join(',') }, [el('h3', { text: title })]);
     parent.appendChild(box);
     const opts = {
@@ -417,6 +429,7 @@
         { values: (u, ticks) => ticks.map(fmtSi), size: 60, label: unit },
       ],
       series: [{ label: 'time', value: (u, v) => (v === null || v === undefined ? '–' : fmtClock(v)) }].concat(specs),
+      bands: bands,
       hooks: { drawClear: [faultBandsHook] },
     };
     const plot = new uPlot(opts, data, box);
@@ -445,7 +458,8 @@
     const s = section('Over virtual time', 'time-series');
     s.appendChild(el('p', { class: 'muted', text: 'All charts share one virtual-time axis; the cursor moves on all of them. ' +
       'Shaded bands are fault windows, one lane per fault kind' + (two ? ' and run (run A\'s lanes first)' : '') +
-      '. Level series show the value at the end of each bucket; rates are per second over the bucket.' }));
+      '. Level series show the value at the end of each bucket and, shaded, the lowest..highest it held ' +
+      'within the bucket; rates are per second over the bucket.' }));
     renderFaultLegend(s);
     const drawn = [];
     for (const [id, title, unit, keys] of TIME_CHARTS) {
