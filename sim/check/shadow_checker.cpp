@@ -76,13 +76,14 @@ void ShadowChecker::on_versioned(Thing& thing, const std::string& key, std::int6
   // One version, one message: the same text again is a redelivery, other text a reuse.
   const std::string channel_key = std::to_string(event.client) + "|" + key;
   // Accepted and documents messages carry the same versions: keep them apart (odd = documents).
-  auto [it, inserted] = thing.versions.try_emplace(version * 2 + (key.back() == 's'), event.detail);
-  if (!inserted && it->second != event.detail) {
+  const std::string& text = history.string(event.detail);
+  auto [it, inserted] = thing.versions.try_emplace(version * 2 + (key.back() == 's'), text);
+  if (!inserted && it->second != text) {
     ++counts_.duplicated;
     report("a shadow version is used by one update only", key.substr(0, key.find('|')), event,
            history,
            "(version " + std::to_string(version) +
-               " was already used by: " + history.string(it->second) + ")");
+               " was already used by: " + it->second + ")");
     return;
   }
   while (thing.versions.size() > kVersionsKept) thing.versions.erase(thing.versions.begin());

@@ -31,7 +31,7 @@ class ShadowChecker : public Checker {
 
  private:
   struct Thing {
-    std::map<std::int64_t, std::uint32_t> versions;  // version -> detail id (recent ones)
+    std::map<std::int64_t, std::string> versions;  // version -> its document (recent ones)
     nlohmann::json current;  // "current" of the latest update/documents message
     std::int64_t latest_version = 0;
     nlohmann::json desired = nlohmann::json::object();

@@ -55,7 +55,7 @@ void ClientRecorder::describe_payload(const std::string& topic, std::string_view
     event.app_total = total;
   }
   if (topic.compare(0, kShadowPrefix.size(), kShadowPrefix) == 0 && !payload.empty()) {
-    event.detail = history_.string_id(std::string(payload));
+    event.detail = history_.transient_string_id(std::string(payload));
   }
 }
 

@@ -41,6 +41,22 @@ std::uint32_t History::client_id(const std::string& name) {
   return it->second;
 }
 
+std::uint32_t History::transient_string_id(std::string text) {
+  if (transient_.empty()) transient_.resize(kTransientSlots);
+  std::uint32_t id = transient_next_;
+  transient_next_ = (transient_next_ + 1) & ~kTransientBit;
+  transient_[id % kTransientSlots] = std::move(text);
+  return id | kTransientBit;
+}
+
+const std::string& History::transient(std::uint32_t id) const {
+  static const std::string kGone = "(no longer held)";
+  std::uint32_t index = id & ~kTransientBit;
+  std::uint32_t age = (transient_next_ - index) & ~kTransientBit;
+  if (transient_.empty() || age == 0 || age > kTransientSlots) return kGone;
+  return transient_[index % kTransientSlots];
+}
+
 std::uint32_t History::string_id(const std::string& text) {
   auto [it, inserted] =
       string_index_.try_emplace(text, static_cast<std::uint32_t>(strings_.size()));

@@ -22,7 +22,15 @@ class History {
   std::uint32_t client_id(const std::string& name);
   std::uint32_t string_id(const std::string& text);
   const std::string& client_name(std::uint32_t id) const { return clients_[id]; }
-  const std::string& string(std::uint32_t id) const { return strings_[id]; }
+  const std::string& string(std::uint32_t id) const {
+    return (id & kTransientBit) != 0 ? transient(id) : strings_[id];
+  }
+  // A string that is unique to one event (a shadow document, a long detail): observers see it
+  // while the event is handed out, and for the next kTransientSlots such strings after; then
+  // string(id) says it is no longer held. Keeps a 100k-device hour from interning millions
+  // of one-off payloads.
+  std::uint32_t transient_string_id(std::string text);
+  static constexpr std::uint32_t kTransientSlots = 65536;
   std::size_t client_count() const { return clients_.size(); }
 
   // The next message sequence number of publisher `client` (1, 2, ...): kept here rather than
@@ -37,7 +45,12 @@ class History {
  private:
   std::vector<std::string> clients_;
   std::unordered_map<std::string, std::uint32_t> client_index_;
+  static constexpr std::uint32_t kTransientBit = 0x80000000u;
+  const std::string& transient(std::uint32_t id) const;
+
   std::vector<std::string> strings_;
+  std::vector<std::string> transient_;  // ring of kTransientSlots
+  std::uint32_t transient_next_ = 0;    // ids count up modulo 2^31
   std::unordered_map<std::string, std::uint32_t> string_index_;
   std::vector<std::uint64_t> last_seq_;  // by client id
   std::vector<Observer> observers_;

@@ -70,7 +70,11 @@ Event event_from_json(const nlohmann::json& j, History& history) {
                  j.value("seq", std::uint64_t{0})};
   }
   event.bytes = j.value("bytes", std::uint32_t{0});
-  event.detail = history.string_id(j.value("detail", std::string()));
+  std::string detail = j.value("detail", std::string());
+  // Payload details (shadow documents) are one-off: held briefly, as when they were recorded.
+  event.detail = !detail.empty() && detail.front() == '{'
+                     ? history.transient_string_id(std::move(detail))
+                     : history.string_id(detail);
   event.app_seq = j.value("app_seq", std::uint32_t{0});
   event.app_total = j.value("app_total", std::uint32_t{0});
   return event;
