@@ -38,6 +38,27 @@ TEST(LiveRun, DefaultScenarioHoldsEveryGuaranteeAgainstMosquitto) {
   std::filesystem::remove_all(options.out_dir);
 }
 
+// Ungraceful disconnect (client reset, broker side blackholed), graceful disconnect, reboot
+// (broker side reset), latency and a partition, all through the fault proxy.
+TEST(LiveRun, FaultScenarioHoldsEveryGuaranteeAndFiresTheWills) {
+  testing::MosquittoBroker broker;
+  auto scenario =
+      run::load_scenario(std::string(MQTTBED_SOURCE_DIR) + "/tests/live/data/live-faults.yaml");
+  run::RunOptions options;
+  options.out_dir = temp_dir("faults");
+  options.live.broker_url = broker.url();
+  run::RunResult result = run::run_scenario(scenario, options);
+  std::printf("%s", result.summary.c_str());
+  EXPECT_TRUE(result.passed) << result.summary;
+  for (const auto& verdict : result.verdicts) {
+    // The ungraceful disconnect's and the reboot's wills; not the graceful one's.
+    if (verdict.guarantee == "will") {
+      EXPECT_EQ(verdict.counts.checked, 2u) << result.summary;
+    }
+  }
+  std::filesystem::remove_all(options.out_dir);
+}
+
 TEST(LiveRun, CliExitsThreeWhenTheBrokerIsUnreachable) {
   std::string out = temp_dir("unreachable");
   std::string command =
