@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "sim/scenario/fleet_names.h"
+
 namespace mqttbed::scenario {
 
 int account_count(const Fleet& fleet) {
@@ -21,9 +23,8 @@ std::vector<DeviceSlot> layout_fleet(const Fleet& fleet) {
     for (const auto& group : fleet.per_home) {
       for (int i = 0; i < group.count; ++i) {
         int index = next_index[group.kind]++;
-        slots.push_back({"acct" + std::to_string(account) + "-home" + std::to_string(home) + "-" +
-                             group.kind + std::to_string(index),
-                         group.kind, account, home, index, &group});
+        slots.push_back({home_client_id(account, home, group.kind, index), group.kind, account,
+                         home, index, &group});
       }
     }
   }
@@ -32,9 +33,8 @@ std::vector<DeviceSlot> layout_fleet(const Fleet& fleet) {
     for (const auto& group : fleet.per_account) {
       for (int i = 0; i < group.count; ++i) {
         int index = next_index[group.kind]++;
-        slots.push_back(
-            {"acct" + std::to_string(account) + "-" + group.kind + std::to_string(index),
-             group.kind, account, -1, index, &group});
+        slots.push_back({account_client_id(account, group.kind, index), group.kind, account, -1,
+                         index, &group});
       }
     }
   }
