@@ -1,12 +1,17 @@
 // Whole live runs: the shortened default scenario against mosquitto passes every checked
 // guarantee; the CLI exits 3, quickly, when the broker is unreachable.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <thread>
 
 #include "sim/live/live_options.h"
 #include "sim/run/catalog.h"
@@ -57,6 +62,51 @@ TEST(LiveRun, FaultScenarioHoldsEveryGuaranteeAndFiresTheWills) {
     }
   }
   std::filesystem::remove_all(options.out_dir);
+}
+
+// --broker-restart-cmd is run as `CMD crash` / `CMD restart`; here CMD writes the word into
+// a FIFO that the test reads, and the test kills and restarts its own mosquitto.
+TEST(LiveRun, BrokerCrashRunsTheRestartCommand) {
+  testing::MosquittoBroker broker;
+  std::string dir = temp_dir("crash");
+  std::string fifo = dir + "/broker-ctl";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  int control = open(fifo.c_str(), O_RDWR | O_NONBLOCK);  // read-write: never EOF, never blocks
+  ASSERT_GE(control, 0);
+  bool stop = false, crashed = false, restarted = false;
+  std::thread operator_thread([&] {
+    std::string words;
+    while (!stop && !restarted) {
+      pollfd ready{control, POLLIN, 0};
+      if (poll(&ready, 1, 200) <= 0) continue;  // re-check `stop` every 200 ms
+      char buffer[64];
+      ssize_t got = read(control, buffer, sizeof buffer);
+      if (got > 0) words.append(buffer, static_cast<std::size_t>(got));
+      if (!crashed && words.find("crash") != std::string::npos) {
+        broker.crash();
+        crashed = true;
+      }
+      if (crashed && words.find("restart") != std::string::npos) {
+        broker.restart();
+        restarted = true;
+      }
+    }
+  });
+  auto scenario =
+      run::load_scenario(std::string(MQTTBED_SOURCE_DIR) + "/tests/live/data/live-crash.yaml");
+  run::RunOptions options;
+  options.out_dir = dir + "/out";
+  options.live.broker_url = broker.url();
+  options.live.broker_restart_cmd = "echo >> " + fifo;
+  run::RunResult result = run::run_scenario(scenario, options);
+  stop = true;
+  operator_thread.join();
+  close(control);
+  std::printf("%s", result.summary.c_str());
+  EXPECT_TRUE(crashed);
+  EXPECT_TRUE(restarted);
+  EXPECT_TRUE(result.passed) << result.summary << "\n" << broker.log().substr(0, 4000);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(LiveRun, CliExitsThreeWhenTheBrokerIsUnreachable) {

@@ -47,6 +47,16 @@ MosquittoBroker::MosquittoBroker(int timeout_s) {
            << "log_dest stderr\n"
            << "log_type error\nlog_type warning\nlog_type notice\nlog_type information\n";
   }
+  launch(timeout_s);
+}
+
+void MosquittoBroker::launch(int timeout_s) {
+  {
+    std::lock_guard lock(mutex_);
+    running_ = false;
+    exited_ = false;
+    launch_offset_ = log_.size();
+  }
   int pipe_fds[2];
   if (pipe(pipe_fds) != 0) throw std::runtime_error("pipe failed");
   posix_spawn_file_actions_t actions;
@@ -72,7 +82,7 @@ MosquittoBroker::MosquittoBroker(int timeout_s) {
   if (!ready || !running_) {
     std::string output = log_;
     lock.unlock();
-    stop();
+    terminate(SIGTERM);
     throw std::runtime_error("mosquitto did not start:\n" + output);
   }
 }
@@ -86,7 +96,7 @@ void MosquittoBroker::drain_output() {
     std::lock_guard lock(mutex_);
     log_.append(buffer, static_cast<std::size_t>(got));
     // mosquitto 2 logs "mosquitto version X running" once its listeners are open.
-    if (!running_ && log_.find(" running") != std::string::npos) running_ = true;
+    if (!running_ && log_.find(" running", launch_offset_) != std::string::npos) running_ = true;
     changed_.notify_all();
   }
   std::lock_guard lock(mutex_);
@@ -96,15 +106,26 @@ void MosquittoBroker::drain_output() {
 
 MosquittoBroker::~MosquittoBroker() { stop(); }
 
-void MosquittoBroker::stop() {
+void MosquittoBroker::terminate(int signal_number) {
   if (pid_ > 0) {
-    kill(pid_, SIGTERM);
+    kill(pid_, signal_number);
     waitpid(pid_, nullptr, 0);
     pid_ = -1;
   }
   if (reader_.joinable()) reader_.join();
   if (output_fd_ >= 0) close(output_fd_);
   output_fd_ = -1;
+}
+
+void MosquittoBroker::crash() { terminate(SIGKILL); }
+
+void MosquittoBroker::restart(int timeout_s) {
+  terminate(SIGKILL);
+  launch(timeout_s);
+}
+
+void MosquittoBroker::stop() {
+  terminate(SIGTERM);
   std::error_code ignored;
   if (!dir_.empty()) std::filesystem::remove_all(dir_, ignored);
   dir_.clear();

@@ -25,11 +25,17 @@ class MosquittoBroker {
   int port() const { return port_; }
   std::string url() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
   const std::string& config_path() const { return config_path_; }
+  // Kills mosquitto at once (SIGKILL: no clean shutdown, as a crash); restart() starts it
+  // again on the same port with the same config and waits until it runs.
+  void crash();
+  void restart(int timeout_s = 10);
   // Everything mosquitto logged so far (for failure messages).
   std::string log() const;
 
  private:
+  void launch(int timeout_s);
   void drain_output();
+  void terminate(int signal_number);
   void stop();
 
   int port_ = 0;
@@ -41,6 +47,7 @@ class MosquittoBroker {
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   std::string log_;
+  std::size_t launch_offset_ = 0;  // where the current process's log starts
   bool running_ = false;
   bool exited_ = false;
 };
