@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -181,6 +184,56 @@ TEST(LiveClient, LatencyDelaysButDelivers) {
   ASSERT_TRUE(bed.run_for(seconds(15))) << broker.log();
   // The envelope is stripped and TCP's order kept whatever the delay.
   EXPECT_EQ(seen, (std::vector<std::string>{"a", "b", "c"}));
+}
+
+// --username/--password replace what devices set; a broker refusing them answers CONNACK 4/5
+// (MQTT-3.2.2-3 table), which the client reports as a refused connect, and the probe fails.
+TEST(LiveClient, CredentialsFromTheOptionsAreUsedAndWrongOnesRefused) {
+  MosquittoBroker broker(10, [](const std::string& dir) {
+    std::string file = dir + "/passwd";
+    std::string command = "mosquitto_passwd -b -c " + file + " bed s3cret";
+    if (std::system(command.c_str()) != 0) throw std::runtime_error(command + " failed");
+    // mosquitto started as root reads it as user "mosquitto".
+    namespace fs = std::filesystem;
+    fs::permissions(dir, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
+    fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                              fs::perms::others_read);
+    return "allow_anonymous false\npassword_file " + file + "\n";
+  });
+  LiveLoop loop;
+  history::History history;
+  LiveOptions right;
+  right.broker_url = broker.url();
+  right.username = "bed";
+  right.password = "s3cret";
+  LiveOptions wrong = right;
+  wrong.password = "guess";
+  LiveRuntime with_right(loop, history, right, broker.url(), nullptr);
+  LiveRuntime with_wrong(loop, history, wrong, broker.url(), nullptr);
+  auto good = with_right.make_client("acct0-app0", -1);
+  auto bad = with_wrong.make_client("acct0-app1", -1);
+  bool connected = false;
+  int refused = 0;
+  auto maybe_done = [&] {
+    if (connected && refused != 0) loop.stop();
+  };
+  good->on_connected = [&](bool) {
+    connected = true;
+    maybe_done();
+  };
+  bad->on_connect_failed = [&](int code) {
+    refused = code;
+    maybe_done();
+  };
+  runtime::ConnectOptions own;
+  own.username = "device-own-name";  // replaced by the options' credentials
+  good->connect(own);
+  bad->connect(own);
+  loop.run_until(loop.now() + seconds(15));
+  EXPECT_TRUE(connected) << broker.log();
+  EXPECT_TRUE(refused == 4 || refused == 5) << "refused=" << refused << "\n" << broker.log();
+  EXPECT_THROW(probe_broker(wrong), BrokerUnreachable);
+  EXPECT_NO_THROW(probe_broker(right));
 }
 
 TEST(LiveClient, UnreachableBrokerIsReportedQuickly) {

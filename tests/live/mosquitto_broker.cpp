@@ -32,7 +32,7 @@ int free_loopback_port() {
   return ntohs(address.sin_port);
 }
 
-MosquittoBroker::MosquittoBroker(int timeout_s) {
+MosquittoBroker::MosquittoBroker(int timeout_s, const ExtraConfig& extra) {
   char pattern[] = "/tmp/mqttbed-mosquitto-XXXXXX";
   if (mkdtemp(pattern) == nullptr) throw std::runtime_error("mkdtemp failed");
   dir_ = pattern;
@@ -41,8 +41,7 @@ MosquittoBroker::MosquittoBroker(int timeout_s) {
   {
     std::ofstream config(config_path_);
     config << "listener " << port_ << " 127.0.0.1\n"
-           << "allow_anonymous true\n"
-           << "persistence false\n"
+           << (extra ? extra(dir_) : "allow_anonymous true\n") << "persistence false\n"
            << "max_queued_messages 10000\n"
            << "log_dest stderr\n"
            << "log_type error\nlog_type warning\nlog_type notice\nlog_type information\n";

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -16,8 +17,12 @@ int free_loopback_port();
 
 class MosquittoBroker {
  public:
+  // Config lines replacing "allow_anonymous true"; `dir` is the broker's private folder,
+  // for files they name (a password file).
+  using ExtraConfig = std::function<std::string(const std::string& dir)>;
+
   // Throws std::runtime_error when mosquitto cannot start within `timeout_s`.
-  explicit MosquittoBroker(int timeout_s = 10);
+  explicit MosquittoBroker(int timeout_s = 10, const ExtraConfig& extra = {});
   ~MosquittoBroker();
   MosquittoBroker(const MosquittoBroker&) = delete;
   MosquittoBroker& operator=(const MosquittoBroker&) = delete;
