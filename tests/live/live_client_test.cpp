@@ -236,6 +236,47 @@ TEST(LiveClient, CredentialsFromTheOptionsAreUsedAndWrongOnesRefused) {
   EXPECT_NO_THROW(probe_broker(right));
 }
 
+// --cafile: an ssl:// broker whose certificate the CA signed; the proxy is not used (it
+// cannot read a CONNECT inside TLS), so the client connects straight to the broker.
+TEST(LiveClient, TlsBrokerIsReachedWithTheCaFile) {
+  std::string ca;
+  MosquittoBroker broker(10, [&ca](const std::string& dir) {
+    ca = dir + "/ca.pem";
+    std::string key = dir + "/server.key", csr = dir + "/server.csr", cert = dir + "/server.pem";
+    std::string quiet = " > /dev/null 2>&1";
+    std::string commands[] = {
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=mqttbed-test-ca -keyout " +
+            dir + "/ca.key -out " + ca + quiet,
+        "openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout " + key + " -out " + csr +
+            quiet,
+        "openssl x509 -req -days 1 -in " + csr + " -CA " + ca + " -CAkey " + dir +
+            "/ca.key -CAcreateserial -out " + cert + quiet,
+        "chmod 755 " + dir + " && chmod 644 " + dir + "/*"};
+    for (const auto& command : commands)
+      if (std::system(command.c_str()) != 0) throw std::runtime_error(command + " failed");
+    return "allow_anonymous true\ncafile " + ca + "\ncertfile " + cert + "\nkeyfile " + key + "\n";
+  });
+  LiveOptions options;
+  options.broker_url = "ssl://127.0.0.1:" + std::to_string(broker.port());
+  options.cafile = ca;
+  EXPECT_NO_THROW(probe_broker(options)) << broker.log();
+  LiveOptions untrusted = options;  // the broker's certificate cannot be verified without it
+  untrusted.cafile.clear();
+  EXPECT_THROW(probe_broker(untrusted), BrokerUnreachable);
+  LiveLoop loop;
+  history::History history;
+  LiveRuntime tls(loop, history, options, options.broker_url, nullptr);
+  auto client = tls.make_client("acct0-app0", -1);
+  bool connected = false;
+  client->on_connected = [&](bool) {
+    connected = true;
+    loop.stop();
+  };
+  client->connect(runtime::ConnectOptions{});
+  loop.run_until(loop.now() + seconds(15));
+  EXPECT_TRUE(connected) << broker.log();
+}
+
 TEST(LiveClient, UnreachableBrokerIsReportedQuickly) {
   LiveOptions options;
   options.broker_url = "tcp://127.0.0.1:" + std::to_string(testing::free_loopback_port());
