@@ -36,17 +36,22 @@ MosquittoBroker::MosquittoBroker(int timeout_s, const ExtraConfig& extra) {
   char pattern[] = "/tmp/mqttbed-mosquitto-XXXXXX";
   if (mkdtemp(pattern) == nullptr) throw std::runtime_error("mkdtemp failed");
   dir_ = pattern;
-  port_ = free_loopback_port();
-  config_path_ = dir_ + "/mosquitto.conf";
-  {
-    std::ofstream config(config_path_);
-    config << "listener " << port_ << " 127.0.0.1\n"
-           << (extra ? extra(dir_) : "allow_anonymous true\n") << "persistence false\n"
-           << "max_queued_messages 10000\n"
-           << "log_dest stderr\n"
-           << "log_type error\nlog_type warning\nlog_type notice\nlog_type information\n";
+  try {
+    port_ = free_loopback_port();
+    config_path_ = dir_ + "/mosquitto.conf";
+    {
+      std::ofstream config(config_path_);
+      config << "listener " << port_ << " 127.0.0.1\n"
+             << (extra ? extra(dir_) : "allow_anonymous true\n") << "persistence false\n"
+             << "max_queued_messages 10000\n"
+             << "log_dest stderr\n"
+             << "log_type error\nlog_type warning\nlog_type notice\nlog_type information\n";
+    }
+    launch(timeout_s);
+  } catch (...) {
+    stop();  // no destructor runs for a throwing constructor: remove the folder here
+    throw;
   }
-  launch(timeout_s);
 }
 
 void MosquittoBroker::launch(int timeout_s) {
