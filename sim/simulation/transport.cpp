@@ -95,7 +95,7 @@ void Transport::attempt(ConnectionId id, bool upward, std::uint64_t seq,
   double delivered = condition.cut ? 0.0 : 1.0 - condition.extra_loss;
   for (const auto* link_class : path) delivered *= 1.0 - link_class->loss;
   // Every segment of the frame must get through.
-  double segments = std::ceil(static_cast<double>(bytes) / (kSegmentPayloadBytes + 40));
+  double segments = std::ceil(static_cast<double>(bytes) / (kSegmentPayloadBytes + kSegmentHeaderBytes));
   double lost = 1.0 - std::pow(delivered, std::max(1.0, segments));
   runtime::Rng& rng = *connection.rng;
   if (lost > 0 && std::uniform_real_distribution<double>(0.0, 1.0)(rng) < lost) {
