@@ -68,10 +68,10 @@ TEST(Cli, DefaultScenarioPassesAndWritesReport) {
   EXPECT_FALSE(std::filesystem::exists(dir + "/report.json.tmp"));
 }
 
-TEST(Cli, LiveModeWithoutSupportSaysSoAndFails) {
+TEST(Cli, UnreachableBrokerIsRuntimeFailureNotAVerdict) {
   CliResult result = run_mqttbed("run " + kDefault + " --quiet --broker tcp://127.0.0.1:1");
-  EXPECT_NE(result.exit_code, 0);
-  EXPECT_NE(result.exit_code, 1);  // never a verdict: nothing was judged
+  EXPECT_EQ(result.exit_code, 3) << result.output;
+  EXPECT_NE(result.output.find("unreachable"), std::string::npos) << result.output;
 }
 
 TEST(Cli, UnwritableOutputIsRuntimeFailure) {
