@@ -111,4 +111,7 @@ void App::on_documents(const std::string& thing, const json& body) {
   }
 }
 
+// Settle phase: no new periodic traffic; connection upkeep and replies go on.
+void App::stop_workload() { command_timer_.cancel(); }
+
 }  // namespace mqttbed::devices

@@ -22,6 +22,7 @@ class App : public Device {
   void reboot() override;
   void disconnect_gracefully() override;
   void resume() override;
+  void stop_workload() override;
 
   std::size_t pending_commands() const { return pending_.size(); }
   std::uint64_t platform_messages() const { return platform_messages_; }

@@ -140,4 +140,7 @@ void Gateway::publish_summary() {
   updates_ = 0;
 }
 
+// Settle phase: no new periodic traffic; connection upkeep and replies go on.
+void Gateway::stop_workload() { summary_timer_.cancel(); }
+
 }  // namespace mqttbed::devices

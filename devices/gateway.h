@@ -30,6 +30,7 @@ class Gateway : public Device {
   void reboot() override;
   void disconnect_gracefully() override;
   void resume() override;
+  void stop_workload() override;
 
   const GatewayCertificate& certificate() const { return certificate_; }
   std::string status_topic() const;

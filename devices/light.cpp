@@ -198,4 +198,7 @@ void Light::publish_state() {
   keeper_.publish(state_topic(context_.identity), state.dump(), qos_, false);
 }
 
+// Settle phase: no new periodic traffic; connection upkeep and replies go on.
+void Light::stop_workload() { report_timer_.cancel(); }
+
 }  // namespace mqttbed::devices

@@ -22,6 +22,7 @@ class Light : public Device {
   void reboot() override;
   void disconnect_gracefully() override;
   void resume() override;
+  void stop_workload() override;
 
   bool power_on() const { return power_on_; }
   int brightness() const { return brightness_; }

@@ -113,4 +113,7 @@ void Sensor::flush_backlog() {
   }
 }
 
+// Settle phase: no new periodic traffic; connection upkeep and replies go on.
+void Sensor::stop_workload() { reading_timer_.cancel(); }
+
 }  // namespace mqttbed::devices

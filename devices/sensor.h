@@ -20,6 +20,7 @@ class Sensor : public Device {
   void reboot() override;
   void disconnect_gracefully() override;
   void resume() override;
+  void stop_workload() override;
 
   // Readings taken while offline, waiting for the next connection.
   std::size_t backlog() const { return backlog_.size(); }

@@ -49,6 +49,16 @@ TEST_F(SensorTest, ReadingsCarrySeqAndTotalAsTopLevelNumbersAndFillPayloadBytes)
   EXPECT_EQ(body["total"], 10);
 }
 
+TEST_F(SensorTest, StopsReadingWhenTheWorkloadEndsButStaysConnected) {
+  boot();
+  harness.runtime.advance(30s);
+  ASSERT_EQ(readings().size(), 3u);
+  device->stop_workload();
+  harness.runtime.advance(60s);
+  EXPECT_EQ(readings().size(), 3u);
+  EXPECT_TRUE(client().is_connected());
+}
+
 TEST_F(SensorTest, ASmallPayloadBytesLeavesTheBareReading) {
   harness.params.set("payload_bytes", std::int64_t{10});
   boot();
