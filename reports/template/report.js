@@ -488,6 +488,83 @@
     parent.appendChild(el('details', {}, [el('summary', { text: windows.length + ' fault window' + (windows.length === 1 ? '' : 's') }), table]));
   }
 
+  // ---- fleet view ----------------------------------------------------------------------
+
+  // metrics.homes: per home index, the fraction of its clients connected at each bucket's
+  // end (0..255, base64). One canvas grid per run, one cell per home, with a time slider.
+  function decodeBase64(text) {
+    const raw = atob(text || '');
+    const bytes = new Uint8Array(raw.length);
+    for (let i = 0; i < raw.length; ++i) bytes[i] = raw.charCodeAt(i);
+    return bytes;
+  }
+  function fractionColor(value) {
+    if (value === null) return '#d0d7de';
+    const f = value / 255;
+    return 'hsl(' + Math.round(120 * f) + ', 75%, 42%)';  // hue 120 green .. 0 red
+  }
+
+  function fleetGrid(parent, run, i) {
+    const homes = get(run.report, 'metrics.homes');
+    if (!homes || !Array.isArray(homes.clients) || !homes.clients.length) return null;
+    const rows = homes.connected_b64.map(decodeBase64);
+    const n = homes.clients.length;
+    const buckets = homes.buckets;
+    const width = chartWidth();
+    const cols = Math.max(1, Math.min(n, Math.ceil(Math.sqrt(n * 4))));
+    const cell = Math.max(3, Math.min(28, Math.floor(width / cols)));
+    const lines = Math.ceil(n / cols);
+    const canvas = el('canvas', { class: 'fleet-canvas', width: cols * cell, height: lines * cell, 'data-cells': String(n) });
+    const slider = el('input', { type: 'range', min: 0, max: Math.max(0, buckets - 1), value: Math.max(0, buckets - 1), class: 'fleet-slider' });
+    const label = el('span', { class: 'fleet-time mono' });
+    const info = el('div', { class: 'fleet-info muted', text: 'Hover a cell for its home.' });
+    const box = el('div', { class: 'fleet', id: 'fleet-' + i, 'data-homes': String(n) }, [
+      two ? el('h3', { text: 'Run ' + runName(i) }) : null,
+      el('div', { class: 'fleet-controls' }, [el('span', { text: 'virtual time ' }), slider, label]), canvas, info]);
+    parent.appendChild(box);
+    const ctx = canvas.getContext('2d');
+    const value = (home, b) => (homes.clients[home] > 0 && rows[home] && b < rows[home].length ? rows[home][b] : null);
+    const grid = {
+      homes: n, buckets: buckets, step_s: homes.step_s, canvas: canvas, slider: slider, cell: cell, cols: cols,
+      value: value,
+      colorOf: (home, b) => fractionColor(value(home, b)),
+      draw: (b) => {
+        ctx.clearRect(0, 0, canvas.width, canvas.height);
+        for (let h = 0; h < n; ++h) {
+          ctx.fillStyle = fractionColor(value(h, b));
+          ctx.fillRect((h % cols) * cell, Math.floor(h / cols) * cell, cell > 4 ? cell - 1 : cell, cell > 4 ? cell - 1 : cell);
+        }
+        label.textContent = fmtClock(homes.t0_s + (b + 1) * homes.step_s);
+      },
+    };
+    slider.addEventListener('input', () => grid.draw(+slider.value));
+    canvas.addEventListener('mousemove', (e) => {
+      const r = canvas.getBoundingClientRect();
+      const h = Math.floor((e.clientY - r.top) / cell) * cols + Math.floor((e.clientX - r.left) / cell);
+      if (h < 0 || h >= n || e.clientX - r.left >= cols * cell) return;
+      const v = value(h, +slider.value);
+      info.textContent = 'home ' + h + ': ' + homes.clients[h] + ' clients, ' +
+        (v === null ? 'no data' : Math.round((100 * v) / 255) + ' % connected') + ' at ' + label.textContent;
+    });
+    grid.draw(+slider.value);
+    return grid;
+  }
+
+  function renderFleet() {
+    if (!runs.some((r) => get(r.report, 'metrics.homes.clients'))) return;
+    const s = section('Fleet', 'fleet');
+    s.appendChild(el('p', { class: 'muted', text: 'One cell per home (home 0 top left, row by row), coloured by the fraction of its ' +
+      'clients connected at the end of the chosen bucket: green all, red none; grey cells have no clients. ' +
+      'Per-account clients are not in any home.' }));
+    const grids = runs.map((run, i) => fleetGrid(s, run, i));
+    window.mqttbedReport.fleet = grids;
+    runs.forEach((run, i) => {
+      const omitted = get(run.report, 'metrics.homes.omitted');
+      if (omitted) s.appendChild(el('p', { class: 'muted', text: (two ? 'Run ' + runName(i) + ': ' : '') + omitted +
+        ' homes beyond the first ' + get(run.report, 'metrics.homes.max_homes') + ' are not shown.' }));
+    });
+  }
+
   // ---- latency -------------------------------------------------------------------------
 
   function latencyGroups() {
@@ -601,6 +678,7 @@
     renderRuns();
     renderVerdicts();
     renderTimeSeries();
+    renderFleet();
     renderLatency();
     renderSummary();
     window.addEventListener('resize', () => {

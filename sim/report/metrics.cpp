@@ -46,7 +46,10 @@ std::size_t Metrics::MessageKeyHash::operator()(const history::MessageId& id) co
 }
 
 Metrics::Metrics(const history::History& history, MetricsOptions options)
-    : history_(history), options_(options), series_(make_series(options_)) {}
+    : history_(history),
+      options_(options),
+      series_(make_series(options_)),
+      home_step_ns_(series_.connected_clients.step_ns()) {}
 
 void Metrics::attach(history::History& history) {
   history.add_observer([this](const Event& event) { on_event(event); });
@@ -65,6 +68,78 @@ std::string Metrics::kind_of(const std::string& client_id) {
     if (dash == std::string::npos || dash == 0) return "unknown";
     end = dash;
   }
+}
+
+int Metrics::home_of(const std::string& client_id) {
+  // "acct{A}-home{H}-..." with decimal A and H; a per-account "acct1-home5" has no dash after H.
+  auto digits = [&](std::size_t& pos, long& value) {
+    std::size_t begin = pos;
+    value = 0;
+    while (pos < client_id.size() && std::isdigit(static_cast<unsigned char>(client_id[pos]))) {
+      if (pos - begin < 9) value = value * 10 + (client_id[pos] - '0');
+      ++pos;
+    }
+    return pos > begin && pos - begin <= 9;
+  };
+  if (client_id.rfind("acct", 0) != 0) return -1;
+  std::size_t pos = 4;
+  long value = 0;
+  if (!digits(pos, value) || client_id.compare(pos, 5, "-home") != 0) return -1;
+  pos += 5;
+  if (!digits(pos, value) || pos >= client_id.size() || client_id[pos] != '-') return -1;
+  return static_cast<int>(value);
+}
+
+int Metrics::home_index(std::uint32_t client) {
+  if (client >= home_by_client_.size()) home_by_client_.resize(client + 1, -2);
+  int& cached = home_by_client_[client];
+  if (cached == -2) {
+    cached = client < history_.client_count() ? home_of(history_.client_name(client)) : -1;
+    if (cached >= kMaxHomes) {
+      homes_omitted_.insert(cached);
+      cached = -1;
+    }
+  }
+  return cached;
+}
+
+Metrics::HomeSeries Metrics::home_series(std::size_t min_buckets) const {
+  HomeSeries out;
+  out.step_ns = series_.connected_clients.step_ns();
+  out.buckets = std::max(min_buckets, series_.connected_clients.size());
+  out.homes_omitted = homes_omitted_.size();
+  for (std::uint32_t id = 0; id < history_.client_count(); ++id) {
+    int home = home_of(history_.client_name(id));
+    if (home < 0) continue;
+    if (home >= kMaxHomes) continue;
+    if (static_cast<std::size_t>(home) >= out.clients.size()) out.clients.resize(home + 1, 0);
+    ++out.clients[home];
+  }
+  // The series step only ever doubles from home_step_ns_, so a change's bucket divides down.
+  std::int64_t factor = std::max<std::int64_t>(1, out.step_ns / home_step_ns_);
+  out.connected.resize(out.clients.size());
+  for (std::size_t home = 0; home < out.clients.size(); ++home) {
+    std::vector<std::uint8_t>& row = out.connected[home];
+    row.assign(out.buckets, 0);
+    int total = out.clients[home];
+    if (total == 0) continue;
+    auto quantise = [total](int count) {
+      return static_cast<std::uint8_t>((std::clamp(count, 0, total) * 255 + total / 2) / total);
+    };
+    const std::vector<std::pair<std::uint32_t, int>> none;
+    const auto& changes = home < homes_.size() ? homes_[home].changes : none;
+    std::size_t next = 0;
+    int level = 0;
+    for (std::size_t b = 0; b < out.buckets; ++b) {
+      while (next < changes.size() &&
+             static_cast<std::size_t>(changes[next].first / factor) <= b) {
+        level = changes[next].second;
+        ++next;
+      }
+      row[b] = quantise(level);
+    }
+  }
+  return out;
 }
 
 void Metrics::on_event(const Event& event) {
@@ -177,6 +252,17 @@ void Metrics::set_connected(std::uint32_t client, bool connected, std::int64_t t
   connected_now_ += connected ? 1 : -1;
   counters_.connected_max = std::max(counters_.connected_max, connected_now_);
   series_.connected_clients.set(time_ns, connected_now_);
+  int home = home_index(client);
+  if (home < 0) return;
+  if (static_cast<std::size_t>(home) >= homes_.size()) homes_.resize(home + 1);
+  HomeTrack& track = homes_[home];
+  track.connected += connected ? 1 : -1;
+  auto bucket = static_cast<std::uint32_t>(std::max<std::int64_t>(time_ns, 0) / home_step_ns_);
+  if (!track.changes.empty() && track.changes.back().first == bucket) {
+    track.changes.back().second = track.connected;
+  } else {
+    track.changes.emplace_back(bucket, track.connected);
+  }
 }
 
 void Metrics::expire_outstanding(std::int64_t now_ns) {

@@ -121,6 +121,22 @@ class Metrics {
 
   // The kind part of a client id: "acct3-home3-light0" → "light", "cloud-shadow" → "shadow".
   static std::string kind_of(const std::string& client_id);
+  // The home index H of "acct{A}-home{H}-{kind}{i}"; -1 for any other id (per-account clients).
+  static int home_of(const std::string& client_id);
+
+  // Per-home connection state over time, for the report's fleet view. Homes with an index at
+  // or above kMaxHomes are left out (counted in homes_omitted).
+  static constexpr int kMaxHomes = 10000;
+  struct HomeSeries {
+    std::int64_t step_ns = 0;
+    std::size_t buckets = 0;
+    std::vector<int> clients;  // per home index: its clients (0: no client has that home)
+    // Per home, per bucket: connected clients / clients at bucket end, quantised to 0..255.
+    std::vector<std::vector<std::uint8_t>> connected;
+    std::size_t homes_omitted = 0;
+  };
+  // Buckets of series().connected_clients' step, at least `min_buckets`.
+  HomeSeries home_series(std::size_t min_buckets) const;
 
  private:
   struct Outstanding {
@@ -159,6 +175,17 @@ class Metrics {
   std::vector<bool> ever_connected_;
   std::int64_t connected_now_ = 0;
   std::set<std::pair<std::uint32_t, std::uint64_t>> wills_seen_;  // (publisher, seq)
+  // Per-home connected counts: (bucket at home_step_ns_, count at its end) per bucket in which
+  // the count changed, so memory is bounded by homes x buckets.
+  struct HomeTrack {
+    int connected = 0;
+    std::vector<std::pair<std::uint32_t, int>> changes;
+  };
+  int home_index(std::uint32_t client);
+  std::int64_t home_step_ns_ = 1;
+  std::vector<int> home_by_client_;  // cache: -2 unknown yet, -1 no home (or omitted)
+  std::vector<HomeTrack> homes_;
+  std::set<int> homes_omitted_;
   std::int64_t last_time_ns_ = 0;
 };
 

@@ -86,6 +86,38 @@ ordered_json fault_windows_json(const Metrics& metrics) {
   return windows;
 }
 
+std::string base64(const std::vector<std::uint8_t>& bytes) {
+  static constexpr char kDigits[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  for (std::size_t i = 0; i < bytes.size(); i += 3) {
+    std::uint32_t n = std::uint32_t{bytes[i]} << 16;
+    if (i + 1 < bytes.size()) n |= std::uint32_t{bytes[i + 1]} << 8;
+    if (i + 2 < bytes.size()) n |= bytes[i + 2];
+    out += kDigits[(n >> 18) & 63];
+    out += kDigits[(n >> 12) & 63];
+    out += i + 1 < bytes.size() ? kDigits[(n >> 6) & 63] : '=';
+    out += i + 2 < bytes.size() ? kDigits[n & 63] : '=';
+  }
+  return out;
+}
+
+// Per home index: clients and the connected fraction at each bucket's end (0..255, base64).
+ordered_json homes_json(const Metrics& metrics) {
+  Metrics::HomeSeries homes =
+      metrics.home_series(bucket_count(metrics.series().connected_clients.step_ns(), metrics));
+  ordered_json connected = ordered_json::array();
+  for (const auto& row : homes.connected) connected.push_back(base64(row));
+  return ordered_json{{"t0_s", 0},
+                      {"step_s", to_seconds(homes.step_ns)},
+                      {"buckets", homes.buckets},
+                      {"max_homes", Metrics::kMaxHomes},
+                      {"omitted", homes.homes_omitted},
+                      {"clients", homes.clients},
+                      {"connected_b64", std::move(connected)}};
+}
+
 }  // namespace
 
 ordered_json histogram_json(const Histogram& histogram) {
@@ -139,7 +171,8 @@ ordered_json metrics_json(const Metrics& metrics) {
                       {"command_round_trip", histogram_json(metrics.command_round_trip())},
                       {"broker", broker_json(metrics.broker())},
                       {"series", series_json(metrics)},
-                      {"fault_windows", fault_windows_json(metrics)}};
+                      {"fault_windows", fault_windows_json(metrics)},
+                      {"homes", homes_json(metrics)}};
 }
 
 }  // namespace mqttbed::report
