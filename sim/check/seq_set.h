@@ -1,8 +1,13 @@
-// A set of a publisher's message sequence numbers as a sliding bitmap: one bit per seq in
-// the range seen, which is what "was this message delivered here before?" costs at scale.
+// A set of a publisher's message sequence numbers: 64-seq bitmap words kept sorted, only
+// the words that hold a member. A subscriber often sees a sparse slice of a publisher's seqs
+// (a light gets a few of the shadow service's millions), so a dense bitmap over the whole
+// range would cost the range, not the members. Members mostly arrive in increasing order:
+// appending is the fast path.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace mqttbed::check {
@@ -12,31 +17,36 @@ class SeqSet {
   // Adds `seq`; true if it was not there yet.
   bool insert(std::uint64_t seq) {
     const std::uint64_t word = seq / 64;
-    if (words_.empty()) {
-      first_word_ = word;
-    } else if (word < first_word_) {
-      words_.insert(words_.begin(), first_word_ - word, 0);
-      first_word_ = word;
-    }
-    if (word - first_word_ >= words_.size()) words_.resize(word - first_word_ + 1, 0);
-    std::uint64_t& bits = words_[word - first_word_];
     const std::uint64_t mask = std::uint64_t{1} << (seq % 64);
-    const bool added = (bits & mask) == 0;
-    bits |= mask;
+    if (words_.empty() || words_.back().first < word) {
+      words_.emplace_back(word, mask);
+      return true;
+    }
+    auto it = find_word(word);
+    if (it == words_.end() || it->first != word) {
+      words_.insert(it, {word, mask});
+      return true;
+    }
+    const bool added = (it->second & mask) == 0;
+    it->second |= mask;
     return added;
   }
 
   bool contains(std::uint64_t seq) const {
     const std::uint64_t word = seq / 64;
-    if (words_.empty() || word < first_word_ || word - first_word_ >= words_.size()) {
-      return false;
-    }
-    return (words_[word - first_word_] >> (seq % 64)) & 1;
+    auto it = std::lower_bound(words_.begin(), words_.end(), word,
+                               [](const auto& entry, std::uint64_t w) { return entry.first < w; });
+    return it != words_.end() && it->first == word && ((it->second >> (seq % 64)) & 1) != 0;
   }
 
  private:
-  std::uint64_t first_word_ = 0;
-  std::vector<std::uint64_t> words_;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>>::iterator find_word(std::uint64_t word) {
+    if (words_.back().first == word) return words_.end() - 1;
+    return std::lower_bound(words_.begin(), words_.end(), word,
+                            [](const auto& entry, std::uint64_t w) { return entry.first < w; });
+  }
+
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> words_;  // (seq / 64, bits), sorted
 };
 
 // Key of a (client, client) pair, e.g. (subscriber, publisher).
