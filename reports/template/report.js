@@ -565,6 +565,61 @@
     });
   }
 
+  // ---- device lookup -------------------------------------------------------------------
+
+  // metrics.timelines: connection timelines of a sample of clients; type an id to see one.
+  function timelineDetail(e) {
+    const parts = [];
+    if (e.event === 'connect_sent') parts.push(e.detail || '', e.will ? 'with will' : 'no will');
+    else if (e.event === 'connack') parts.push(e.code === 0 ? 'accepted' : 'refused, code ' + e.code, e.session_present ? 'session present' : 'no session');
+    else if (e.detail) parts.push(e.detail);
+    return parts.filter((p) => p).join(', ');
+  }
+  const TIMELINE_CLASS = { connection_lost: 'fail', connect_failed: 'fail', will_delivered: 'fail', connack: 'pass' };
+
+  function renderDeviceLookup() {
+    const blocks = runs.map((r) => get(r.report, 'metrics.timelines'));
+    if (!blocks.some((b) => b && b.clients)) return;
+    const s = section('Device lookup', 'device-lookup');
+    const names = unionKeys(blocks.map((b) => b && b.clients));
+    const counts = blocks.filter((b) => b).map((b) => (b.selection === 'all' ? 'all ' : '') + Object.keys(b.clients).length +
+      ' of ' + b.clients_total + ' clients');
+    s.appendChild(el('p', { class: 'muted', text: 'Connection timelines (' + counts.join('; ') + '): every client of a fleet of at most ' +
+      (blocks.find((b) => b) || {}).max_clients + ', else those in violations and the first client of each home. Type a client id.' }));
+    const list = el('datalist', { id: 'device-ids' }, names.map((n) => el('option', { value: n })));
+    const input = el('input', { type: 'text', id: 'device-input', placeholder: 'acct1-home1-gateway0', size: 40, spellcheck: false, autocomplete: 'off' });
+    input.setAttribute('list', 'device-ids');
+    const out = el('div', { id: 'device-timeline' });
+    s.appendChild(el('div', { class: 'fleet-controls' }, [el('label', { for: 'device-input', text: 'client id ' }), input, list]));
+    s.appendChild(out);
+    const show = () => {
+      const id = input.value.trim();
+      out.textContent = '';
+      if (!id) return;
+      let found = false;
+      blocks.forEach((b, i) => {
+        const c = b && b.clients && b.clients[id];
+        if (!c) return;
+        found = true;
+        if (two) out.appendChild(el('h3', { text: 'Run ' + runName(i) }));
+        const table = el('table', { class: 'timeline', 'data-client': id }, [el('tr', {}, [el('th', { text: 'time' }),
+          el('th', { class: 'name', text: 'event' }), el('th', { class: 'name', text: 'details' })])]);
+        for (const e of c.events) {
+          table.appendChild(el('tr', { 'data-event': e.event, 'data-t': String(e.t_s) }, [el('td', { text: fmtClock(e.t_s) }),
+            el('td', { class: 'name ' + (TIMELINE_CLASS[e.event] || ''), text: e.event }), el('td', { class: 'name', text: timelineDetail(e) })]));
+        }
+        out.appendChild(table);
+        if (c.omitted) out.appendChild(el('p', { class: 'muted', text: c.omitted + ' later events not kept (at most ' + b.max_events + ' per client).' }));
+      });
+      if (!found) {
+        const prefix = names.filter((n) => n.startsWith(id)).slice(0, 8);
+        out.appendChild(el('p', { class: 'muted', text: 'No timeline for "' + id + '"' +
+          (prefix.length ? '; did you mean ' + prefix.join(', ') + '?' : ' in this report\'s sample.') }));
+      }
+    };
+    input.addEventListener('input', show);
+  }
+
   // ---- latency -------------------------------------------------------------------------
 
   function latencyGroups() {
@@ -679,6 +734,7 @@
     renderVerdicts();
     renderTimeSeries();
     renderFleet();
+    renderDeviceLookup();
     renderLatency();
     renderSummary();
     window.addEventListener('resize', () => {

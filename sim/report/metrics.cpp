@@ -142,9 +142,38 @@ Metrics::HomeSeries Metrics::home_series(std::size_t min_buckets) const {
   return out;
 }
 
+void Metrics::add_timeline(std::uint32_t client, const Event& event, bool will_fired) {
+  if (client >= timelines_.size()) timelines_.resize(client + 1);
+  Timeline& timeline = timelines_[client];
+  if (timeline.entries.size() >= kTimelineMax) {
+    ++timeline.omitted;
+    return;
+  }
+  TimelineEntry entry;
+  entry.time_ns = event.time_ns;
+  entry.type = event.type;
+  entry.code = event.code;
+  entry.will_fired = will_fired;
+  if (event.type == EventType::connect_sent) entry.flag = event.is_will;
+  if (event.type == EventType::connack) entry.flag = event.session_present;
+  if (event.detail != 0 && event.type != EventType::delivered) entry.detail = history_.string(event.detail);
+  timeline.entries.push_back(std::move(entry));
+}
+
 void Metrics::on_event(const Event& event) {
   last_time_ns_ = std::max(last_time_ns_, event.time_ns);
   expire_outstanding(event.time_ns);
+  switch (event.type) {
+    case EventType::connect_sent:
+    case EventType::connack:
+    case EventType::connect_failed:
+    case EventType::connection_lost:
+    case EventType::disconnect_sent:
+      add_timeline(event.client, event);
+      break;
+    default:
+      break;
+  }
   switch (event.type) {
     case EventType::publish_sent:
       on_publish(event);
@@ -195,6 +224,7 @@ void Metrics::on_delivered(const Event& event) {
     ++counters_.wills_delivered;
     if (wills_seen_.emplace(event.msg.publisher, event.msg.seq).second || event.msg.seq == 0) {
       ++counters_.wills_fired;
+      add_timeline(event.msg.publisher, event, true);
     }
     return;  // a will is "published" by the broker, not at a publish_sent
   }

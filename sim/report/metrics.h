@@ -103,6 +103,7 @@ class Metrics {
   void add_fault_window(FaultWindow window);
 
   const MetricsOptions& options() const { return options_; }
+  const history::History& history() const { return history_; }
   const Counters& counters() const { return counters_; }
   const BrokerTotals& broker() const { return broker_; }
   const Series& series() const { return series_; }
@@ -137,6 +138,24 @@ class Metrics {
   };
   // Buckets of series().connected_clients' step, at least `min_buckets`.
   HomeSeries home_series(std::size_t min_buckets) const;
+
+  // Per client, its connection story: connect/connack/connect_failed/connection_lost/
+  // disconnect and will deliveries, the first kTimelineMax of them (later ones are counted).
+  static constexpr std::size_t kTimelineMax = 64;
+  struct TimelineEntry {
+    std::int64_t time_ns = 0;
+    history::EventType type = history::EventType::connect_sent;
+    int code = 0;                 // connack: return code
+    bool flag = false;            // connect_sent: a will is set; connack: session present
+    bool will_fired = false;      // a will of this client was delivered (type = delivered)
+    std::string detail;           // connect_sent: clean/persistent; lost/failed: the reason
+  };
+  struct Timeline {
+    std::vector<TimelineEntry> entries;
+    std::uint64_t omitted = 0;
+  };
+  // Indexed by the history's client id; clients with no connection events have none.
+  const std::vector<Timeline>& timelines() const { return timelines_; }
 
  private:
   struct Outstanding {
@@ -182,6 +201,8 @@ class Metrics {
     std::vector<std::pair<std::uint32_t, int>> changes;
   };
   int home_index(std::uint32_t client);
+  void add_timeline(std::uint32_t client, const history::Event& event, bool will_fired = false);
+  std::vector<Timeline> timelines_;
   std::int64_t home_step_ns_ = 1;
   std::vector<int> home_by_client_;  // cache: -2 unknown yet, -1 no home (or omitted)
   std::vector<HomeTrack> homes_;

@@ -1,6 +1,7 @@
 #include "sim/report/metrics_json.h"
 
 #include <algorithm>
+#include <map>
 
 #include "sim/report/units.h"
 
@@ -164,7 +165,74 @@ ordered_json gauge_series_json(const GaugeSeries& series, std::size_t buckets) {
                       {"max", std::move(max)}};
 }
 
-ordered_json metrics_json(const Metrics& metrics) {
+ordered_json timelines_json(const Metrics& metrics, const std::vector<std::string>& priority) {
+  const history::History& history = metrics.history();
+  const auto& timelines = metrics.timelines();
+  std::size_t total = history.client_count();
+  std::vector<std::uint32_t> chosen;
+  std::vector<bool> taken(total, false);
+  auto take = [&](std::uint32_t id) {
+    if (id >= total || taken[id] || chosen.size() >= kTimelineClients) return;
+    taken[id] = true;
+    chosen.push_back(id);
+  };
+  // Client 0 of the history may be a placeholder with an empty name; skip nameless ones.
+  std::vector<std::uint32_t> named;
+  for (std::uint32_t id = 0; id < total; ++id) {
+    if (!history.client_name(id).empty()) named.push_back(id);
+  }
+  bool all = named.size() <= kTimelineClients;
+  if (all) {
+    for (std::uint32_t id : named) take(id);
+  } else {
+    std::map<std::string, std::uint32_t> by_name;
+    for (std::uint32_t id : named) by_name.emplace(history.client_name(id), id);
+    for (const std::string& name : priority) {
+      auto it = by_name.find(name);
+      if (it != by_name.end()) take(it->second);
+    }
+    std::map<int, std::uint32_t> first_of_home;
+    for (std::uint32_t id : named) first_of_home.emplace(Metrics::home_of(history.client_name(id)), id);
+    for (const auto& [home, id] : first_of_home) {
+      if (home >= 0) take(id);
+    }
+  }
+  ordered_json clients = ordered_json::object();
+  for (std::uint32_t id : chosen) {
+    ordered_json entries = ordered_json::array();
+    std::uint64_t omitted = 0;
+    if (id < timelines.size()) {
+      omitted = timelines[id].omitted;
+      for (const Metrics::TimelineEntry& e : timelines[id].entries) {
+        ordered_json entry{{"t_s", to_seconds(e.time_ns)},
+                           {"event", e.will_fired ? "will_delivered" : history::to_string(e.type)}};
+        switch (e.type) {
+          case history::EventType::connect_sent:
+            entry["will"] = e.flag;
+            break;
+          case history::EventType::connack:
+            entry["code"] = e.code;
+            entry["session_present"] = e.flag;
+            break;
+          default:
+            break;
+        }
+        if (!e.detail.empty()) entry["detail"] = e.detail;
+        entries.push_back(std::move(entry));
+      }
+    }
+    ordered_json client{{"events", std::move(entries)}};
+    if (omitted > 0) client["omitted"] = omitted;
+    clients[history.client_name(id)] = std::move(client);
+  }
+  return ordered_json{{"selection", all ? "all" : "sample"},
+                      {"clients_total", named.size()},
+                      {"max_clients", kTimelineClients},
+                      {"max_events", Metrics::kTimelineMax},
+                      {"clients", std::move(clients)}};
+}
+
+ordered_json metrics_json(const Metrics& metrics, const std::vector<std::string>& timeline_clients) {
   return ordered_json{{"counters", counters_json(metrics.counters())},
                       {"latency", latency_json(metrics)},
                       {"shadow_convergence", histogram_json(metrics.shadow_convergence())},
@@ -172,7 +240,8 @@ ordered_json metrics_json(const Metrics& metrics) {
                       {"broker", broker_json(metrics.broker())},
                       {"series", series_json(metrics)},
                       {"fault_windows", fault_windows_json(metrics)},
-                      {"homes", homes_json(metrics)}};
+                      {"homes", homes_json(metrics)},
+                      {"timelines", timelines_json(metrics, timeline_clients)}};
 }
 
 }  // namespace mqttbed::report

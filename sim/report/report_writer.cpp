@@ -147,6 +147,31 @@ bool report_passed(const nlohmann::json& verdicts, const std::vector<Expectation
   return true;
 }
 
+// The clients named by violations, in report order, each once.
+static std::vector<std::string> violation_clients(const nlohmann::json& verdicts) {
+  std::vector<std::string> names;
+  auto each = [&](const nlohmann::json& verdict) {
+    if (!verdict.is_object() || !verdict.contains("violations")) return;
+    const nlohmann::json& violations = verdict["violations"];
+    if (!violations.is_array()) return;
+    for (const nlohmann::json& violation : violations) {
+      if (!violation.is_object() || !violation.contains("clients")) continue;
+      for (const nlohmann::json& name : violation["clients"]) {
+        if (name.is_string() &&
+            std::find(names.begin(), names.end(), name.get<std::string>()) == names.end()) {
+          names.push_back(name.get<std::string>());
+        }
+      }
+    }
+  };
+  if (verdicts.is_array()) {
+    for (const nlohmann::json& verdict : verdicts) each(verdict);
+  } else {
+    each(verdicts);
+  }
+  return names;
+}
+
 ordered_json build_report(const ReportInput& input) {
   return ordered_json{{"schema_version", kReportSchemaVersion},
                       {"mqttbed_version", input.mqttbed_version},
@@ -154,7 +179,7 @@ ordered_json build_report(const ReportInput& input) {
                       {"summary", summary_json(input)},
                       {"verdicts", verdicts_json(input.verdicts)},
                       {"expectations", expectations_json(input.expectations)},
-                      {"metrics", metrics_json(input.metrics)},
+                      {"metrics", metrics_json(input.metrics, violation_clients(input.verdicts))},
                       {"wall_clock", wall_clock_json(input.wall_clock)}};
 }
 

@@ -64,5 +64,60 @@ TEST(MetricsJsonTest, SeriesCoverTheWholePlannedRun) {
   EXPECT_EQ(json["series"]["connected_clients"]["values"].back(), 1);
 }
 
+TEST(MetricsJsonTest, HomeOfReadsTheHomeIndexOfHomeClientsOnly) {
+  EXPECT_EQ(Metrics::home_of("acct1-home12-gateway0"), 12);
+  EXPECT_EQ(Metrics::home_of("acct0-home0-light3"), 0);
+  EXPECT_EQ(Metrics::home_of("acct0-app0"), -1);
+  EXPECT_EQ(Metrics::home_of("acct0-home5"), -1);  // a per-account kind "home"
+  EXPECT_EQ(Metrics::home_of("cloud-shadow"), -1);
+}
+
+TEST(MetricsJsonTest, HomesCarryTheConnectedFractionPerBucket) {
+  history::History history;
+  MetricsOptions options;
+  options.horizon = std::chrono::seconds(4);
+  options.target_buckets = 4;  // 1 s buckets
+  Metrics metrics(history, options);
+  metrics.attach(history);
+  testing::EventBuilder events(history);
+  history.client_id("acct0-home1-light0");  // home 1 has 2 clients, home 0 none
+  history.client_id("acct0-app0");
+  history.append(events.connack(100 * kMs, "acct0-home1-gateway0"));
+  history.append(events.connack(200 * kMs, "acct0-home1-light0"));
+  history.append(events.lost(1500 * kMs, "acct0-home1-light0"));
+  history.append(events.connack(3100 * kMs, "acct0-app0"));
+  nlohmann::ordered_json homes = metrics_json(metrics)["homes"];
+  EXPECT_EQ(homes["step_s"].dump(), "1.0");
+  EXPECT_EQ(homes["clients"].dump(), "[0,2]");
+  // Bytes 255, 128, 128, 128 → "/4CAgA==".
+  EXPECT_EQ(homes["connected_b64"][1], "/4CAgA==");
+  EXPECT_EQ(homes["connected_b64"][0], "AAAAAA==");
+  EXPECT_EQ(homes["omitted"], 0);
+}
+
+TEST(MetricsJsonTest, TimelinesOfALargeFleetAreViolationClientsThenFirstOfEachHome) {
+  history::History history;
+  Metrics metrics(history, MetricsOptions{});
+  metrics.attach(history);
+  testing::EventBuilder events(history);
+  for (int home = 0; home < 150; ++home) {
+    for (int i = 0; i < 2; ++i) {
+      history.client_id("acct0-home" + std::to_string(home) + "-light" + std::to_string(i));
+    }
+  }
+  history.append(events.connack(kMs, "acct0-home3-light1"));
+  history.append(events.lost(2 * kMs, "acct0-home3-light1"));
+  nlohmann::ordered_json json = timelines_json(metrics, {"acct0-home3-light1", "nobody"});
+  EXPECT_EQ(json["selection"], "sample");
+  EXPECT_EQ(json["clients_total"], 300);
+  ASSERT_EQ(json["clients"].size(), 151u);
+  EXPECT_EQ(json["clients"].begin().key(), "acct0-home3-light1");
+  const auto& timeline = json["clients"]["acct0-home3-light1"]["events"];
+  ASSERT_EQ(timeline.size(), 2u);
+  EXPECT_EQ(timeline[1]["event"], "connection_lost");
+  EXPECT_TRUE(json["clients"].contains("acct0-home149-light0"));
+  EXPECT_FALSE(json["clients"].contains("acct0-home149-light1"));
+}
+
 }  // namespace
 }  // namespace mqttbed::report
