@@ -605,7 +605,7 @@
         const table = el('table', { class: 'timeline', 'data-client': id }, [el('tr', {}, [el('th', { text: 'time' }),
           el('th', { class: 'name', text: 'event' }), el('th', { class: 'name', text: 'details' })])]);
         for (const e of c.events) {
-          table.appendChild(el('tr', { 'data-event': e.event, 'data-t': String(e.t_s) }, [el('td', { text: fmtClock(e.t_s) }),
+          table.appendChild(el('tr', { 'data-event': e.event, 'data-t': String(e.t_s) }, [el('td', { class: 'mono', text: e.t_s.toFixed(3) + ' s' }),
             el('td', { class: 'name ' + (TIMELINE_CLASS[e.event] || ''), text: e.event }), el('td', { class: 'name', text: timelineDetail(e) })]));
         }
         out.appendChild(table);
