@@ -142,6 +142,8 @@ Metrics::HomeSeries Metrics::home_series(std::size_t min_buckets) const {
   return out;
 }
 
+static_assert(sizeof(Metrics::TimelineEntry) == 16);
+
 void Metrics::add_timeline(std::uint32_t client, const Event& event, bool will_fired) {
   if (client >= timelines_.size()) timelines_.resize(client + 1);
   Timeline& timeline = timelines_[client];
@@ -152,11 +154,23 @@ void Metrics::add_timeline(std::uint32_t client, const Event& event, bool will_f
   TimelineEntry entry;
   entry.time_ns = event.time_ns;
   entry.type = event.type;
-  entry.code = event.code;
+  entry.code = static_cast<std::uint8_t>(std::clamp(event.code, 0, 255));
   entry.will_fired = will_fired;
   if (event.type == EventType::connect_sent) entry.flag = event.is_will;
   if (event.type == EventType::connack) entry.flag = event.session_present;
-  if (event.detail != 0 && event.type != EventType::delivered) entry.detail = history_.string(event.detail);
+  if (event.detail != 0 && event.type != EventType::delivered) {
+    const std::string& text = history_.string(event.detail);
+    auto it = timeline_detail_ids_.find(text);
+    if (it != timeline_detail_ids_.end()) {
+      entry.detail = it->second;
+    } else if (timeline_details_.size() < kTimelineDetails) {
+      entry.detail = static_cast<std::uint16_t>(timeline_details_.size());
+      timeline_detail_ids_.emplace(text, entry.detail);
+      timeline_details_.push_back(text);
+    } else {
+      entry.detail = 1;  // "(other)"
+    }
+  }
   timeline.entries.push_back(std::move(entry));
 }
 

@@ -142,13 +142,15 @@ class Metrics {
   // Per client, its connection story: connect/connack/connect_failed/connection_lost/
   // disconnect and will deliveries, the first kTimelineMax of them (later ones are counted).
   static constexpr std::size_t kTimelineMax = 64;
+  // 16 bytes: every client keeps one, so a large flapping fleet stays affordable.
   struct TimelineEntry {
     std::int64_t time_ns = 0;
     history::EventType type = history::EventType::connect_sent;
-    int code = 0;                 // connack: return code
+    std::uint8_t code = 0;        // connack: return code
     bool flag = false;            // connect_sent: a will is set; connack: session present
     bool will_fired = false;      // a will of this client was delivered (type = delivered)
-    std::string detail;           // connect_sent: clean/persistent; lost/failed: the reason
+    std::uint16_t detail = 0;     // timeline_detail(): connect_sent: clean/persistent;
+                                  // connection_lost/connect_failed: the reason
   };
   struct Timeline {
     std::vector<TimelineEntry> entries;
@@ -156,6 +158,9 @@ class Metrics {
   };
   // Indexed by the history's client id; clients with no connection events have none.
   const std::vector<Timeline>& timelines() const { return timelines_; }
+  // The text of TimelineEntry::detail ("" for 0; "(other)" past kTimelineDetails texts).
+  const std::string& timeline_detail(std::uint16_t id) const { return timeline_details_[id]; }
+  static constexpr std::size_t kTimelineDetails = 4096;
 
  private:
   struct Outstanding {
@@ -203,6 +208,8 @@ class Metrics {
   int home_index(std::uint32_t client);
   void add_timeline(std::uint32_t client, const history::Event& event, bool will_fired = false);
   std::vector<Timeline> timelines_;
+  std::vector<std::string> timeline_details_{"", "(other)"};
+  std::unordered_map<std::string, std::uint16_t> timeline_detail_ids_;
   std::int64_t home_step_ns_ = 1;
   std::vector<int> home_by_client_;  // cache: -2 unknown yet, -1 no home (or omitted)
   std::vector<HomeTrack> homes_;

@@ -217,7 +217,7 @@ ordered_json timelines_json(const Metrics& metrics, const std::vector<std::strin
           default:
             break;
         }
-        if (!e.detail.empty()) entry["detail"] = e.detail;
+        if (e.detail != 0) entry["detail"] = metrics.timeline_detail(e.detail);
         entries.push_back(std::move(entry));
       }
     }
