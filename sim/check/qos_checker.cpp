@@ -7,13 +7,6 @@ namespace mqttbed::check {
 using history::Event;
 using history::EventType;
 
-namespace {
-
-std::uint64_t message_key(history::MessageId id) {
-  return (std::uint64_t{id.publisher} << 40) ^ id.seq;
-}
-
-}  // namespace
 
 QosChecker::QosChecker(int level) : level_(level) {}
 

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "sim/history/event.h"
+
 namespace mqttbed::check {
 
 class SeqSet {
@@ -48,6 +50,11 @@ class SeqSet {
 
   std::vector<std::pair<std::uint64_t, std::uint64_t>> words_;  // (seq / 64, bits), sorted
 };
+
+// Key of a message identity (publisher, seq) in the checkers' per-message maps.
+inline std::uint64_t message_key(history::MessageId id) {
+  return (std::uint64_t{id.publisher} << 40) ^ id.seq;
+}
 
 // Key of a (client, client) pair, e.g. (subscriber, publisher).
 inline std::uint64_t pair_key(std::uint32_t a, std::uint32_t b) {

@@ -9,9 +9,6 @@ namespace mqttbed::check {
 using history::Event;
 using history::EventType;
 
-namespace {
-std::uint64_t message_key(history::MessageId id) { return pair_key(id.publisher, 0) ^ id.seq; }
-}  // namespace
 
 void SessionsChecker::observe(const Event& event, const history::History& history) {
   history_ = &history;

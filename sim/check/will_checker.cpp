@@ -9,9 +9,6 @@ namespace mqttbed::check {
 using history::Event;
 using history::EventType;
 
-namespace {
-std::uint64_t will_key(history::MessageId id) { return pair_key(id.publisher, 0) ^ id.seq; }
-}  // namespace
 
 void WillChecker::observe(const Event& event, const history::History& history) {
   history_ = &history;
@@ -37,8 +34,8 @@ void WillChecker::on_connection_event(const Event& event, const history::History
         if (current != current_.end()) current_.erase(current);
         return;
       }
-      current_[event.client] = will_key(event.msg);
-      wills_[will_key(event.msg)] =
+      current_[event.client] = message_key(event.msg);
+      wills_[message_key(event.msg)] =
           Record{event, {}, Outcome::connecting, faults_.active(event.client), {}, {}, {}};
       return;
     case EventType::connack:
@@ -84,7 +81,7 @@ void WillChecker::close(Record& record, const Event& event, Outcome outcome,
 }
 
 void WillChecker::on_delivered(const Event& event, const history::History& history) {
-  auto it = wills_.find(will_key(event.msg));
+  auto it = wills_.find(message_key(event.msg));
   if (it == wills_.end()) {
     ++counts_.unexpected;
     Violation v{"a delivered will was set by a CONNECT",
