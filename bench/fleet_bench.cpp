@@ -122,13 +122,18 @@ int run_baseline(int devices) {
     // Spread over the minute like the mqttbed fleet (a prime stride over milliseconds).
     auto first = std::chrono::milliseconds((i * 7919) % 60'000);
     auto publish = std::make_shared<std::function<void()>>();
+    // Like mqttbed's transport: each hop waits its path's latency, then SimGrid moves the bytes.
     *publish = [&, from, app, publish] {
       ++messages;
-      loop.start_transfer(platform.host(from), platform.host(simulation::kBrokerNode), 240,
-                          [&, app] {
-                            loop.start_transfer(platform.host(simulation::kBrokerNode),
-                                                platform.host(app), 240, [] {});
-                          });
+      loop.schedule(platform.path_latency_floor(from), [&, from, app] {
+        loop.start_transfer(
+            platform.host(from), platform.host(simulation::kBrokerNode), 240, [&, app] {
+              loop.schedule(platform.path_latency_floor(app), [&, app] {
+                loop.start_transfer(platform.host(simulation::kBrokerNode), platform.host(app),
+                                    240, [] {});
+              });
+            });
+      });
       if (loop.now() + std::chrono::minutes(1) < scenario.duration)
         loop.schedule(std::chrono::minutes(1), *publish);
     };

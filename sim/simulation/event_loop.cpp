@@ -1,15 +1,51 @@
 #include "sim/simulation/event_loop.h"
 
+#include <algorithm>
 #include <cmath>
 
+#include <simgrid/kernel/resource/Action.hpp>
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
+#include <simgrid/s4u/Link.hpp>
 
 namespace mqttbed::simulation {
 
 namespace {
 double to_seconds(Duration d) { return std::chrono::duration<double>(d).count(); }
 }  // namespace
+
+// Transfers are not collected with Comm::wait_any_for: it registers with and scans every
+// transfer in flight on each call, which made a 100k-device fleet quadratic (bench/RESULTS.md).
+// Instead SimGrid's network-action signal (fired by the kernel as a transfer ends) files the
+// transfer as arrived and wakes the driver through a semaphore: O(1) per transfer.
+namespace {
+// The signal is process-wide and has no public disconnect in SimGrid 3.32: it is connected
+// once and forwards to the loop of the running simulation (SimGrid allows one per process).
+EventLoop* running_loop = nullptr;
+}  // namespace
+
+EventLoop::EventLoop() {
+  static const bool connected = [] {
+    simgrid::s4u::Link::on_communication_state_change_cb(
+        [](simgrid::kernel::resource::NetworkAction& action,
+           simgrid::kernel::resource::Action::State) {
+          // NetworkAction's definition is not installed; it derives from Action alone (first
+          // base at offset 0 in the Itanium C++ ABI), so its Action part has the same address.
+          auto& base = reinterpret_cast<simgrid::kernel::resource::Action&>(action);
+          using State = simgrid::kernel::resource::Action::State;
+          State state = base.get_state();
+          if (running_loop != nullptr && (state == State::FINISHED || state == State::FAILED))
+            running_loop->on_network_action_done(base.get_activity());
+        });
+    return true;
+  }();
+  (void)connected;
+  running_loop = this;
+}
+
+EventLoop::~EventLoop() {
+  if (running_loop == this) running_loop = nullptr;
+}
 
 TimePoint EventLoop::now() const {
   return TimePoint(std::llround(simgrid::s4u::Engine::get_clock() * 1e9));
@@ -24,9 +60,21 @@ TimerId EventLoop::schedule_at(TimePoint when, std::function<void()> callback) {
 
 void EventLoop::start_transfer(simgrid::s4u::Host* from, simgrid::s4u::Host* to,
                                std::uint64_t bytes, std::function<void()> on_arrival) {
-  in_flight_.push_back(simgrid::s4u::Comm::sendto_async(from, to, bytes));
-  on_arrival_.push_back(std::move(on_arrival));
-  ++transfers_started_;
+  simgrid::s4u::CommPtr comm = simgrid::s4u::Comm::sendto_async(from, to, bytes);
+  auto* activity = comm->get_impl();
+  in_flight_.emplace(activity, Transfer{std::move(comm), transfers_started_++, std::move(on_arrival)});
+}
+
+// Only files the transfer: its on_arrival runs later, on the driver actor.
+void EventLoop::on_network_action_done(simgrid::kernel::activity::ActivityImpl* activity) {
+  auto it = in_flight_.find(activity);
+  if (it == in_flight_.end()) return;
+  arrived_.push_back(std::move(it->second));
+  in_flight_.erase(it);
+  if (waiting_) {
+    waiting_ = false;
+    wake_->release();
+  }
 }
 
 TimePoint EventLoop::next_timer_time() {
@@ -45,27 +93,32 @@ void EventLoop::run_due_timers() {
   }
 }
 
+void EventLoop::deliver_arrivals() {
+  std::vector<Transfer> batch;
+  batch.swap(arrived_);
+  std::sort(batch.begin(), batch.end(),
+            [](const Transfer& a, const Transfer& b) { return a.order < b.order; });
+  for (Transfer& transfer : batch) {
+    ++events_processed_;
+    transfer.on_arrival();
+    run_due_timers();
+  }
+}
+
 void EventLoop::run_until(TimePoint end) {
+  if (!wake_) wake_ = simgrid::s4u::Semaphore::create(0);
   for (;;) {
     run_due_timers();
+    if (!arrived_.empty()) {
+      deliver_arrivals();
+      continue;
+    }
     TimePoint current = now();
     if (current >= end) break;
     TimePoint wake = std::min(next_timer_time(), end);
-    if (in_flight_.empty()) {
-      simgrid::s4u::this_actor::sleep_until(to_seconds(wake));
-      continue;
-    }
-    // Comm::wait_any_for scans what is in flight; in a steady fleet that is a few hundred.
-    ssize_t done = simgrid::s4u::Comm::wait_any_for(in_flight_, to_seconds(wake - current));
-    if (done < 0) continue;
-    auto index = static_cast<std::size_t>(done);
-    std::function<void()> arrival = std::move(on_arrival_[index]);
-    in_flight_[index] = std::move(in_flight_.back());
-    in_flight_.pop_back();
-    on_arrival_[index] = std::move(on_arrival_.back());
-    on_arrival_.pop_back();
-    ++events_processed_;
-    arrival();
+    waiting_ = true;
+    wake_->acquire_timeout(to_seconds(wake - current));
+    waiting_ = false;
   }
 }
 

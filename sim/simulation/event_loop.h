@@ -10,8 +10,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include <simgrid/forward.h>
 #include <simgrid/s4u/Comm.hpp>
 #include <simgrid/s4u/Host.hpp>
+#include <simgrid/s4u/Semaphore.hpp>
 
 namespace mqttbed::simulation {
 
@@ -21,6 +23,11 @@ using TimerId = std::uint64_t;
 
 class EventLoop {
  public:
+  EventLoop();
+  ~EventLoop();
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+
   TimePoint now() const;
   TimerId schedule_at(TimePoint when, std::function<void()> callback);
   TimerId schedule(Duration delay, std::function<void()> callback) {
@@ -39,6 +46,9 @@ class EventLoop {
   std::uint64_t events_processed() const { return events_processed_; }
   std::uint64_t transfers_started() const { return transfers_started_; }
 
+  // Called by SimGrid's maestro as a transfer ends, while the driver actor is blocked.
+  void on_network_action_done(simgrid::kernel::activity::ActivityImpl* activity);
+
  private:
   struct Due {
     TimePoint when;
@@ -48,14 +58,23 @@ class EventLoop {
       return when != other.when ? when > other.when : order > other.order;
     }
   };
+  struct Transfer {
+    simgrid::s4u::CommPtr comm;
+    std::uint64_t order;  // start order: ties among transfers ending together
+    std::function<void()> on_arrival;
+  };
   void run_due_timers();
   TimePoint next_timer_time();
+  void deliver_arrivals();
 
   std::priority_queue<Due, std::vector<Due>, std::greater<>> due_;
   std::unordered_map<TimerId, std::function<void()>> callbacks_;
   TimerId next_id_ = 1;
-  std::vector<simgrid::s4u::CommPtr> in_flight_;
-  std::vector<std::function<void()>> on_arrival_;
+  // Keyed by SimGrid's kernel activity, which is what the completion signal names.
+  std::unordered_map<simgrid::kernel::activity::ActivityImpl*, Transfer> in_flight_;
+  std::vector<Transfer> arrived_;
+  simgrid::s4u::SemaphorePtr wake_;
+  bool waiting_ = false;
   std::uint64_t events_processed_ = 0;
   std::uint64_t transfers_started_ = 0;
 };

@@ -7,8 +7,7 @@
 
 namespace mqttbed::simulation {
 
-// The fixed part SimGrid's link carries (the distribution's floor), so bandwidth and
-// contention come from SimGrid and only the random excess is added per packet.
+// The distribution's fixed part (its floor): the least time a packet spends on the link.
 scenario::Duration latency_floor(const scenario::LatencyDist& dist);
 
 // One sample minus latency_floor(), never negative.

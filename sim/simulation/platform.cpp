@@ -32,15 +32,22 @@ void Platform::add_node(const std::string& name,
   sg::Host* host = zone_->create_host(name, 1e9);
   std::vector<sg::LinkInRoute> route;
   for (const auto* link_class : classes) {
+    // Bandwidth only: latency is a delay before the transfer (path_latency_floor), so a
+    // SimGrid transfer lives only while it occupies bandwidth (see EventLoop).
     auto* link = zone_->create_split_duplex_link(name + "-" + link_class->name,
                                                  link_class->bandwidth_bps / 8.0);
-    link->set_latency(std::chrono::duration<double>(latency_floor(link_class->latency)).count());
     link->seal();
     route.emplace_back(link, sg::LinkInRoute::Direction::UP);
   }
   zone_->add_route(host->get_netpoint(), nullptr, nullptr, nullptr, route, true);
   hosts_.push_back(host);
   paths_.push_back(classes);
+}
+
+Duration Platform::path_latency_floor(NodeId node) const {
+  Duration total{0};
+  for (const auto* link_class : path_to_broker(node)) total += latency_floor(link_class->latency);
+  return total;
 }
 
 }  // namespace mqttbed::simulation

@@ -7,6 +7,8 @@
 
 #include <simgrid/s4u/Host.hpp>
 
+#include "sim/simulation/event_loop.h"
+
 #include "sim/scenario/scenario.h"
 
 namespace mqttbed::simulation {
@@ -35,6 +37,8 @@ class Platform {
   const std::vector<const scenario::LinkClass*>& path_to_broker(NodeId node) const {
     return paths_[static_cast<std::size_t>(node)];
   }
+  // The fixed latency of that path: the sum of its link classes' floors.
+  Duration path_latency_floor(NodeId node) const;
 
  private:
   void add_node(const std::string& name, const std::vector<const scenario::LinkClass*>& classes);

@@ -111,8 +111,8 @@ void Transport::attempt(ConnectionId id, bool upward, std::uint64_t seq,
     });
     return;
   }
-  Duration excess = condition.extra_latency;
-  for (const auto* link_class : path) excess += sample_latency_excess(link_class->latency, rng);
+  Duration latency = condition.extra_latency + platform_.path_latency_floor(connection.node);
+  for (const auto* link_class : path) latency += sample_latency_excess(link_class->latency, rng);
   ++stats_.packets;
   stats_.bytes += bytes;
   NodeId from = upward ? connection.node : kBrokerNode;
@@ -121,8 +121,8 @@ void Transport::attempt(ConnectionId id, bool upward, std::uint64_t seq,
     loop_.start_transfer(platform_.host(from), platform_.host(to), bytes,
                          [this, id, upward, seq, frame] { arrive(id, upward, seq, *frame); });
   };
-  if (excess.count() > 0)
-    loop_.schedule(excess, start);
+  if (latency.count() > 0)
+    loop_.schedule(latency, start);
   else
     start();
 }
