@@ -454,7 +454,8 @@ def outcome(result):
 
 def load_declarations(path):
     """{broker: [{guarantee, scenarios ("*" or [names]), result, reason, url}]}; result is one
-    outcome or a list of the outcomes accepted (a live run's timing may decide between them)."""
+    outcome or a list of the outcomes accepted (a live run's timing may decide between them).
+    The broker "*" holds entries for every live broker (after the broker's own)."""
     with open(path) as f:
         data = json.load(f)
     declarations = {}
@@ -473,7 +474,10 @@ def load_declarations(path):
 
 
 def declared_for(declarations, broker, scenario, guarantee):
-    for entry in declarations.get(broker, []):
+    """The broker's own entry, else an entry for every live broker ("*")."""
+    candidates = declarations.get(broker, []) + \
+        (declarations.get("*", []) if broker != "builtin" else [])
+    for entry in candidates:
         scenarios = entry["scenarios"]
         if entry["guarantee"] == guarantee and (scenarios == "*" or scenario in scenarios):
             return entry
@@ -522,7 +526,7 @@ def cell_text(result):
             "violated": f"**violated** ({result['violation_count']})"}[result["outcome"]]
     if not result["matches"]:
         mark += f" ⚠ declared {result['declared']}"
-    elif result.get("reason"):
+    elif result.get("reason") and result["outcome"] != "kept":
         mark += " (declared)"
     return mark
 
@@ -597,7 +601,8 @@ def markdown(matrix, brokers, meta):
                 out.append("")
                 for violation in result["violations"]:
                     out += excerpt_lines(violation)
-    declared = [(b, e) for b in brokers for e in meta["declarations"].get(b, [])]
+    declared = [(b if b != "*" else "every live broker", e)
+                for b in ["*"] + brokers for e in meta["declarations"].get(b, [])]
     if declared:
         out += ["", "## Declared differences", "", "| broker | guarantee | scenarios | result | "
                 "why |", "|---|---|---|---|---|"]
@@ -629,7 +634,7 @@ def print_summary(matrix, brokers):
                 text = result["outcome"].replace("violated", "VIOLATED")
                 if not result["matches"]:
                     text += "!"
-                elif result.get("reason"):
+                elif result.get("reason") and result["outcome"] != "kept":
                     text += "*"
                 cells.append(text)
             print(f"{scenario:<14} {guarantee:<13} " + " ".join(f"{c:<12}" for c in cells))
@@ -734,7 +739,8 @@ def main():
         "wall_seconds": total_s,
         "jobs": args.jobs,
         "brokers": {},
-        "declarations": {b: declarations.get(b, []) for b in brokers},
+        "declarations": {b: declarations.get(b, []) for b in ["*"] + brokers
+                         if declarations.get(b)},
     }
     for broker in brokers:
         versions = {c.get("version") for c in (matrix[s][broker] for s in matrix)} - {None}
