@@ -36,14 +36,14 @@ void Broker::State::deliver(std::uint64_t session_key, const mqtt::Message& mess
   mqtt::Session* session = sessions.find(session_key);
   if (session == nullptr) return;
   // --- MUTATION reorder: hold every other message of a publisher to a subscriber and send
-  // it after the next one; one that no next message follows within a second goes out alone
+  // it after the next one; one that no next message follows within five seconds goes out
   // (late, not lost: the mutation breaks order only).
   if (config.mutation == Mutation::reorder) {
     const auto pair_key = std::make_pair(session_key, publisher);
     auto held = held_for_reorder.find(pair_key);
     if (held == held_for_reorder.end()) {
       held_for_reorder.emplace(pair_key, message);
-      schedule(std::chrono::seconds(1), [this, pair_key, message] {
+      schedule(std::chrono::seconds(5), [this, pair_key, message] {
         auto still = held_for_reorder.find(pair_key);
         if (still == held_for_reorder.end() || still->second.payload != message.payload) return;
         held_for_reorder.erase(still);

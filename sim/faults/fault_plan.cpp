@@ -68,7 +68,7 @@ FaultWindow base_window(const Fault& fault, std::size_t index) {
   return window;
 }
 
-Duration exponential(std::mt19937_64& rng, Duration mean) {
+Duration exponential(runtime::Rng& rng, Duration mean) {
   double seconds = std::exponential_distribution<double>(
       1.0 / std::chrono::duration<double>(mean).count())(rng);
   return Duration(static_cast<std::int64_t>(seconds * 1e9));

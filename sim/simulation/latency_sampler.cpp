@@ -26,7 +26,7 @@ Duration latency_floor(const scenario::LatencyDist& dist) {
   return Duration(0);
 }
 
-Duration sample_latency_excess(const scenario::LatencyDist& dist, std::mt19937_64& rng) {
+Duration sample_latency_excess(const scenario::LatencyDist& dist, runtime::Rng& rng) {
   double sample = 0;
   switch (dist.kind) {
     case Kind::constant: sample = seconds(dist.value); break;

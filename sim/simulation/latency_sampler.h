@@ -3,6 +3,7 @@
 
 #include <random>
 
+#include "sim/runtime/runtime.h"
 #include "sim/scenario/scenario.h"
 
 namespace mqttbed::simulation {
@@ -11,6 +12,6 @@ namespace mqttbed::simulation {
 scenario::Duration latency_floor(const scenario::LatencyDist& dist);
 
 // One sample minus latency_floor(), never negative.
-scenario::Duration sample_latency_excess(const scenario::LatencyDist& dist, std::mt19937_64& rng);
+scenario::Duration sample_latency_excess(const scenario::LatencyDist& dist, runtime::Rng& rng);
 
 }  // namespace mqttbed::simulation
