@@ -3,7 +3,7 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
+#include <list>
 #include <string>
 
 #include "devices/connection_keeper.h"
@@ -46,7 +46,7 @@ class Sensor : public Device {
   std::uint64_t stream_ = 0;
   std::int64_t seq_ = 0;  // of the last reading taken; 0 before the first of a stream
   double value_ = 0;
-  std::deque<std::string> backlog_;
+  std::list<std::string> backlog_;
   std::uint64_t dropped_ = 0;
 };
 

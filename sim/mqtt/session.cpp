@@ -90,7 +90,7 @@ std::uint16_t Session::allocate_packet_id() {
   return id;
 }
 
-std::deque<Session::Inflight>::iterator Session::find_inflight(std::uint16_t packet_id) {
+std::list<Session::Inflight>::iterator Session::find_inflight(std::uint16_t packet_id) {
   return std::find_if(inflight_.begin(), inflight_.end(),
                       [packet_id](const Inflight& f) { return f.packet_id == packet_id; });
 }

@@ -4,7 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
+#include <list>
 #include <map>
 #include <memory>
 #include <set>
@@ -81,15 +81,17 @@ class Session {
   };
 
   std::uint16_t allocate_packet_id();
-  std::deque<Inflight>::iterator find_inflight(std::uint16_t packet_id);
+  std::list<Inflight>::iterator find_inflight(std::uint16_t packet_id);
   bool id_in_use(std::uint16_t packet_id) const;
   std::size_t window_size() const;
 
   std::string client_id_;
   SessionLimits limits_;
   std::map<std::string, std::uint8_t> subscriptions_;
-  std::deque<Inflight> inflight_;  // send order, for resends in order (MQTT-4.6.0-1)
-  std::deque<Message> queue_;
+  std::list<Inflight> inflight_;  // send order, for resends in order (MQTT-4.6.0-1)
+  // Lists, not deques: libstdc++ gives even an empty deque ~600 B, and there is a session
+  // per device.
+  std::list<Message> queue_;
   std::set<std::uint16_t> incoming_qos2_;
   std::uint16_t next_packet_id_ = 1;
   std::uint64_t dropped_ = 0;

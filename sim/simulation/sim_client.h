@@ -3,7 +3,7 @@
 // every observable step in the history.
 #pragma once
 
-#include <deque>
+#include <list>
 #include <memory>
 #include <optional>
 #include <set>
@@ -83,9 +83,9 @@ class SimMqttClient final : public runtime::MqttClient, public ClientEndpoint {
   runtime::ConnectOptions options_;
   State state_ = State::disconnected;
   ConnectionId connection_ = 0;
-  std::deque<OutFlow> outgoing_;           // QoS 1/2 flows in send order (MQTT-4.6.0-1)
+  std::list<OutFlow> outgoing_;            // QoS 1/2 flows in send order (MQTT-4.6.0-1)
   std::set<std::uint16_t> incoming_qos2_;  // held until PUBREL (MQTT-4.3.3-2)
-  std::deque<PendingRequest> requests_;
+  std::list<PendingRequest> requests_;  // lists: an empty std::deque already holds ~600 B
   std::uint16_t last_packet_id_ = 0;
   TimerId keepalive_timer_ = 0;
   TimerId connect_timer_ = 0;
