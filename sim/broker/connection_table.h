@@ -5,7 +5,9 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <map>
+#include <algorithm>
+#include <unordered_map>
+#include <vector>
 #include <optional>
 #include <string>
 
@@ -37,15 +39,21 @@ class ConnectionTable {
   std::size_t size() const { return connections_.size(); }
   void clear();
 
-  // Visits connections in id order (deterministic).
+  // Visits connections in id order (deterministic). Rare (crash, a mutation): it sorts.
   template <typename F>
   void for_each(F&& visit) const {
-    for (const auto& [id, connection] : connections_) visit(connection);
+    std::vector<const Connection*> ordered;
+    ordered.reserve(connections_.size());
+    for (const auto& entry : connections_) ordered.push_back(&entry.second);
+    std::sort(ordered.begin(), ordered.end(),
+              [](const Connection* a, const Connection* b) { return a->id < b->id; });
+    for (const Connection* connection : ordered) visit(*connection);
   }
 
  private:
-  std::map<ConnectionId, Connection> connections_;
-  std::map<std::string, ConnectionId> by_client_;
+  // Hash maps: looked up on every packet, at 100,000 clients a tree search was ~6% of a run.
+  std::unordered_map<ConnectionId, Connection> connections_;
+  std::unordered_map<std::string, ConnectionId> by_client_;
 };
 
 }  // namespace mqttbed::broker

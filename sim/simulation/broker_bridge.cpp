@@ -14,7 +14,8 @@ void BrokerBridge::close(broker::ConnectionId connection) {
 }
 
 void BrokerBridge::on_packet(ConnectionId connection, const mqtt::Packet& packet) {
-  if (broker_->is_up()) open_.insert(connection);
+  // A connection opens with its CONNECT; inserting on every packet cost a tree search each.
+  if (packet.type == mqtt::PacketType::connect && broker_->is_up()) open_.insert(connection);
   broker_->on_packet(connection, packet);
 }
 
