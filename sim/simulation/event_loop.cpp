@@ -52,10 +52,31 @@ TimePoint EventLoop::now() const {
 }
 
 TimerId EventLoop::schedule_at(TimePoint when, std::function<void()> callback) {
-  TimerId id = next_id_++;
-  callbacks_.emplace(id, std::move(callback));
-  due_.push(Due{when, id, id});
-  return id;
+  std::uint32_t slot;
+  if (free_slots_.empty()) {
+    slot = static_cast<std::uint32_t>(slots_.size());
+    slots_.emplace_back();
+  } else {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  }
+  Slot& entry = slots_[slot];
+  entry.callback = std::move(callback);
+  due_.push(Due{when, next_order_++, slot, entry.generation});
+  return (static_cast<TimerId>(entry.generation) << 32) | slot;
+}
+
+void EventLoop::cancel(TimerId id) {
+  auto slot = static_cast<std::uint32_t>(id & 0xffffffffU);
+  auto generation = static_cast<std::uint32_t>(id >> 32);
+  if (slot < slots_.size() && slots_[slot].generation == generation) release(slot);
+}
+
+void EventLoop::release(std::uint32_t slot) {
+  Slot& entry = slots_[slot];
+  entry.callback = nullptr;
+  ++entry.generation;
+  free_slots_.push_back(slot);
 }
 
 void EventLoop::start_transfer(simgrid::s4u::Host* from, simgrid::s4u::Host* to,
@@ -78,18 +99,20 @@ void EventLoop::on_network_action_done(simgrid::kernel::activity::ActivityImpl* 
 }
 
 TimePoint EventLoop::next_timer_time() {
-  while (!due_.empty() && callbacks_.count(due_.top().id) == 0) due_.pop();  // cancelled
+  while (!due_.empty() && slots_[due_.top().slot].generation != due_.top().generation)
+    due_.pop();  // cancelled
   return due_.empty() ? TimePoint::max() : due_.top().when;
 }
 
 void EventLoop::run_due_timers() {
   TimePoint current = now();
   while (next_timer_time() <= current) {
-    TimerId id = due_.top().id;
+    std::uint32_t slot = due_.top().slot;
     due_.pop();
-    auto node = callbacks_.extract(id);
+    std::function<void()> callback = std::move(slots_[slot].callback);
+    release(slot);
     ++events_processed_;
-    node.mapped()();
+    callback();
   }
 }
 

@@ -33,7 +33,8 @@ class EventLoop {
   TimerId schedule(Duration delay, std::function<void()> callback) {
     return schedule_at(now() + delay, std::move(callback));
   }
-  void cancel(TimerId id) { callbacks_.erase(id); }
+  // Cancelling an id that already fired or was cancelled does nothing.
+  void cancel(TimerId id);
 
   // Moves `bytes` from `from` to `to` through SimGrid's network model; `on_arrival` runs
   // when the last byte is there.
@@ -53,11 +54,19 @@ class EventLoop {
   struct Due {
     TimePoint when;
     std::uint64_t order;  // FIFO among timers due at the same instant (determinism)
-    TimerId id;
+    std::uint32_t slot;
+    std::uint32_t generation;  // the slot's generation when armed: stale once it moves on
     bool operator>(const Due& other) const {
       return when != other.when ? when > other.when : order > other.order;
     }
   };
+  // Timer callbacks live in reusable slots; a TimerId is (generation << 32 | slot), so
+  // cancelling and firing need no hash lookup (hundreds of thousands of timers at 100k).
+  struct Slot {
+    std::function<void()> callback;
+    std::uint32_t generation = 1;  // from 1: no TimerId is 0, which callers use for "none"
+  };
+  void release(std::uint32_t slot);
   struct Transfer {
     simgrid::s4u::CommPtr comm;
     std::uint64_t order;  // start order: ties among transfers ending together
@@ -68,8 +77,9 @@ class EventLoop {
   void deliver_arrivals();
 
   std::priority_queue<Due, std::vector<Due>, std::greater<>> due_;
-  std::unordered_map<TimerId, std::function<void()>> callbacks_;
-  TimerId next_id_ = 1;
+  std::vector<Slot> slots_;
+  std::vector<std::uint32_t> free_slots_;
+  std::uint64_t next_order_ = 0;
   // Keyed by SimGrid's kernel activity, which is what the completion signal names.
   std::unordered_map<simgrid::kernel::activity::ActivityImpl*, Transfer> in_flight_;
   std::vector<Transfer> arrived_;

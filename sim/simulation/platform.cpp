@@ -25,6 +25,11 @@ Platform::Platform(const scenario::Scenario& scenario, const std::vector<std::st
   zone_->seal();
   // Paths to the broker: the node's own classes plus the broker's cloud link.
   for (auto& path : paths_) path.push_back(cloud);
+  for (const auto& path : paths_) {
+    Duration total{0};
+    for (const auto* link_class : path) total += latency_floor(link_class->latency);
+    latency_floors_.push_back(total);
+  }
 }
 
 void Platform::add_node(const std::string& name,
@@ -42,12 +47,6 @@ void Platform::add_node(const std::string& name,
   zone_->add_route(host->get_netpoint(), nullptr, nullptr, nullptr, route, true);
   hosts_.push_back(host);
   paths_.push_back(classes);
-}
-
-Duration Platform::path_latency_floor(NodeId node) const {
-  Duration total{0};
-  for (const auto* link_class : path_to_broker(node)) total += latency_floor(link_class->latency);
-  return total;
 }
 
 }  // namespace mqttbed::simulation

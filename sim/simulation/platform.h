@@ -38,7 +38,9 @@ class Platform {
     return paths_[static_cast<std::size_t>(node)];
   }
   // The fixed latency of that path: the sum of its link classes' floors.
-  Duration path_latency_floor(NodeId node) const;
+  Duration path_latency_floor(NodeId node) const {
+    return latency_floors_[static_cast<std::size_t>(node)];
+  }
 
  private:
   void add_node(const std::string& name, const std::vector<const scenario::LinkClass*>& classes);
@@ -46,6 +48,7 @@ class Platform {
   int homes_ = 0;
   std::vector<simgrid::s4u::Host*> hosts_;
   std::vector<std::vector<const scenario::LinkClass*>> paths_;
+  std::vector<Duration> latency_floors_;  // per node: asked for every packet
   simgrid::s4u::NetZone* zone_ = nullptr;
 };
 
