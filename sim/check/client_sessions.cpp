@@ -51,6 +51,10 @@ void ClientSessions::drop_session(std::uint32_t client, ClientState& state,
 }
 
 void ClientSessions::observe(const Event& event, const history::History& history) {
+  // Shared by several checkers, each of which passes every event: count it once. The
+  // history's size is the event's serial while its observers run (0 outside a history).
+  if (history.size() != 0 && history.size() == last_event_) return;
+  last_event_ = history.size();
   if (event.type == EventType::delivered || event.type == EventType::publish_sent ||
       event.type == EventType::publish_acked || event.type == EventType::pubrec ||
       event.type == EventType::fault) {

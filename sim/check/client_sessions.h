@@ -44,7 +44,8 @@ struct SubscriberMark {
 
 class ClientSessions {
  public:
-  // Updates the state from one event (call for every event, before judging it).
+  // Updates the state from one event (call for every event, before judging it; a second
+  // call for the same event of a History does nothing, so checkers can share one).
   void observe(const history::Event& event, const history::History& history);
 
   const ClientState& state(std::uint32_t client) const;
@@ -73,6 +74,7 @@ class ClientSessions {
   void subscribers(const std::string& topic, bool connected_only,
                    const std::function<void(const SubscriberMark&)>& visit) const;
 
+  std::uint64_t last_event_ = 0;
   std::vector<ClientState> clients_;
   mqtt::TopicTrie<std::uint8_t> filters_;  // (filter, client) -> granted QoS
 };

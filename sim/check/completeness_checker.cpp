@@ -16,7 +16,7 @@ constexpr std::size_t kRecentPublishes = 8;
 
 void CompletenessChecker::observe(const Event& event, const history::History& history) {
   history_ = &history;
-  sessions_.observe(event, history);
+  sessions_->observe(event, history);
   switch (event.type) {
     case EventType::connect_sent:
     case EventType::publish_sent:
@@ -97,9 +97,9 @@ void CompletenessChecker::on_delivered(const Event& event) {
   if (!delivered_[pair_key(event.client, event.msg.publisher)].insert(event.msg.seq)) return;
   const Stream& stream = streams_[index];
   const std::uint64_t position = position_of(stream, event.msg.seq, event.app_seq);
-  const SubscriberMark mark{event.client, event.qos, sessions_.state(event.client).session,
-                            sessions_.state(event.client).subscriptions,
-                            sessions_.state(event.client).connection};
+  const SubscriberMark mark{event.client, event.qos, sessions_->state(event.client).session,
+                            sessions_->state(event.client).subscriptions,
+                            sessions_->state(event.client).connection};
   auto [it, first] =
       readers_.try_emplace(pair_key(event.client, index),
                            Reader{index, event.client, position, event.msg.seq, mark, event, {}});
@@ -211,7 +211,7 @@ Verdict CompletenessChecker::finish(const CheckContext& context) {
       unknown = true;  // the last publish before the deadline is no longer remembered
     }
     if (last == nullptr || unknown || last->position <= reader->position) continue;
-    const bool explained = !sessions_.alive_since(reader->mark, /*same_connection=*/true) ||
+    const bool explained = !sessions_->alive_since(reader->mark, /*same_connection=*/true) ||
                            publisher_broke(stream.publisher, reader->msg_seq, last->msg_seq + 1);
     judge(*reader, Gap{reader->position + 1, last->position, explained, reader->last, {}}, nullptr);
   }

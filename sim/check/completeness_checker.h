@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <utility>
 #include <deque>
 #include <unordered_map>
 #include <vector>
@@ -30,6 +32,9 @@ namespace mqttbed::check {
 //    tail gap, judged the same way.
 class CompletenessChecker : public Checker {
  public:
+  // `sessions`: shared with the other checkers (see QosChecker).
+  explicit CompletenessChecker(std::shared_ptr<ClientSessions> sessions = std::make_shared<ClientSessions>())
+      : sessions_(std::move(sessions)) {}
   const char* name() const override { return "completeness"; }
   void observe(const history::Event& event, const history::History& history) override;
   Verdict finish(const CheckContext& context) override;
@@ -80,7 +85,7 @@ class CompletenessChecker : public Checker {
   void judge(const Reader& reader, const Gap& gap, const history::Event* after);
 
   const history::History* history_ = nullptr;
-  ClientSessions sessions_;
+  std::shared_ptr<ClientSessions> sessions_;  // shared with the other checkers (make_checkers)
   std::vector<Stream> streams_;
   std::unordered_map<std::uint64_t, std::uint32_t> stream_index_;  // pair_key(pub, topic)
   std::unordered_map<std::uint64_t, Reader> readers_;              // pair_key(subscriber, stream)

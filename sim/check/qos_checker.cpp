@@ -1,6 +1,7 @@
 #include "sim/check/qos_checker.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace mqttbed::check {
 
@@ -8,7 +9,8 @@ using history::Event;
 using history::EventType;
 
 
-QosChecker::QosChecker(int level) : level_(level) {}
+QosChecker::QosChecker(int level, std::shared_ptr<ClientSessions> sessions)
+    : level_(level), sessions_(std::move(sessions)) {}
 
 const char* QosChecker::name() const {
   static const char* const kNames[] = {"qos0", "qos1", "qos2"};
@@ -17,7 +19,7 @@ const char* QosChecker::name() const {
 
 void QosChecker::observe(const Event& event, const history::History& history) {
   history_ = &history;
-  if (level_ > 0) sessions_.observe(event, history);  // QoS 0 owes nothing to anyone
+  if (level_ > 0) sessions_->observe(event, history);  // QoS 0 owes nothing to anyone
   switch (event.type) {
     case EventType::connect_sent:
     case EventType::publish_sent:
@@ -43,7 +45,7 @@ void QosChecker::observe(const Event& event, const history::History& history) {
 void QosChecker::on_publish(const Event& event, const history::History& history) {
   if (level_ == 0 || event.qos < level_) return;
   Pending pending{event, false, {}};
-  sessions_.connected_subscribers(history.string(event.topic), [&](const SubscriberMark& mark) {
+  sessions_->connected_subscribers(history.string(event.topic), [&](const SubscriberMark& mark) {
     // MQTT-3.8.4-6: delivered at the lower of the publish QoS and the granted QoS.
     if (std::min<int>(event.qos, mark.granted_qos) == level_) pending.owed.push_back({mark});
   });
@@ -106,7 +108,7 @@ void QosChecker::on_delivered(const Event& event, const history::History& histor
 
 void QosChecker::settle(const Owed& owed, const Pending& pending, const CheckContext& context) {
   const bool judged = pending.acked && pending.publish.time_ns < context.deadline_ns() &&
-                      sessions_.alive_since(owed.subscriber, /*same_connection=*/false);
+                      sessions_->alive_since(owed.subscriber, /*same_connection=*/false);
   if (!judged) {
     // The ack never came (the publisher may not have handed it over), or the subscriber's
     // session/subscription did not survive, or there was no settle time left.
@@ -124,7 +126,7 @@ void QosChecker::settle(const Owed& owed, const Pending& pending, const CheckCon
     v.excerpt.push_back(describe_event(pending.publish, *history_));
     v.excerpt.push_back("(publish acknowledged; never delivered to " +
                         history_->client_name(owed.subscriber.client) + ")");
-    sessions_.append_recent(owed.subscriber.client, *history_, v.excerpt);
+    sessions_->append_recent(owed.subscriber.client, *history_, v.excerpt);
   }
   log_.add(std::move(v));
 }

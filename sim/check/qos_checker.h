@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <unordered_map>
 #include <vector>
 
@@ -22,7 +23,10 @@ namespace mqttbed::check {
 // (MQTT-4.3.3-2). Deliveries of messages never published count as unexpected.
 class QosChecker : public Checker {
  public:
-  explicit QosChecker(int level);
+  // `sessions`: the connection/subscription tracker, shared among checkers so it is built
+  // once per event (the checkers observe it first; it ignores an event seen already).
+  explicit QosChecker(int level,
+                      std::shared_ptr<ClientSessions> sessions = std::make_shared<ClientSessions>());
   const char* name() const override;
   void observe(const history::Event& event, const history::History& history) override;
   Verdict finish(const CheckContext& context) override;
@@ -45,7 +49,7 @@ class QosChecker : public Checker {
 
   int level_;
   const history::History* history_ = nullptr;
-  ClientSessions sessions_;
+  std::shared_ptr<ClientSessions> sessions_;  // shared with the other checkers (make_checkers)
   std::unordered_map<std::uint64_t, Pending> pending_;   // by pair_key(publisher, seq)
   std::unordered_map<std::uint64_t, SeqSet> delivered_;  // by pair_key(subscriber, publisher)
   std::vector<std::uint64_t> last_seq_;                  // by publisher: highest seq issued

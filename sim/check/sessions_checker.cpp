@@ -21,7 +21,7 @@ void SessionsChecker::observe(const Event& event, const history::History& histor
     }
   }
   if (event.type == EventType::publish_sent) on_publish(event, history);  // before the update
-  sessions_.observe(event, history);
+  sessions_->observe(event, history);
   if (event.client >= clients_.size() && event.type != EventType::fault) {
     clients_.resize(event.client + 1);
   }
@@ -111,7 +111,7 @@ void SessionsChecker::report_flag(const char* invariant, const char* spec, const
   ++counts_.unexpected;
   Violation v{invariant, spec, {history.client_name(connack.client)}, "", {}, {}};
   if (log_.wants_detail()) {
-    sessions_.append_recent(connack.client, history, v.excerpt);
+    sessions_->append_recent(connack.client, history, v.excerpt);
     if (v.excerpt.empty()) {
       v.excerpt.push_back(describe_event(client.connect, history));
       v.excerpt.push_back(describe_event(connack, history));
@@ -123,8 +123,8 @@ void SessionsChecker::report_flag(const char* invariant, const char* spec, const
 void SessionsChecker::on_publish(const Event& event, const history::History& history) {
   if (event.qos == 0) return;
   Queued queued{event, false, {}};
-  sessions_.all_subscribers(history.string(event.topic), [&](const SubscriberMark& mark) {
-    const ClientState& state = sessions_.state(mark.client);
+  sessions_->all_subscribers(history.string(event.topic), [&](const SubscriberMark& mark) {
+    const ClientState& state = sessions_->state(mark.client);
     // Offline with a persistent session: the broker must queue QoS >= 1 (MQTT-3.1.2-5).
     if (!state.connected && !state.clean && mark.granted_qos > 0) queued.owed.push_back(mark);
   });
@@ -155,7 +155,7 @@ Verdict SessionsChecker::finish(const CheckContext& context) {
   for (const Queued* queued : ordered) {
     for (const SubscriberMark& owed : queued->owed) {
       if (!queued->acked || queued->publish.time_ns >= context.deadline_ns() ||
-          !sessions_.alive_since(owed, /*same_connection=*/false) ||
+          !sessions_->alive_since(owed, /*same_connection=*/false) ||
           faults_.crashed_since(queued->publish.time_ns)) {
         ++counts_.indeterminate;
         continue;
@@ -170,7 +170,7 @@ Verdict SessionsChecker::finish(const CheckContext& context) {
       if (log_.wants_detail()) {
         v.excerpt.push_back(describe_event(queued->publish, *h));
         v.excerpt.push_back("(subscriber offline with a persistent session; never delivered)");
-        sessions_.append_recent(owed.client, *h, v.excerpt);
+        sessions_->append_recent(owed.client, *h, v.excerpt);
       }
       log_.add(std::move(v));
     }

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <utility>
 #include <optional>
 #include <unordered_map>
 #include <vector>
@@ -27,6 +29,9 @@ namespace mqttbed::check {
 // reconnects with session present, if it stays alive to the end (MQTT-3.1.2-5).
 class SessionsChecker : public Checker {
  public:
+  // `sessions`: shared with the other checkers (see QosChecker).
+  explicit SessionsChecker(std::shared_ptr<ClientSessions> sessions = std::make_shared<ClientSessions>())
+      : sessions_(std::move(sessions)) {}
   const char* name() const override { return "sessions"; }
   void observe(const history::Event& event, const history::History& history) override;
   Verdict finish(const CheckContext& context) override;
@@ -58,7 +63,7 @@ class SessionsChecker : public Checker {
                    const history::Event& connack, const history::History& history);
 
   const history::History* history_ = nullptr;
-  ClientSessions sessions_;
+  std::shared_ptr<ClientSessions> sessions_;  // shared with the other checkers (make_checkers)
   FaultState faults_;
   std::vector<Client> clients_;
   std::unordered_map<std::uint64_t, Queued> queued_;  // by pair_key(publisher, seq)

@@ -13,7 +13,7 @@ using history::EventType;
 void WillChecker::observe(const Event& event, const history::History& history) {
   history_ = &history;
   faults_.observe(event, history);
-  sessions_.observe(event, history);
+  sessions_->observe(event, history);
   if (event.type == EventType::delivered) {
     // RETAIN=1 marks a replay from the retained store to a new subscription (MQTT-3.3.1-8),
     // not a publication of the will: the retained checker judges those.
@@ -68,7 +68,7 @@ void WillChecker::close(Record& record, const Event& event, Outcome outcome,
       record.disturbed || faults_.disturbed_since(record.connect.time_ns, record.connect.client);
   if (outcome != Outcome::lost) return;
   const std::uint8_t will_qos = record.connect.qos;
-  sessions_.connected_subscribers(
+  sessions_->connected_subscribers(
       history.string(record.connect.topic), [&](const SubscriberMark& mark) {
         SubscriberMark owed = mark;
         owed.granted_qos = std::min(will_qos, mark.granted_qos);  // MQTT-3.8.4-6
@@ -142,7 +142,7 @@ void WillChecker::report(const char* invariant, const char* spec, const Record& 
       v.excerpt.push_back(describe_event(*delivery, h));
     } else {
       v.excerpt.push_back("(never delivered to " + h.client_name(subscriber) + ")");
-      sessions_.append_recent(subscriber, h, v.excerpt);
+      sessions_->append_recent(subscriber, h, v.excerpt);
     }
   }
   log_.add(std::move(v));
@@ -162,7 +162,7 @@ void WillChecker::settle(const Record& record, const CheckContext& context) {
   for (const SubscriberMark& owed : record.owed) {
     const bool judged = record.end.time_ns < context.deadline_ns() &&
                         !faults_.crashed_since(record.connect.time_ns) &&
-                        sessions_.alive_since(owed, /*same_connection=*/owed.granted_qos == 0);
+                        sessions_->alive_since(owed, /*same_connection=*/owed.granted_qos == 0);
     if (!judged) {
       ++counts_.indeterminate;
       continue;

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <utility>
 #include <unordered_map>
 #include <vector>
 
@@ -24,6 +26,9 @@ namespace mqttbed::check {
 //    publication (MQTT-3.1.2-10).
 class WillChecker : public Checker {
  public:
+  // `sessions`: shared with the other checkers (see QosChecker).
+  explicit WillChecker(std::shared_ptr<ClientSessions> sessions = std::make_shared<ClientSessions>())
+      : sessions_(std::move(sessions)) {}
   const char* name() const override { return "will"; }
   void observe(const history::Event& event, const history::History& history) override;
   Verdict finish(const CheckContext& context) override;
@@ -49,7 +54,7 @@ class WillChecker : public Checker {
               std::uint32_t subscriber, const history::Event* delivery);
 
   const history::History* history_ = nullptr;
-  ClientSessions sessions_;
+  std::shared_ptr<ClientSessions> sessions_;  // shared with the other checkers (make_checkers)
   FaultState faults_;
   std::unordered_map<std::uint64_t, Record> wills_;           // by pair_key(publisher, seq)
   std::unordered_map<std::uint32_t, std::uint64_t> current_;  // client -> its will's key
