@@ -113,22 +113,32 @@ void ClientSessions::observe(const Event& event, const history::History& history
 void ClientSessions::subscribers(const std::string& topic, bool connected_only,
                                  const std::function<void(const SubscriberMark&)>& visit) const {
   if (topic.empty() || !mqtt::is_valid_topic_name(topic)) return;
-  std::vector<SubscriberMark> found;
+  for (const SubscriberMark& mark : matching(topic)) {
+    if (!connected_only || state(mark.client).connected) visit(mark);
+  }
+}
+
+// Several checkers ask for the same publish's subscribers: the match is made once per event.
+const std::vector<SubscriberMark>& ClientSessions::matching(const std::string& topic) const {
+  if (last_event_ != 0 && matched_event_ == last_event_ && matched_topic_ == topic)
+    return matched_;
+  matched_.clear();
   filters_.match(topic, [&](std::uint64_t key, const std::uint8_t& granted) {
     const auto client = static_cast<std::uint32_t>(key);
-    for (SubscriberMark& mark : found) {
+    for (SubscriberMark& mark : matched_) {
       if (mark.client == client) {
         mark.granted_qos = std::max(mark.granted_qos, granted);
         return;
       }
     }
     const ClientState& s = state(client);
-    if (connected_only && !s.connected) return;
-    found.push_back({client, granted, s.session, s.subscriptions, s.connection});
+    matched_.push_back({client, granted, s.session, s.subscriptions, s.connection});
   });
-  std::sort(found.begin(), found.end(),
+  std::sort(matched_.begin(), matched_.end(),
             [](const auto& a, const auto& b) { return a.client < b.client; });
-  for (const SubscriberMark& mark : found) visit(mark);
+  matched_event_ = last_event_;
+  matched_topic_ = topic;
+  return matched_;
 }
 
 void ClientSessions::connected_subscribers(

@@ -74,7 +74,13 @@ class ClientSessions {
   void subscribers(const std::string& topic, bool connected_only,
                    const std::function<void(const SubscriberMark&)>& visit) const;
 
+  // Every subscriber matching `topic` (any state), by client id; cached for the event.
+  const std::vector<SubscriberMark>& matching(const std::string& topic) const;
+
   std::uint64_t last_event_ = 0;
+  mutable std::uint64_t matched_event_ = 0;
+  mutable std::string matched_topic_;
+  mutable std::vector<SubscriberMark> matched_;
   std::vector<ClientState> clients_;
   mqtt::TopicTrie<std::uint8_t> filters_;  // (filter, client) -> granted QoS
 };
