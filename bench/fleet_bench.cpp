@@ -77,7 +77,15 @@ int run_mqttbed(int devices, bool with_checks) {
     delivered += e.type == history::EventType::delivered;
   });
   auto start = std::chrono::steady_clock::now();
-  auto stats = simulation::run_simulation(scenario, history, {});
+  simulation::SimulationHooks hooks;
+  // Progress on stderr every 5 virtual minutes: a 100k run takes minutes.
+  hooks.on_progress = [&](const simulation::Progress& progress) {
+    auto seconds = std::chrono::duration_cast<std::chrono::seconds>(progress.now).count();
+    if (seconds % 300 == 0)
+      std::fprintf(stderr, "virtual %4llds  cpu %7.1fs  rss %6.0f MiB\n",
+                   static_cast<long long>(seconds), cpu_seconds(), peak_rss_mib());
+  };
+  auto stats = simulation::run_simulation(scenario, history, hooks);
   if (with_checks) {
     check::CheckContext context{stats.end.count(), stats.settle_start.count()};
     check::finish_all(checkers, context);
