@@ -59,6 +59,8 @@ options:
   --cafile FILE        live: TLS trust store for ssl:// brokers
   --broker-restart-cmd CMD
                        live: run `CMD crash` / `CMD restart` for broker_crash faults
+  --emulate-latency    live: the fault proxy adds the scenario's network latency (drawn
+                       per chunk from each device's path, as simulated; docs/fidelity.md)
 
 exit codes:
   0  ran, and every checked guarantee and expectation held
@@ -96,6 +98,8 @@ Options parse_options(const std::vector<std::string>& args) {
       options.cafile = value_of(i);
     } else if (arg == "--broker-restart-cmd") {
       options.broker_restart_cmd = value_of(i);
+    } else if (arg == "--emulate-latency") {
+      options.emulate_latency = true;
     } else if (arg == "--broker-mutation") {
       options.mutation = value_of(i);
     } else if (arg == "--no-html") {

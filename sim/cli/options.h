@@ -36,6 +36,7 @@ struct Options {
   std::string password;                 // --password S (live)
   std::string cafile;                   // --cafile FILE: TLS trust store (live, ssl://)
   std::string broker_restart_cmd;       // --broker-restart-cmd CMD (live broker_crash)
+  bool emulate_latency = false;         // --emulate-latency: live, the scenario's latency
   std::string mutation;                 // --broker-mutation NAME (test-only)
   bool quiet = false;                   // --quiet: no progress line
   bool write_html = true;               // run: also write report.html (--no-html: not)

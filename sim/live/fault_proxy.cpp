@@ -11,6 +11,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 
 namespace mqttbed::live {
@@ -158,6 +159,11 @@ void FaultProxy::remove_latency(const std::string& client_id, Duration to_broker
   condition.delay[1] = std::max(Duration(0), condition.delay[1] - to_client);
 }
 
+void FaultProxy::set_path_latency(const std::string& client_id, LatencySampler sampler) {
+  std::lock_guard lock(mutex_);
+  conditions_[client_id].path = std::move(sampler);
+}
+
 void FaultProxy::reset(const std::string& client_id, Side side) {
   std::lock_guard lock(mutex_);
   auto it = by_client_.find(client_id);
@@ -191,18 +197,30 @@ const FaultProxy::Condition* FaultProxy::condition_of(const std::string& client_
 
 void FaultProxy::run() {
   std::vector<epoll_event> events(256);
+  const int capacity = static_cast<int>(events.size());
+  bool precise = true;  // epoll_pwait2 (ns timeouts); epoll_wait rounds up to a millisecond
   for (;;) {
-    int timeout_ms = -1;
+    std::optional<Duration> wait;
     {
       std::lock_guard lock(mutex_);
       if (stopping_) return;
-      if (!wakes_.empty()) {
-        auto wait = wakes_.top().when - Clock::now();
-        timeout_ms = static_cast<int>(
-            std::max<std::int64_t>(0, std::chrono::ceil<std::chrono::milliseconds>(wait).count()));
-      }
+      if (!wakes_.empty()) wait = std::max(Duration(0), wakes_.top().when - Clock::now());
     }
-    int count = epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()), timeout_ms);
+    int count = -1;
+    if (precise) {
+      timespec timeout{};
+      if (wait) {
+        timeout.tv_sec = static_cast<time_t>(*wait / std::chrono::seconds(1));
+        timeout.tv_nsec = static_cast<long>((*wait % std::chrono::seconds(1)).count());
+      }
+      count = epoll_pwait2(epoll_fd_, events.data(), capacity, wait ? &timeout : nullptr, nullptr);
+      if (count < 0 && errno == ENOSYS) precise = false;
+    }
+    if (!precise) {
+      int timeout_ms =
+          wait ? static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(*wait).count()) : -1;
+      count = epoll_wait(epoll_fd_, events.data(), capacity, timeout_ms);
+    }
     std::lock_guard lock(mutex_);
     if (stopping_) return;
     for (int i = 0; i < count; ++i) {
@@ -296,7 +314,12 @@ void FaultProxy::on_readable(Pair& pair, int side) {
     }
     const Condition* condition = condition_of(pair.client_id);
     Flow& flow = pair.flow[side];
-    auto release = Clock::now() + (condition ? condition->delay[side] : Duration(0));
+    Duration delay(0);
+    if (condition != nullptr) {
+      delay = condition->delay[side];
+      if (condition->path) delay += condition->path();
+    }
+    auto release = Clock::now() + delay;
     release = std::max(release, flow.last_release);  // TCP keeps order whatever the delay
     flow.last_release = release;
     flow.pending.push_back(Chunk{release, std::move(bytes)});
@@ -318,13 +341,20 @@ void FaultProxy::pump(Pair& pair) {
       flow.pending.pop_front();
     }
     if (!flow.pending.empty()) wakes_.push(Wake{flow.pending.front().release, pair.id});
-    if (!flow.out.empty() && to == 1 && !pair.upstream_opened && !open_upstream(pair)) return;
+    if (to == 1 && !pair.upstream_opened) {
+      // The broker side opens with the first byte released; until then a delayed CONNECT
+      // waits in `pending` (write_out would drop it for want of a socket).
+      if (flow.out.empty()) continue;
+      if (!open_upstream(pair)) return;
+    }
     write_out(pair, direction);
     bool delivered = flow.pending.empty() && flow.out.empty();
     if (flow.source_closed && delivered && pair.fd[to] >= 0) close_side(pair, to, false);
   }
   // The client left before anything reached the broker: no broker side to open.
-  if (pair.fd[0] < 0 && !pair.upstream_opened) pair.upstream_opened = true;
+  if (pair.fd[0] < 0 && !pair.upstream_opened && pair.flow[0].pending.empty() &&
+      pair.flow[0].out.empty())
+    pair.upstream_opened = true;
 }
 
 bool FaultProxy::open_upstream(Pair& pair) {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -52,6 +53,11 @@ class FaultProxy {
   // Extra one-way delay toward the broker and toward the client.
   void add_latency(const std::string& client_id, Duration to_broker, Duration to_client);
   void remove_latency(const std::string& client_id, Duration to_broker, Duration to_client);
+  // A one-way delay drawn for every chunk read, each direction on its own, on top of the
+  // above: the scenario's network path when a live run emulates its latency. Called on the
+  // proxy's thread only (it may keep its own RNG unlocked). Order is kept as with add_latency.
+  using LatencySampler = std::function<Duration()>;
+  void set_path_latency(const std::string& client_id, LatencySampler sampler);
   // Resets the client's open connections on `side` (RST); the other side is left open, so
   // a blackhole can keep the broker waiting for keepalive. Done when this returns.
   void reset(const std::string& client_id, Side side);
@@ -84,6 +90,7 @@ class FaultProxy {
   struct Condition {
     int blackholes = 0;
     Duration delay[2] = {Duration(0), Duration(0)};
+    LatencySampler path;  // may be empty
   };
   struct Wake {
     std::chrono::steady_clock::time_point when;

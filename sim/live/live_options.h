@@ -22,6 +22,12 @@ struct LiveOptions {
   // Route tcp:// connections through the in-process fault proxy (needed for network faults
   // and for reboots that must not send DISCONNECT).
   bool use_proxy = true;
+  // Add the scenario's network latency in the proxy: every chunk, each way, waits a draw
+  // of the sum of the link classes on the device's path to the broker (lan + uplink +
+  // cloud for home devices, uplink + cloud for apps, cloud + cloud for the shadow service),
+  // as the simulator draws per frame. Bandwidth and random loss are not emulated. Off: the
+  // clients see loopback's own latency (plus latency_spike faults).
+  bool emulate_latency = false;
   std::chrono::seconds probe_timeout{3};
   // Faults that cannot be acted out live; stderr when unset.
   std::function<void(const std::string&)> on_warning;

@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <set>
 #include <stdexcept>
 
 #include "sim/faults/fault_plan.h"
@@ -13,6 +14,7 @@
 #include "sim/live/live_faults.h"
 #include "sim/live/live_runtime.h"
 #include "sim/simulation/fleet_builder.h"
+#include "sim/simulation/latency_sampler.h"
 
 namespace mqttbed::live {
 
@@ -63,6 +65,37 @@ nanoseconds start_offset(const scenario::Scenario& scenario, const std::string& 
   if (ramp.count() <= 0) return nanoseconds(0);
   auto rng = runtime::derive_rng(scenario.seed, "start/" + client_id);
   return nanoseconds(std::uniform_int_distribution<std::int64_t>(0, ramp.count() - 1)(rng));
+}
+
+// The scenario's network latency in the proxy (LiveOptions::emulate_latency): each client's
+// path to the broker as the simulator's platform lays it out (platform.cpp), each chunk
+// drawing the sum of its link classes' latencies from an RNG of the client's own.
+void emulate_path_latency(const scenario::Scenario& scenario, const simulation::Fleet& fleet,
+                          const LiveOptions& options, FaultProxy& proxy) {
+  using Path = std::vector<const scenario::LinkClass*>;
+  const auto& links = scenario.network.links;
+  const scenario::LinkClass* lan = &links.at("lan");
+  const scenario::LinkClass* uplink = &links.at("uplink");
+  const scenario::LinkClass* cloud = &links.at("cloud");
+  auto emulate = [&](const std::string& client_id, Path path) {
+    auto rng = std::make_shared<runtime::Rng>(
+        runtime::derive_rng(scenario.seed, "live-latency/" + client_id));
+    proxy.set_path_latency(options.client_prefix + client_id, [rng, path = std::move(path)] {
+      nanoseconds total(0);
+      for (const auto* link : path)
+        total += simulation::latency_floor(link->latency) +
+                 simulation::sample_latency_excess(link->latency, *rng);
+      return total;
+    });
+  };
+  std::set<std::string> slotted;
+  for (const auto& slot : fleet.slots) {
+    slotted.insert(slot.client_id);
+    emulate(slot.client_id, slot.home >= 0 ? Path{lan, uplink, cloud} : Path{uplink, cloud});
+  }
+  // The rest are cloud services (the shadow service): their own cloud link, then the broker's.
+  for (const auto& [client_id, device] : fleet.by_client)
+    if (!slotted.count(client_id)) emulate(client_id, Path{cloud, cloud});
 }
 
 }  // namespace
@@ -130,6 +163,13 @@ simulation::SimulationStats run_live(const scenario::Scenario& scenario, history
   LiveRuntime runtime(loop, history, options, server_uri, proxy.get());
   simulation::Fleet fleet;
   simulation::build_fleet(scenario, runtime, hooks.observations, hooks.shadow_reuse_version, fleet);
+  if (options.emulate_latency) {
+    if (proxy) {
+      emulate_path_latency(scenario, fleet, options, *proxy);
+    } else {
+      warn("the scenario's network latency is not emulated without the fault proxy (ssl://)");
+    }
+  }
   std::vector<faults::FaultWindow> windows = faults::plan_faults(scenario, fleet.slots);
   if (hooks.on_fault_plan) hooks.on_fault_plan(windows);
   LiveFaultInjector injector(loop, proxy.get(), fleet, history, options);

@@ -2,6 +2,7 @@
 // reset, none after a graceful DISCONNECT, through the fault proxy; an unreachable broker.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -184,6 +185,38 @@ TEST(LiveClient, LatencyDelaysButDelivers) {
   ASSERT_TRUE(bed.run_for(seconds(15))) << broker.log();
   // The envelope is stripped and TCP's order kept whatever the delay.
   EXPECT_EQ(seen, (std::vector<std::string>{"a", "b", "c"}));
+}
+
+// emulate_latency's per-chunk draws: a sampler called on the proxy's thread for every chunk,
+// each way; a long draw followed by short ones never reorders the stream.
+TEST(LiveClient, PathLatencyIsDrawnPerChunkAndKeepsOrder) {
+  MosquittoBroker broker;
+  LiveBed bed(broker);
+  auto watcher = bed.direct.make_client("watcher", -1);
+  auto device = bed.proxied.make_client("acct0-home0-sensor1", 0);
+  std::atomic<int> draws{0};
+  bed.proxy.set_path_latency("t-acct0-home0-sensor1", [&draws] {
+    return std::chrono::milliseconds(draws++ % 3 == 0 ? 200 : 0);
+  });
+  std::vector<std::string> seen;
+  std::chrono::nanoseconds connect_started{}, connected_at{};
+  watcher->on_message = [&](const runtime::ReceivedMessage& message) {
+    seen.push_back(message.payload);
+    if (seen.size() == 3) bed.finish();
+  };
+  device->on_connected = [&](bool) {
+    connected_at = bed.loop.now();
+    for (const char* payload : {"a", "b", "c"}) device->publish("data/s1", payload, 1, false);
+  };
+  watch(*watcher, "data/#", [&] {
+    connect_started = bed.loop.now();
+    device->connect(runtime::ConnectOptions{});
+  });
+  ASSERT_TRUE(bed.run_for(seconds(15))) << broker.log();
+  EXPECT_EQ(seen, (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_GE(draws.load(), 3);  // CONNECT, CONNACK, the publishes (and their acks)
+  // The CONNECT drew 200 ms, so the CONNACK cannot have come sooner.
+  EXPECT_GE(connected_at - connect_started, std::chrono::milliseconds(200));
 }
 
 // --username/--password replace what devices set; a broker refusing them answers CONNACK 4/5
