@@ -1,12 +1,16 @@
-// Run area: one simulated run (run::run_scenario) of scenario text. SimGrid's engine is
-// process-global and cannot be created twice in a process, so this may be called once per
-// process: the `mqttbed` package calls it only inside its worker child (mqttbed/_worker.py).
+// Run area: one run (run::run_scenario) of scenario text, simulated or live against a broker
+// (sim/live). SimGrid's engine is process-global and cannot be created twice in a process,
+// so this may be called once per process: the `mqttbed` package calls it only inside its
+// worker child (mqttbed/_worker.py), for live runs too.
 #include <pybind11/functional.h>
 #include <pybind11/stl.h>
 
 #include <optional>
+#include <set>
+#include <stdexcept>
 
 #include "python/bindings.h"
+#include "sim/live/live_options.h"
 #include "sim/run/catalog.h"
 #include "sim/run/pipeline.h"
 #include "sim/scenario/loader.h"
@@ -24,7 +28,8 @@ bool engine_used = false;
 py::dict run_scenario_text(const std::string& text, const std::string& file,
                            std::optional<std::uint64_t> seed, const std::string& out_dir,
                            const std::string& history_path, const std::string& mutation,
-                           const std::function<void(py::dict)>& on_progress) {
+                           const std::function<void(py::dict)>& on_progress,
+                           const py::dict& live, const std::function<void(std::string)>& on_warning) {
   if (engine_used)
     throw std::runtime_error(
         "the simulation engine already ran in this process (SimGrid allows one per process); "
@@ -36,6 +41,39 @@ py::dict run_scenario_text(const std::string& text, const std::string& file,
   options.out_dir = out_dir;
   options.history_path = history_path;
   options.mutation = mutation;
+  // Live (docs/live.md): the CLI's --broker, --client-prefix, --username, --password,
+  // --cafile, --broker-restart-cmd and --emulate-latency by the same names; no broker:
+  // simulate.
+  static const std::set<std::string> live_keys = {
+      "broker", "client_prefix", "username", "password", "cafile", "broker_restart_cmd",
+      "emulate_latency"};
+  for (auto item : live) {
+    auto key = py::str(item.first).cast<std::string>();
+    if (!live_keys.count(key)) throw std::invalid_argument("unknown live option '" + key + "'");
+  }
+  auto text_of = [&live](const char* key) {
+    return live.contains(key) && !live[key].is_none() ? py::str(live[key]).cast<std::string>()
+                                                      : std::string();
+  };
+  options.live.broker_url = text_of("broker");
+  options.live.client_prefix = text_of("client_prefix");
+  options.live.username = text_of("username");
+  options.live.password = text_of("password");
+  options.live.cafile = text_of("cafile");
+  options.live.broker_restart_cmd = text_of("broker_restart_cmd");
+  options.live.emulate_latency =
+      live.contains("emulate_latency") && py::bool_(live["emulate_latency"]);
+  if (on_warning) {
+    // Live warnings (faults that cannot be acted out) come from the run's threads.
+    options.live.on_warning = [&on_warning](const std::string& message) {
+      py::gil_scoped_acquire gil;
+      try {
+        on_warning(message);
+      } catch (py::error_already_set& error) {
+        error.discard_as_unraisable("mqttbed warning callback");
+      }
+    };
+  }
   bool callback_failed = false;
   if (on_progress) {
     // Called from the simulation loop with the GIL released around the run; a failing
@@ -64,7 +102,8 @@ py::dict run_scenario_text(const std::string& text, const std::string& file,
                   py::arg("summary") = result.summary, py::arg("devices") = result.stats.devices,
                   py::arg("end_s") = seconds(result.stats.end),
                   py::arg("wall_seconds") = result.wall_seconds, py::arg("seed") = scenario.seed,
-                  py::arg("name") = scenario.name);
+                  py::arg("name") = scenario.name,
+                  py::arg("live") = !options.live.broker_url.empty());
 }
 
 }  // namespace
@@ -73,8 +112,13 @@ void bind_run(py::module_& module) {
   module.def("run_scenario_text", &run_scenario_text, py::arg("text"), py::arg("file"),
              py::arg("seed") = std::nullopt, py::arg("out_dir") = "", py::arg("history_path") = "",
              py::arg("mutation") = "", py::arg("on_progress") = nullptr,
-             "Simulates the scenario once in THIS process and writes report.json to out_dir. "
-             "Allowed once per process: use mqttbed.run() instead.");
+             py::arg("live") = py::dict(), py::arg("on_warning") = nullptr,
+             "Runs the scenario once in THIS process (simulated, or live when live['broker'] "
+             "is a URL) and writes report.json to out_dir. Allowed once per process: use "
+             "mqttbed.run() instead. An unreachable broker raises BrokerUnreachable.");
+  // A ConnectionError, with the CLI's message ("broker tcp://... unreachable: ...").
+  py::register_exception<live::BrokerUnreachable>(module, "BrokerUnreachable",
+                                                  PyExc_ConnectionError);
   module.def(
       "engine_used", [] { return engine_used; },
       "Whether this process already ran the simulation engine.");

@@ -1,4 +1,5 @@
-"""mqttbed from Python: build or load scenarios, run them in simulation, read the results.
+"""mqttbed from Python: build or load scenarios, run them in simulation or live against a real
+broker, read the results.
 
     import mqttbed
     scenario = mqttbed.Scenario.load("scenarios/default.yaml")
@@ -6,6 +7,7 @@
     result = mqttbed.run(scenario, seed=7, history=True)
     result.passed, result.verdicts, result.metrics.latency("qos1").p99_s
     for event in result.history(): ...
+    live = mqttbed.run(scenario, broker="tcp://127.0.0.1:1883")   # real time, real broker
 
 Each run executes in a child process: SimGrid's engine is process-global and can be created
 only once per process (see docs/python.md).
@@ -14,11 +16,11 @@ from mqttbed._mqttbed import ScenarioError, ReportError, __version__, known_metr
 from mqttbed.history import HistoryEvent, read_history
 from mqttbed.results import (Expectation, Histogram, Metrics, Report, Series, Verdict, Violation,
                              load_report)
-from mqttbed.runner import Progress, RunResult, run, write_report_html
+from mqttbed.runner import BrokerUnreachable, Progress, RunResult, run, write_report_html
 from mqttbed.scenario import Scenario
 
 __all__ = [
-    "Expectation", "Histogram", "HistoryEvent", "Metrics", "Progress", "Report", "ReportError",
+    "BrokerUnreachable", "Expectation", "Histogram", "HistoryEvent", "Metrics", "Progress", "Report", "ReportError",
     "RunResult", "Scenario", "ScenarioError", "Series", "Verdict", "Violation", "__version__",
     "known_metric_paths", "load_report", "read_history", "run", "write_report_html",
 ]

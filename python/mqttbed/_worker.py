@@ -1,6 +1,7 @@
-"""The child process of one mqttbed.run(): reads a job (JSON) on stdin, runs the simulation
-once in this process (SimGrid's engine is process-global) and writes JSON lines to the
-protocol pipe: {"progress": {...}} while running, then {"result": {...}} or {"error": ...}.
+"""The child process of one mqttbed.run(): reads a job (JSON) on stdin, runs the scenario once
+in this process (SimGrid's engine is process-global; live runs against a broker come here
+too) and writes JSON lines to the protocol pipe: {"progress": {...}} and {"warning": "..."}
+while running, then {"result": {...}} or {"error": ...}.
 
 Ctrl-C belongs to the parent: this process ignores SIGINT and is ended by the parent with
 SIGTERM, which the parent follows by deleting the staging folder it gave us."""
@@ -8,6 +9,7 @@ import json
 import os
 import signal
 import sys
+import threading
 
 
 def main():
@@ -17,16 +19,19 @@ def main():
     protocol = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)
     job = json.load(sys.stdin)
+    lock = threading.Lock()
 
-    def send(record):
-        protocol.write(json.dumps(record) + "\n")
+    def send(record):  # also called from the run's threads (progress, live warnings)
+        with lock:
+            protocol.write(json.dumps(record) + "\n")
 
     try:
         from mqttbed import _mqttbed
         result = _mqttbed.run_scenario_text(
             job["text"], job["file"], seed=job.get("seed"), out_dir=job["out_dir"],
             history_path=job.get("history_path", ""), mutation=job.get("mutation", ""),
-            on_progress=(lambda p: send({"progress": p})) if job.get("progress") else None)
+            on_progress=(lambda p: send({"progress": p})) if job.get("progress") else None,
+            live=job.get("live") or {}, on_warning=lambda message: send({"warning": message}))
     except ValueError as error:
         send({"error": {"type": "ValueError", "message": str(error)}})
         return 2

@@ -1,10 +1,12 @@
-"""mqttbed.run(): one simulated run in a child process, results back as Python objects.
+"""mqttbed.run(): one run in a child process, simulated or live against a real broker
+(broker="tcp://host:port"), results back as Python objects.
 
 SimGrid's engine is process-global and cannot be created twice in one process, so every run
-starts `python -m mqttbed._worker`, which runs the simulation once and exits. The child
-writes into a staging folder next to the output folder; only a finished run's files are
-moved into place, so Ctrl-C (KeyboardInterrupt) or a crash leaves no half-written files:
-the child is terminated and the staging folder deleted."""
+starts `python -m mqttbed._worker`, which runs the scenario once and exits (live runs too:
+same protocol, same clean-up). The child writes into a staging folder next to the output
+folder; only a finished run's files are moved into place, so Ctrl-C (KeyboardInterrupt) or
+a crash leaves no half-written files: the child is terminated and the staging folder
+deleted."""
 import dataclasses
 import json
 import os
@@ -14,11 +16,14 @@ import signal
 import subprocess
 import sys
 import tempfile
+import warnings
 
 from mqttbed import _mqttbed
 from mqttbed.history import read_history
 from mqttbed.results import Report
 from mqttbed.scenario import Scenario
+
+BrokerUnreachable = _mqttbed.BrokerUnreachable  # a ConnectionError
 
 
 @dataclasses.dataclass(frozen=True)
@@ -34,9 +39,10 @@ class Progress:
 
 
 class RunResult(Report):
-    """A finished run: its report (verdicts, expectations, metrics) and its files."""
+    """A finished run: its report (verdicts, expectations, metrics) and its files.
+    `broker` is the URL of a live run, None for a simulated one."""
 
-    def __init__(self, j, out_dir, html_path, history_path, summary_text):
+    def __init__(self, j, out_dir, html_path, history_path, summary_text, broker=None):
         out_dir = pathlib.Path(out_dir)
         super().__init__(j, out_dir / "report.json")
         self.out_dir = out_dir
@@ -44,6 +50,7 @@ class RunResult(Report):
         self.html_path = pathlib.Path(html_path) if html_path else None
         self.history_path = pathlib.Path(history_path) if history_path else None
         self.summary_text = summary_text
+        self.broker = broker
 
     def history(self):
         """Iterator over the run's history events (run with history=True or a path)."""
@@ -52,8 +59,9 @@ class RunResult(Report):
         return read_history(self.history_path)
 
     def __repr__(self):
+        live = f", broker={self.broker!r}" if self.broker else ""
         return (f"RunResult({self.scenario.get('name')!r}, seed={self.scenario.get('seed')}, "
-                f"passed={self.passed}, out_dir={str(self.out_dir)!r})")
+                f"passed={self.passed}{live}, out_dir={str(self.out_dir)!r})")
 
 
 def _as_scenario(scenario):
@@ -94,23 +102,52 @@ def _communicate(child, job, on_progress):
         if "progress" in record:
             if on_progress is not None:
                 on_progress(Progress(**record["progress"]))
+        elif "warning" in record:
+            warnings.warn(record["warning"], RuntimeWarning, stacklevel=3)
         else:
             outcome = record
     child.wait()
     return outcome
 
 
+def _live_job(broker, client_prefix, username, password, cafile, broker_restart_cmd,
+              emulate_latency):
+    """The live options of a job, as the CLI's flags (docs/live.md); {} to simulate."""
+    given = {"client_prefix": client_prefix, "username": username, "password": password,
+             "cafile": cafile, "broker_restart_cmd": broker_restart_cmd}
+    given = {key: str(value) for key, value in given.items() if value is not None}
+    if broker is None:
+        if given or emulate_latency:
+            names = sorted(given) + (["emulate_latency"] if emulate_latency else [])
+            raise ValueError(f"{', '.join(names)}: live options need broker=\"tcp://host:port\"")
+        return {}
+    return dict(given, broker=str(broker), emulate_latency=bool(emulate_latency))
+
+
 def run(scenario, *, seed=None, out_dir=None, history=False, mutation=None, on_progress=None,
-        html=True):
-    """Simulates `scenario` (a Scenario, a dict or a file path) in a child process.
+        html=True, broker=None, client_prefix=None, username=None, password=None, cafile=None,
+        broker_restart_cmd=None, emulate_latency=False):
+    """Runs `scenario` (a Scenario, a dict or a file path) in a child process: simulated, or
+    live in real time against `broker` ("tcp://host:port" or "ssl://host:port").
 
     seed: overrides the scenario's seed. out_dir: where report.json (and report.html,
     history.jsonl) go, default runs/<name>-<seed>/. history: True keeps the history as
     out_dir/history.jsonl, a path keeps it there. mutation: a test-only broker misbehaviour
     (e.g. "skip_will", see sim/broker/broker.h). on_progress(Progress) is called about once
-    per virtual second. Raises ScenarioError (ValueError) for a bad scenario, ValueError for
-    a bad argument, RuntimeError when the run fails; KeyboardInterrupt stops the child and
+    per virtual second (per real second live).
+
+    Live only, as the CLI's flags: client_prefix (client ids on the wire), username and
+    password (every client's), cafile (TLS trust store), broker_restart_cmd (`CMD crash` /
+    `CMD restart` for broker_crash faults), emulate_latency (the fault proxy adds the
+    scenario's network latency). Warnings of the live run (faults it cannot act out) are
+    issued as RuntimeWarning.
+
+    Raises ScenarioError (ValueError) for a bad scenario, ValueError for a bad argument,
+    BrokerUnreachable (a ConnectionError) when the broker does not accept a probe connection
+    within seconds, RuntimeError when the run fails; KeyboardInterrupt stops the child and
     leaves nothing behind."""
+    live = _live_job(broker, client_prefix, username, password, cafile, broker_restart_cmd,
+                     emulate_latency)
     scenario = _as_scenario(scenario)
     info = scenario.validate()
     run_seed = info["seed"] if seed is None else int(seed)
@@ -124,7 +161,7 @@ def run(scenario, *, seed=None, out_dir=None, history=False, mutation=None, on_p
                                             dir=out_dir.parent))
     job = {"text": scenario.to_yaml(), "file": scenario.source_name(), "seed": run_seed,
            "out_dir": str(staging), "mutation": mutation or "", "progress": on_progress is not None,
-           "history_path": str(staging / "history.jsonl") if history_path else ""}
+           "history_path": str(staging / "history.jsonl") if history_path else "", "live": live}
     try:
         with open(staging / "worker.log", "w+") as log:
             child = subprocess.Popen([sys.executable, "-m", "mqttbed._worker"],
@@ -142,7 +179,9 @@ def run(scenario, *, seed=None, out_dir=None, history=False, mutation=None, on_p
                 "type": "RuntimeError",
                 "message": f"the run's child process ended with status {child.returncode}: "
                            f"{log_text.strip()[-2000:]}"}
-            raise (ValueError if error["type"] == "ValueError" else RuntimeError)(error["message"])
+            kind = {"ValueError": ValueError,
+                    "BrokerUnreachable": BrokerUnreachable}.get(error["type"], RuntimeError)
+            raise kind(error["message"])
         out_dir.mkdir(parents=True, exist_ok=True)
         if history_path:
             history_path.parent.mkdir(parents=True, exist_ok=True)
@@ -156,7 +195,8 @@ def run(scenario, *, seed=None, out_dir=None, history=False, mutation=None, on_p
                                                str(out_dir / "report.html"))
     with open(out_dir / "report.json", encoding="utf-8") as file:
         report = json.load(file)
-    return RunResult(report, out_dir, html_path, history_path, outcome["result"]["summary"])
+    return RunResult(report, out_dir, html_path, history_path, outcome["result"]["summary"],
+                     broker=live.get("broker"))
 
 
 def write_report_html(report_paths, html_path=""):
