@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <unordered_map>
 #include <vector>
 
@@ -67,6 +68,7 @@ class RetainedChecker : public Checker {
               const Candidate* delivered, const Candidate* newer, const history::History& history);
 
   std::unordered_map<std::uint32_t, std::vector<Candidate>> topics_;      // by topic string id
+  std::map<std::string, std::uint32_t> names_;  // the same topics by name, for prefix ranges
   std::unordered_map<std::uint32_t, SeqSet> retained_seqs_;               // by publisher
   std::unordered_map<std::uint32_t, std::vector<Subscribe>> subscribes_;  // by client
   std::unordered_map<std::uint32_t, std::vector<Owed>> owed_;             // by client
