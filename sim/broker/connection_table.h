@@ -2,14 +2,14 @@
 // connection currently holds each client id (MQTT-3.1.4-2 allows only one).
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <algorithm>
-#include <unordered_map>
-#include <vector>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "sim/broker/broker.h"
 #include "sim/mqtt/packet.h"

@@ -26,7 +26,8 @@ namespace {
 void add_checkers(const std::string& name, const std::shared_ptr<ClientSessions>& sessions,
                   std::vector<std::unique_ptr<Checker>>& out) {
   if (name == "qos") {
-    for (int level = 0; level <= 2; ++level) out.push_back(std::make_unique<QosChecker>(level, sessions));
+    for (int level = 0; level <= 2; ++level)
+      out.push_back(std::make_unique<QosChecker>(level, sessions));
   } else if (name == "qos0" || name == "qos1" || name == "qos2") {
     out.push_back(std::make_unique<QosChecker>(name.back() - '0', sessions));
   } else if (name == "ordering") {

@@ -120,8 +120,7 @@ void ClientSessions::subscribers(const std::string& topic, bool connected_only,
 
 // Several checkers ask for the same publish's subscribers: the match is made once per event.
 const std::vector<SubscriberMark>& ClientSessions::matching(const std::string& topic) const {
-  if (last_event_ != 0 && matched_event_ == last_event_ && matched_topic_ == topic)
-    return matched_;
+  if (last_event_ != 0 && matched_event_ == last_event_ && matched_topic_ == topic) return matched_;
   matched_.clear();
   filters_.match(topic, [&](std::uint64_t key, const std::uint8_t& granted) {
     const auto client = static_cast<std::uint32_t>(key);

@@ -4,10 +4,10 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
-#include <utility>
 #include <deque>
+#include <memory>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "sim/check/checker.h"
@@ -33,7 +33,8 @@ namespace mqttbed::check {
 class CompletenessChecker : public Checker {
  public:
   // `sessions`: shared with the other checkers (see QosChecker).
-  explicit CompletenessChecker(std::shared_ptr<ClientSessions> sessions = std::make_shared<ClientSessions>())
+  explicit CompletenessChecker(
+      std::shared_ptr<ClientSessions> sessions = std::make_shared<ClientSessions>())
       : sessions_(std::move(sessions)) {}
   const char* name() const override { return "completeness"; }
   void observe(const history::Event& event, const history::History& history) override;

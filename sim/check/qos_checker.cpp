@@ -8,7 +8,6 @@ namespace mqttbed::check {
 using history::Event;
 using history::EventType;
 
-
 QosChecker::QosChecker(int level, std::shared_ptr<ClientSessions> sessions)
     : level_(level), sessions_(std::move(sessions)) {}
 

@@ -25,8 +25,8 @@ class QosChecker : public Checker {
  public:
   // `sessions`: the connection/subscription tracker, shared among checkers so it is built
   // once per event (the checkers observe it first; it ignores an event seen already).
-  explicit QosChecker(int level,
-                      std::shared_ptr<ClientSessions> sessions = std::make_shared<ClientSessions>());
+  explicit QosChecker(
+      int level, std::shared_ptr<ClientSessions> sessions = std::make_shared<ClientSessions>());
   const char* name() const override;
   void observe(const history::Event& event, const history::History& history) override;
   Verdict finish(const CheckContext& context) override;

@@ -4,9 +4,9 @@
 
 #include <cstdint>
 #include <memory>
-#include <utility>
 #include <optional>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "sim/check/checker.h"
@@ -30,7 +30,8 @@ namespace mqttbed::check {
 class SessionsChecker : public Checker {
  public:
   // `sessions`: shared with the other checkers (see QosChecker).
-  explicit SessionsChecker(std::shared_ptr<ClientSessions> sessions = std::make_shared<ClientSessions>())
+  explicit SessionsChecker(
+      std::shared_ptr<ClientSessions> sessions = std::make_shared<ClientSessions>())
       : sessions_(std::move(sessions)) {}
   const char* name() const override { return "sessions"; }
   void observe(const history::Event& event, const history::History& history) override;

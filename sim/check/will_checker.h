@@ -4,8 +4,8 @@
 
 #include <cstdint>
 #include <memory>
-#include <utility>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "sim/check/checker.h"
@@ -27,7 +27,8 @@ namespace mqttbed::check {
 class WillChecker : public Checker {
  public:
   // `sessions`: shared with the other checkers (see QosChecker).
-  explicit WillChecker(std::shared_ptr<ClientSessions> sessions = std::make_shared<ClientSessions>())
+  explicit WillChecker(
+      std::shared_ptr<ClientSessions> sessions = std::make_shared<ClientSessions>())
       : sessions_(std::move(sessions)) {}
   const char* name() const override { return "will"; }
   void observe(const history::Event& event, const history::History& history) override;

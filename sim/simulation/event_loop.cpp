@@ -18,6 +18,8 @@ double to_seconds(Duration d) { return std::chrono::duration<double>(d).count();
 // transfer in flight on each call, which made a 100k-device fleet quadratic (bench/RESULTS.md).
 // Instead SimGrid's network-action signal (fired by the kernel as a transfer ends) files the
 // transfer as arrived and wakes the driver through a semaphore: O(1) per transfer.
+// FAILED cannot happen here (no link or host is ever turned off); it is filed like an ending
+// so that the driver could never wait for it forever.
 namespace {
 // The signal is process-wide and has no public disconnect in SimGrid 3.32: it is connected
 // once and forwards to the loop of the running simulation (SimGrid allows one per process).
@@ -83,7 +85,8 @@ void EventLoop::start_transfer(simgrid::s4u::Host* from, simgrid::s4u::Host* to,
                                std::uint64_t bytes, std::function<void()> on_arrival) {
   simgrid::s4u::CommPtr comm = simgrid::s4u::Comm::sendto_async(from, to, bytes);
   auto* activity = comm->get_impl();
-  in_flight_.emplace(activity, Transfer{std::move(comm), transfers_started_++, std::move(on_arrival)});
+  in_flight_.emplace(activity,
+                     Transfer{std::move(comm), transfers_started_++, std::move(on_arrival)});
 }
 
 // Only files the transfer: its on_arrival runs later, on the driver actor.
