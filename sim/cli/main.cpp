@@ -56,6 +56,7 @@ int run_command(const Options& options) {
   run_options.live.cafile = options.cafile;
   run_options.live.broker_restart_cmd = options.broker_restart_cmd;
   run_options.live.emulate_latency = options.emulate_latency;
+  run_options.live.processes = options.live_processes;
   ProgressLine progress(stderr);
   if (!options.quiet && isatty(fileno(stderr)))
     run_options.on_progress = [&progress](const simulation::Progress& p) { progress.update(p); };

@@ -61,6 +61,8 @@ options:
                        live: run `CMD crash` / `CMD restart` for broker_crash faults
   --emulate-latency    live: the fault proxy adds the scenario's network latency (drawn
                        per chunk from each device's path, as simulated; docs/fidelity.md)
+  --live-processes N   live: split the fleet across N processes (default: one per 1,000
+                       clients; Paho slows down with many clients in one process)
 
 exit codes:
   0  ran, and every checked guarantee and expectation held
@@ -100,6 +102,19 @@ Options parse_options(const std::vector<std::string>& args) {
       options.broker_restart_cmd = value_of(i);
     } else if (arg == "--emulate-latency") {
       options.emulate_latency = true;
+    } else if (arg == "--live-processes") {
+      const std::string& text = value_of(i);
+      std::size_t used = 0;
+      int count = 0;
+      try {
+        count = std::stoi(text, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used != text.size() || count < 1 || count > 256)
+        throw UsageError("--live-processes: expected a whole number from 1 to 256, found '" +
+                         text + "'");
+      options.live_processes = count;
     } else if (arg == "--broker-mutation") {
       options.mutation = value_of(i);
     } else if (arg == "--no-html") {

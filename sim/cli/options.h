@@ -37,6 +37,7 @@ struct Options {
   std::string cafile;                   // --cafile FILE: TLS trust store (live, ssl://)
   std::string broker_restart_cmd;       // --broker-restart-cmd CMD (live broker_crash)
   bool emulate_latency = false;         // --emulate-latency: live, the scenario's latency
+  int live_processes = 0;               // --live-processes N: live, 0 = one per 1,000 clients
   std::string mutation;                 // --broker-mutation NAME (test-only)
   bool quiet = false;                   // --quiet: no progress line
   bool write_html = true;               // run: also write report.html (--no-html: not)

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -189,6 +190,74 @@ HistoryFileInfo read_history_header(const std::string& path) {
   std::string line;
   std::getline(in, line);
   return parse_header(path, line);
+}
+
+namespace {
+
+// One input of merge_history_files: its next event, parsed ahead.
+struct MergeSource {
+  std::string path;
+  std::ifstream in;
+  std::uint64_t number = 0;
+  HistoryFileInfo info;
+  bool have_next = false;
+  Event next;
+
+  // Reads up to the next event (header and end lines are taken as they come).
+  void advance(History& history) {
+    have_next = false;
+    std::string line;
+    while (std::getline(in, line)) {
+      ++number;
+      if (line.empty()) continue;
+      if (number == 1) {
+        info = parse_header(path, line);
+        continue;
+      }
+      const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+      if (!j.is_object()) fail(path, number, "not a JSON object");
+      if (j.contains("end")) {
+        read_window(j, info);
+        continue;
+      }
+      try {
+        next = event_from_json(j, history);
+      } catch (const std::exception& error) {
+        fail(path, number, error.what());
+      }
+      have_next = true;
+      return;
+    }
+    if (number == 0) fail(path, number, "empty file (missing header line)");
+  }
+};
+
+}  // namespace
+
+HistoryFileInfo merge_history_files(const std::vector<std::string>& paths, History& history) {
+  std::vector<std::unique_ptr<MergeSource>> sources;
+  for (const auto& path : paths) {
+    auto source = std::make_unique<MergeSource>();
+    source->path = path;
+    source->in.open(path);
+    if (!source->in) throw std::runtime_error(path + ": cannot open");
+    source->advance(history);
+    sources.push_back(std::move(source));
+  }
+  std::uint64_t events = 0;
+  for (;;) {
+    MergeSource* first = nullptr;
+    for (auto& source : sources)
+      if (source->have_next && (first == nullptr || source->next.time_ns < first->next.time_ns))
+        first = source.get();
+    if (first == nullptr) break;
+    history.append(first->next);
+    ++events;
+    first->advance(history);
+  }
+  HistoryFileInfo info = sources.empty() ? HistoryFileInfo{} : sources.front()->info;
+  info.events = events;
+  return info;
 }
 
 HistoryFileInfo read_history_file(const std::string& path, History& history) {

@@ -61,6 +61,11 @@ std::string event_to_json_line(const Event& event, const History& history);
 // returns the header/end information. Throws std::runtime_error with "PATH:LINE: why" on a
 // malformed line, a missing header or an unsupported version.
 HistoryFileInfo read_history_file(const std::string& path, History& history);
+// Streams the events of several history files into `history` as one, in time order (a
+// k-way merge on "t"; at equal times, the earlier file first), e.g. the shards of a live run
+// split across processes that share one clock. Returns the first file's header/end
+// information with `events` the total. Throws as read_history_file.
+HistoryFileInfo merge_history_files(const std::vector<std::string>& paths, History& history);
 // Only the header line's information (the end line is not read: end_ns may be the planned one).
 HistoryFileInfo read_history_header(const std::string& path);
 

@@ -56,9 +56,13 @@ LiveMqttClient::LiveMqttClient(std::string client_id, ClientContext& context)
           granted = -1;  // no SUBACK at all (connection gone): nothing to record
         }
         post([this, request, granted] { on_suback(request, granted); });
-      }) {
+      }) {}
+
+::mqtt::async_client& LiveMqttClient::paho() {
+  if (paho_) return *paho_;
   ::mqtt::create_options create(MQTTVERSION_3_1_1);
-  paho_ = std::make_unique<::mqtt::async_client>(context_.server_uri, wire_id_, create, nullptr);
+  paho_ = std::make_unique<::mqtt::async_client>(context_.uri_for(client_id_), wire_id_, create,
+                                                 nullptr);
   paho_->set_message_callback([this](::mqtt::const_message_ptr message) {
     post([this, message] { on_message_arrived(message); });
   });
@@ -66,6 +70,7 @@ LiveMqttClient::LiveMqttClient(std::string client_id, ClientContext& context)
     std::uint64_t attempt = paho_attempt_.load();
     post([this, attempt] { on_lost(attempt); });
   });
+  return *paho_;
 }
 
 LiveMqttClient::~LiveMqttClient() {
@@ -77,8 +82,10 @@ LiveMqttClient::~LiveMqttClient() {
     recorder_.connection_lost("reboot");
   }
   set_state(State::disconnected);
-  paho_->set_message_callback(nullptr);
-  paho_->set_connection_lost_handler(nullptr);
+  if (paho_) {
+    paho_->set_message_callback(nullptr);
+    paho_->set_connection_lost_handler(nullptr);
+  }
 }
 
 void LiveMqttClient::post(std::function<void()> work) {
@@ -135,7 +142,7 @@ void LiveMqttClient::connect(const runtime::ConnectOptions& options) {
   if (options.clean_session) outgoing_.clear();
   paho_attempt_ = attempt;
   try {
-    paho_->connect(paho_options(options, will_payload), context_of(attempt), connect_listener_);
+    paho().connect(paho_options(options, will_payload), context_of(attempt), connect_listener_);
   } catch (const ::mqtt::exception& error) {
     int code = error.get_return_code();
     post([this, attempt, code] { on_connect_result(attempt, false, false, code); });

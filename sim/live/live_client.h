@@ -12,6 +12,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "sim/history/client_recorder.h"
 #include "sim/live/live_loop.h"
@@ -29,8 +30,16 @@ struct ClientContext {
   const LiveOptions& options;
   std::string server_uri;       // the broker, or the fault proxy in front of it
   FaultProxy* proxy = nullptr;  // resets connections a rebooting device leaves behind
+  // When set, only the clients named in `proxied` (fleet names) connect to server_uri; the
+  // others connect here, straight to the broker (one descriptor each instead of three).
+  std::string direct_uri{};
+  std::unordered_set<std::string> proxied{};
   std::atomic<int> connected{0};
   bool run_over = false;  // teardown after the run: destruction is not a device reboot
+
+  const std::string& uri_for(const std::string& client_id) const {
+    return direct_uri.empty() || proxied.count(client_id) ? server_uri : direct_uri;
+  }
 };
 
 class LiveMqttClient final : public runtime::MqttClient {
@@ -73,6 +82,9 @@ class LiveMqttClient final : public runtime::MqttClient {
   void on_suback(std::uint64_t request, int granted);
   void on_message_arrived(::mqtt::const_message_ptr message);
   void on_lost(std::uint64_t attempt);
+  // The Paho client, made at the first connect(): only then is the route known, and a
+  // client that never connects costs Paho nothing (its globals list every client made).
+  ::mqtt::async_client& paho();
   void set_state(State state);
   ::mqtt::connect_options paho_options(const runtime::ConnectOptions& options,
                                        const std::string& will_payload) const;
@@ -94,7 +106,7 @@ class LiveMqttClient final : public runtime::MqttClient {
   Listener connect_listener_;
   Listener publish_listener_;
   Listener subscribe_listener_;
-  std::unique_ptr<::mqtt::async_client> paho_;
+  std::unique_ptr<::mqtt::async_client> paho_;  // null until the first connect()
 };
 
 }  // namespace mqttbed::live

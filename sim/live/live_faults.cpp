@@ -8,6 +8,15 @@ namespace mqttbed::live {
 
 using Kind = scenario::Fault::Kind;
 
+namespace {
+// Acted out on the connections, in the fault proxy (the rest go through the devices or the
+// broker command).
+bool through_proxy(const faults::FaultWindow& window) {
+  return window.kind != Kind::broker_crash &&
+         !(window.kind == Kind::disconnect && window.graceful);
+}
+}  // namespace
+
 LiveFaultInjector::LiveFaultInjector(LiveLoop& loop, FaultProxy* proxy, simulation::Fleet& fleet,
                                      history::History& history, const LiveOptions& options)
     : loop_(loop),
@@ -45,17 +54,34 @@ std::string LiveFaultInjector::wire_id(const std::string& client_id) const {
 }
 
 // Homes-scoped windows name homes; the proxy knows connections by client id, so a home
-// stands for every device in it (its LAN and uplink are what the fault cuts).
+// stands for every device in it (its LAN and uplink are what the fault cuts). Only this
+// process's clients when the run is sharded (restrict_to).
 std::vector<std::string> LiveFaultInjector::targets(const faults::FaultWindow& window) const {
-  if (window.scope == faults::FaultWindow::Scope::clients) return window.clients;
   std::vector<std::string> ids;
+  auto add = [&](const std::string& id) {
+    if (!owns_ || owns_(id)) ids.push_back(id);
+  };
+  if (window.scope == faults::FaultWindow::Scope::clients) {
+    for (const auto& id : window.clients) add(id);
+    return ids;
+  }
   if (window.scope == faults::FaultWindow::Scope::broker) {
-    for (const auto& slot : fleet_.slots) ids.push_back(slot.client_id);
+    for (const auto& slot : fleet_.slots) add(slot.client_id);
     return ids;
   }
   std::set<int> homes(window.homes.begin(), window.homes.end());
   for (const auto& slot : fleet_.slots)
-    if (homes.count(slot.home)) ids.push_back(slot.client_id);
+    if (homes.count(slot.home)) add(slot.client_id);
+  return ids;
+}
+
+std::unordered_set<std::string> LiveFaultInjector::proxy_targets(
+    const std::vector<faults::FaultWindow>& windows) const {
+  std::unordered_set<std::string> ids;
+  for (const auto& window : windows) {
+    if (!through_proxy(window)) continue;
+    for (auto& id : targets(window)) ids.insert(std::move(id));
+  }
   return ids;
 }
 
@@ -74,10 +100,10 @@ void LiveFaultInjector::run_broker_command(const char* action) {
 
 void LiveFaultInjector::begin(const faults::FaultWindow& window) {
   std::string text = std::string(scenario::to_string(window.kind)) + " " + window.target_text;
-  recorder_.fault(window.clients.size() == 1 ? window.clients.front() : "*", "begin " + text);
-  bool network =
-      window.kind != Kind::broker_crash && !(window.kind == Kind::disconnect && window.graceful);
-  if (network && proxy_ == nullptr) {
+  if (lead_)
+    recorder_.fault(window.clients.size() == 1 ? window.clients.front() : "*", "begin " + text);
+  if (window.kind == Kind::broker_crash ? !lead_ : targets(window).empty()) return;
+  if (through_proxy(window) && proxy_ == nullptr) {
     warn("fault '" + text + "' skipped: network faults need the fault proxy (tcp:// only)");
     return;
   }
@@ -129,9 +155,10 @@ void LiveFaultInjector::begin(const faults::FaultWindow& window) {
 
 void LiveFaultInjector::end(const faults::FaultWindow& window) {
   std::string text = std::string(scenario::to_string(window.kind)) + " " + window.target_text;
-  recorder_.fault(window.clients.size() == 1 ? window.clients.front() : "*", "end " + text);
+  if (lead_)
+    recorder_.fault(window.clients.size() == 1 ? window.clients.front() : "*", "end " + text);
   if (window.kind == Kind::broker_crash) {
-    if (!options_.broker_restart_cmd.empty()) run_broker_command("restart");
+    if (lead_ && !options_.broker_restart_cmd.empty()) run_broker_command("restart");
     return;
   }
   if (window.kind == Kind::disconnect && window.graceful) {

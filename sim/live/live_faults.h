@@ -3,8 +3,10 @@
 // through the user's --broker-restart-cmd. What cannot be done is warned about, not faked.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 #include "sim/faults/fault_plan.h"
@@ -24,6 +26,16 @@ class LiveFaultInjector {
   ~LiveFaultInjector();  // waits for broker commands still running
 
   void schedule(const std::vector<faults::FaultWindow>& windows);
+  // The clients (fleet names) some window acts on through the proxy: the only ones that
+  // must connect through it (LiveRuntime::set_routes).
+  std::unordered_set<std::string> proxy_targets(
+      const std::vector<faults::FaultWindow>& windows) const;
+  // One shard of a run split across processes: acts only on the clients `owns` accepts;
+  // only the `lead` shard records the fault events, runs broker commands and warns.
+  void restrict_to(std::function<bool(const std::string& client_id)> owns, bool lead) {
+    owns_ = std::move(owns);
+    lead_ = lead;
+  }
 
   // How a loss burst is acted out: TCP hides loss as delay (retransmission), so a heavy
   // burst stalls the connection and a light one adds this much per direction.
@@ -45,6 +57,8 @@ class LiveFaultInjector {
   const LiveOptions& options_;
   history::ClientRecorder recorder_;
   std::vector<std::thread> commands_;
+  std::function<bool(const std::string&)> owns_;  // empty: every client
+  bool lead_ = true;
 };
 
 }  // namespace mqttbed::live

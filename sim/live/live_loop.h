@@ -22,6 +22,11 @@ class LiveLoop {
  public:
   LiveLoop();
 
+  // Loop time 0 is when the loop was made, or `start` from here on: the processes of a
+  // sharded live run share one (steady_clock is system-wide), so their histories merge in
+  // time order. Call before anything is scheduled.
+  void start_clock_at(std::chrono::steady_clock::time_point start) { start_ = start; }
+
   TimePoint now() const;
   // Thread-safe; callbacks run on the thread inside run_until().
   TimerId schedule_at(TimePoint when, std::function<void()> callback);
@@ -49,7 +54,7 @@ class LiveLoop {
     }
   };
 
-  const std::chrono::steady_clock::time_point start_;
+  std::chrono::steady_clock::time_point start_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::priority_queue<Due, std::vector<Due>, std::greater<>> due_;

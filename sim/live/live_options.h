@@ -28,6 +28,13 @@ struct LiveOptions {
   // as the simulator draws per frame. Bandwidth and random loss are not emulated. Off: the
   // clients see loopback's own latency (plus latency_spike faults).
   bool emulate_latency = false;
+  // Processes the fleet is split across (each runs its share of the devices as Paho clients
+  // of its own; the parent merges their histories and judges them once). 0: as many as it
+  // takes to keep each at `clients_per_process` or fewer. Paho C's asynchronous library
+  // costs per packet in proportion to the clients of its process, so one process carries
+  // about 1,500 devices (bench/RESULTS.md, "Live").
+  int processes = 0;
+  int clients_per_process = 1000;
   std::chrono::seconds probe_timeout{3};
   // Faults that cannot be acted out live; stderr when unset.
   std::function<void(const std::string&)> on_warning;

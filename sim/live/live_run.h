@@ -21,7 +21,10 @@ void probe_broker(const LiveOptions& options);
 long raise_file_limit();
 
 // Throws BrokerUnreachable before anything runs; std::invalid_argument for a URL it cannot
-// use. Broker counters are not sampled live (the broker is a black box).
+// use; std::runtime_error when a process of a sharded run fails. A fleet over
+// options.clients_per_process (or options.processes > 1) runs split across child processes
+// whose histories are merged into `history` at the end (docs/live.md, "Large fleets").
+// Broker counters are not sampled live (the broker is a black box).
 simulation::SimulationStats run_live(const scenario::Scenario& scenario, history::History& history,
                                      const simulation::SimulationHooks& hooks,
                                      const LiveOptions& options);

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <unordered_set>
 
 #include "sim/history/history.h"
 #include "sim/live/live_client.h"
@@ -26,6 +27,12 @@ class LiveRuntime final : public runtime::Runtime {
   }
   void cancel(runtime::TimerId id) override { loop_.cancel(id); }
   std::unique_ptr<runtime::MqttClient> make_client(const std::string& client_id, int home) override;
+
+  // Where clients connect from their first connect() on: `server_uri` (the broker or the
+  // fault proxy, `proxy` may be null); with `direct_uri` set, only the clients named in
+  // `proxied` use server_uri and the rest connect to direct_uri (the broker itself).
+  void set_routes(std::string server_uri, FaultProxy* proxy, std::string direct_uri = {},
+                  std::unordered_set<std::string> proxied = {});
 
   int connected_clients() const { return context_.connected.load(); }
   // The run is over: clients destroyed from now on record nothing.

@@ -36,6 +36,14 @@ TEST(Cli, BadSeedIsBadUsage) {
   EXPECT_NE(result.output.find("--seed"), std::string::npos);
 }
 
+TEST(Cli, BadLiveProcessCountIsBadUsage) {
+  for (const char* count : {"0", "x", "3x", "257"}) {
+    CliResult result = run_mqttbed("run " + kDefault + " --live-processes " + count);
+    EXPECT_EQ(result.exit_code, 2) << count;
+    EXPECT_NE(result.output.find("--live-processes"), std::string::npos) << result.output;
+  }
+}
+
 TEST(Cli, MissingScenarioFileIsBadInputNamingTheFile) {
   CliResult result = run_mqttbed("run /nonexistent/scenario.yaml");
   EXPECT_EQ(result.exit_code, 2);

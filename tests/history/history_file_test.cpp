@@ -87,5 +87,58 @@ TEST(HistoryFile, ReportsTheLineOfAMalformedEvent) {
   std::filesystem::remove(path);
 }
 
+// Two processes of a sharded live run, each with its own history (and its own client
+// numbering): the merge is one history in time order, identities resolved by name.
+TEST(HistoryFile, MergesFilesInTimeOrder) {
+  const std::string first = temp_path("shard0.jsonl"), second = temp_path("shard1.jsonl");
+  std::int64_t now = 0;
+  std::string payload;
+  std::uint64_t seq = 0;
+  {
+    History shard;
+    HistoryWriter writer(first, shard, {.end_ns = 100, .settle_start_ns = 50, .checks = {}});
+    writer.attach(shard);
+    ClientRecorder sensor(shard, "sensor", [&] { return now; });
+    now = 10;
+    sensor.connect_sent(true);
+    now = 30;
+    auto sent = sensor.publish_sent("t/s", 1, false, "x");
+    payload = sent.payload;
+    seq = sent.seq;
+    now = 50;
+    sensor.publish_acked(seq);
+    writer.close();
+  }
+  {
+    History shard;
+    HistoryWriter writer(second, shard, {.end_ns = 100, .settle_start_ns = 50, .checks = {}});
+    writer.attach(shard);
+    ClientRecorder other(shard, "other", [&] { return now; });  // client 1 here, not "sensor"
+    ClientRecorder app(shard, "app", [&] { return now; });
+    now = 20;
+    other.connect_sent(true);
+    now = 40;
+    app.delivered("t/s", 1, false, false, payload);
+    writer.close();
+  }
+  History merged;
+  std::vector<std::string> order;
+  std::vector<Event> events;
+  merged.add_observer([&](const Event& e) {
+    order.push_back(merged.client_name(e.client) + "@" + std::to_string(e.time_ns));
+    events.push_back(e);
+  });
+  const HistoryFileInfo info = merge_history_files({first, second}, merged);
+  EXPECT_EQ(info.events, 5u);
+  EXPECT_EQ(info.end_ns, 100);
+  EXPECT_EQ(order, (std::vector<std::string>{"sensor@10", "other@20", "sensor@30", "app@40",
+                                             "sensor@50"}));
+  EXPECT_EQ(merged.client_name(events[3].msg.publisher), "sensor");
+  EXPECT_EQ(events[3].msg.seq, seq);
+  EXPECT_EQ(events[3].msg, events[2].msg);  // the delivery names the publish it delivers
+  std::filesystem::remove(first);
+  std::filesystem::remove(second);
+}
+
 }  // namespace
 }  // namespace mqttbed::history
