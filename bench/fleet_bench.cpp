@@ -7,12 +7,14 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
 #include <xbt/log.h>
 
+#include "sim/check/checker_thread.h"
 #include "sim/check/checks.h"
 #include "sim/history/history.h"
 #include "sim/report/metrics.h"
@@ -63,12 +65,12 @@ int run_mqttbed(int devices, bool with_checks) {
   scenario::Scenario scenario =
       scenario::load_scenario_text(fleet_yaml(devices), "fleet-bench", run::device_catalog());
   history::History history;
-  std::vector<std::unique_ptr<check::Checker>> checkers;
+  // As a run does (run/pipeline.cpp): the checkers on their own thread, metrics inline.
+  std::optional<check::CheckerThread> checkers;
   report::Metrics metrics(history, report::metrics_options_for(scenario));
   if (with_checks) {
-    checkers = check::make_checkers({"qos", "ordering", "retained", "will", "sessions", "shadow",
-                                     "isolation", "completeness"});
-    check::attach(history, checkers);
+    checkers.emplace(check::make_checkers(check::check_names()));
+    checkers->attach(history);
     metrics.attach(history);
   }
   std::uint64_t published = 0, delivered = 0;
@@ -88,7 +90,7 @@ int run_mqttbed(int devices, bool with_checks) {
   auto stats = simulation::run_simulation(scenario, history, hooks);
   if (with_checks) {
     check::CheckContext context{stats.end.count(), stats.settle_start.count()};
-    check::finish_all(checkers, context);
+    checkers->finish(context);
   }
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   double virtual_s = std::chrono::duration<double>(stats.end).count();

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "sim/check/checker_thread.h"
 #include "sim/check/completeness_checker.h"
 #include "sim/check/isolation_checker.h"
 #include "sim/check/ordering_checker.h"
@@ -87,11 +88,11 @@ std::vector<Verdict> check_history_file(const std::string& path,
   std::vector<std::string> chosen = names;
   if (chosen.empty()) chosen = history::read_history_header(path).checks;
   history::History history;
-  auto checkers = make_checkers(chosen);
-  attach(history, checkers);
+  CheckerThread checkers(make_checkers(chosen));
+  checkers.attach(history);
   const history::HistoryFileInfo info = history::read_history_file(path, history);
-  return finish_all(checkers,
-                    CheckContext{info.end_ns, info.settle_start_ns, info.retained_survive_restart});
+  return checkers.finish(
+      CheckContext{info.end_ns, info.settle_start_ns, info.retained_survive_restart});
 }
 
 }  // namespace mqttbed::check

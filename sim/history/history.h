@@ -23,7 +23,7 @@ class History {
   std::uint32_t string_id(const std::string& text);
   const std::string& client_name(std::uint32_t id) const { return clients_[id]; }
   const std::string& string(std::uint32_t id) const {
-    return (id & kTransientBit) != 0 ? transient(id) : strings_[id];
+    return is_transient(id) ? transient(id) : strings_[id];
   }
   // A string that is unique to one event (a shadow document, a long detail): observers see it
   // while the event is handed out, and for the next kTransientSlots such strings after; then
@@ -32,6 +32,8 @@ class History {
   std::uint32_t transient_string_id(std::string text);
   static constexpr std::uint32_t kTransientSlots = 65536;
   std::size_t client_count() const { return clients_.size(); }
+  std::size_t string_count() const { return strings_.size(); }  // transient ones aside
+  static bool is_transient(std::uint32_t id) { return (id & kTransientBit) != 0; }
 
   // The next message sequence number of publisher `client` (1, 2, ...): kept here rather than
   // in a client so a message identity is never reused, even by a rebooted device's new client.
@@ -43,9 +45,9 @@ class History {
   std::uint64_t size() const { return count_; }
 
  private:
+  static constexpr std::uint32_t kTransientBit = 0x80000000u;
   std::vector<std::string> clients_;
   std::unordered_map<std::string, std::uint32_t> client_index_;
-  static constexpr std::uint32_t kTransientBit = 0x80000000u;
   const std::string& transient(std::uint32_t id) const;
 
   std::vector<std::string> strings_;

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 
+#include "sim/check/checker_thread.h"
 #include "sim/check/checks.h"
 #include "sim/check/verdict_format.h"
 #include "sim/history/history_file.h"
@@ -74,8 +75,8 @@ RunResult run_scenario(const scenario::Scenario& scenario, const RunOptions& opt
   std::filesystem::create_directories(out_dir);
 
   history::History history;
-  auto checkers = check::make_checkers(check_names(scenario));
-  check::attach(history, checkers);
+  check::CheckerThread checkers(check::make_checkers(check_names(scenario)));
+  checkers.attach(history);
   report::Metrics metrics(history, report::metrics_options_for(scenario));
   metrics.attach(history);
   std::optional<history::HistoryWriter> writer;
@@ -98,7 +99,7 @@ RunResult run_scenario(const scenario::Scenario& scenario, const RunOptions& opt
 
   check::CheckContext context{result.stats.end.count(), result.stats.settle_start.count(),
                               scenario.broker.persistence};
-  result.verdicts = check::finish_all(checkers, context);
+  result.verdicts = checkers.finish(context);
   result.expectations = report::evaluate_expectations(scenario.expect, metrics);
   nlohmann::json verdicts = check::to_json(result.verdicts);
   result.passed = report::report_passed(verdicts, result.expectations);
