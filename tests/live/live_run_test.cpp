@@ -7,10 +7,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -30,40 +32,53 @@ std::string temp_dir(const std::string& name) {
   return path.string();
 }
 
+struct LiveResult {
+  run::RunResult run;
+  nlohmann::json report;
+};
+
+// Runs tests/live/data/NAME.yaml against `broker`, writing to a temporary folder that is
+// removed after (the report is read first); `configure` adds options. Prints the summary.
+LiveResult run_live(testing::MosquittoBroker& broker, const std::string& name,
+                    const std::function<void(run::RunOptions&)>& configure = {}) {
+  auto scenario =
+      run::load_scenario(std::string(MQTTBED_SOURCE_DIR) + "/tests/live/data/" + name + ".yaml");
+  run::RunOptions options;
+  options.out_dir = temp_dir(name);
+  options.live.broker_url = broker.url();
+  if (configure) configure(options);
+  LiveResult result{run::run_scenario(scenario, options), {}};
+  std::printf("%s", result.run.summary.c_str());
+  std::ifstream report(result.run.report_path);
+  if (report) result.report = nlohmann::json::parse(report);
+  std::filesystem::remove_all(options.out_dir);
+  return result;
+}
+
+const check::Verdict* find_verdict(const run::RunResult& result, const std::string& guarantee) {
+  for (const auto& verdict : result.verdicts)
+    if (verdict.guarantee == guarantee) return &verdict;
+  return nullptr;
+}
+
 TEST(LiveRun, DefaultScenarioHoldsEveryGuaranteeAgainstMosquitto) {
   testing::MosquittoBroker broker;
-  auto scenario =
-      run::load_scenario(std::string(MQTTBED_SOURCE_DIR) + "/tests/live/data/live-default.yaml");
-  run::RunOptions options;
-  options.out_dir = temp_dir("default");
-  options.live.broker_url = broker.url();
-  options.live.client_prefix = "ci-";
-  run::RunResult result = run::run_scenario(scenario, options);
-  std::printf("%s", result.summary.c_str());
-  EXPECT_TRUE(result.passed) << result.summary << "\n" << broker.log().substr(0, 4000);
-  EXPECT_TRUE(std::filesystem::exists(result.report_path));
-  std::filesystem::remove_all(options.out_dir);
+  LiveResult result = run_live(
+      broker, "live-default", [](run::RunOptions& options) { options.live.client_prefix = "ci-"; });
+  EXPECT_TRUE(result.run.passed) << result.run.summary << "\n" << broker.log().substr(0, 4000);
+  EXPECT_TRUE(result.report.contains("verdicts"));
 }
 
 // Ungraceful disconnect (client reset, broker side blackholed), graceful disconnect, reboot
 // (broker side reset), latency and a partition, all through the fault proxy.
 TEST(LiveRun, FaultScenarioHoldsEveryGuaranteeAndFiresTheWills) {
   testing::MosquittoBroker broker;
-  auto scenario =
-      run::load_scenario(std::string(MQTTBED_SOURCE_DIR) + "/tests/live/data/live-faults.yaml");
-  run::RunOptions options;
-  options.out_dir = temp_dir("faults");
-  options.live.broker_url = broker.url();
-  run::RunResult result = run::run_scenario(scenario, options);
-  std::printf("%s", result.summary.c_str());
-  EXPECT_TRUE(result.passed) << result.summary;
-  for (const auto& verdict : result.verdicts) {
-    // The ungraceful disconnect's and the reboot's wills; not the graceful one's.
-    if (verdict.guarantee == "will") {
-      EXPECT_EQ(verdict.counts.checked, 2u) << result.summary;
-    }
-  }
-  std::filesystem::remove_all(options.out_dir);
+  LiveResult result = run_live(broker, "live-faults");
+  EXPECT_TRUE(result.run.passed) << result.run.summary;
+  // The ungraceful disconnect's and the reboot's wills; not the graceful one's.
+  const check::Verdict* will = find_verdict(result.run, "will");
+  ASSERT_NE(will, nullptr);
+  EXPECT_EQ(will->counts.checked, 2u) << result.run.summary;
 }
 
 // The same faults with the fleet split across processes (live.processes): each acts out the
@@ -71,39 +86,28 @@ TEST(LiveRun, FaultScenarioHoldsEveryGuaranteeAndFiresTheWills) {
 // round trips (measured inside the processes) reach the report.
 TEST(LiveRun, ShardedFaultScenarioHoldsEveryGuaranteeAndFiresTheWills) {
   testing::MosquittoBroker broker;
-  auto scenario =
-      run::load_scenario(std::string(MQTTBED_SOURCE_DIR) + "/tests/live/data/live-faults.yaml");
-  run::RunOptions options;
-  options.out_dir = temp_dir("sharded");
-  options.live.broker_url = broker.url();
-  options.live.processes = 3;
-  run::RunResult result = run::run_scenario(scenario, options);
-  std::printf("%s", result.summary.c_str());
-  EXPECT_TRUE(result.passed) << result.summary;
-  for (const auto& verdict : result.verdicts) {
-    if (verdict.guarantee == "will") {
-      EXPECT_EQ(verdict.counts.checked, 2u) << result.summary;
-    }
-    if (verdict.guarantee == "qos1") {
-      EXPECT_GT(verdict.counts.checked, 100u) << result.summary;
-    }
-  }
-  std::ifstream report(result.report_path);
-  auto json = nlohmann::json::parse(report);
-  EXPECT_GT(json["metrics"]["command_round_trip"]["count"].get<int>(), 0);
-  std::filesystem::remove_all(options.out_dir);
+  LiveResult result =
+      run_live(broker, "live-faults", [](run::RunOptions& options) { options.live.processes = 3; });
+  EXPECT_TRUE(result.run.passed) << result.run.summary;
+  const check::Verdict* will = find_verdict(result.run, "will");
+  const check::Verdict* qos1 = find_verdict(result.run, "qos1");
+  ASSERT_NE(will, nullptr);
+  ASSERT_NE(qos1, nullptr);
+  EXPECT_EQ(will->counts.checked, 2u) << result.run.summary;
+  EXPECT_GT(qos1->counts.checked, 100u) << result.run.summary;
+  EXPECT_GT(result.report["metrics"]["command_round_trip"]["count"].get<int>(), 0);
 }
 
 // --broker-restart-cmd is run as `CMD crash` / `CMD restart`; here CMD writes the word into
 // a FIFO that the test reads, and the test kills and restarts its own mosquitto.
 TEST(LiveRun, BrokerCrashRunsTheRestartCommand) {
   testing::MosquittoBroker broker;
-  std::string dir = temp_dir("crash");
+  std::string dir = temp_dir("crash-control");
   std::string fifo = dir + "/broker-ctl";
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
   int control = open(fifo.c_str(), O_RDWR | O_NONBLOCK);  // read-write: never EOF, never blocks
   ASSERT_GE(control, 0);
-  bool stop = false, crashed = false, restarted = false;
+  std::atomic<bool> stop = false, crashed = false, restarted = false;
   std::thread operator_thread([&] {
     std::string words;
     while (!stop && !restarted) {
@@ -122,20 +126,15 @@ TEST(LiveRun, BrokerCrashRunsTheRestartCommand) {
       }
     }
   });
-  auto scenario =
-      run::load_scenario(std::string(MQTTBED_SOURCE_DIR) + "/tests/live/data/live-crash.yaml");
-  run::RunOptions options;
-  options.out_dir = dir + "/out";
-  options.live.broker_url = broker.url();
-  options.live.broker_restart_cmd = "echo >> " + fifo;
-  run::RunResult result = run::run_scenario(scenario, options);
+  LiveResult result = run_live(broker, "live-crash", [&](run::RunOptions& options) {
+    options.live.broker_restart_cmd = "echo >> " + fifo;
+  });
   stop = true;
   operator_thread.join();
   close(control);
-  std::printf("%s", result.summary.c_str());
   EXPECT_TRUE(crashed);
   EXPECT_TRUE(restarted);
-  EXPECT_TRUE(result.passed) << result.summary << "\n" << broker.log().substr(0, 4000);
+  EXPECT_TRUE(result.run.passed) << result.run.summary << "\n" << broker.log().substr(0, 4000);
   std::filesystem::remove_all(dir);
 }
 
