@@ -1,6 +1,7 @@
 """Shared fixtures of the Python package tests: paths and one finished run to inspect.
 
 `mqttbed` is imported from PYTHONPATH (ctest points it at <build>/python)."""
+import json
 import os
 import pathlib
 
@@ -23,3 +24,22 @@ def default_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("default") / "run"
     result = mqttbed.run(DEFAULT, out_dir=out, history=True, on_progress=progress.append)
     return result, progress
+
+
+def assert_passed_with_files(result):
+    """A passing run: every verdict passed, report.json, report.html and no partial files."""
+    assert result.passed, result.summary_text
+    assert result.verdicts and all(v.passed for v in result.verdicts)
+    assert json.loads(result.report_path.read_text()) == result.json
+    assert result.html_path.exists() and "mqttbed-run" in result.html_path.read_text()
+    assert not list(result.out_dir.parent.glob(".*partial*"))
+
+
+def assert_progress_in_order(result, progress):
+    """Progress reports came, in time order, each against the run's planned end."""
+    assert progress, "the progress callback was never called"
+    times = [p.now_s for p in progress]
+    assert times == sorted(times)
+    end = result.scenario["duration_s"] + result.scenario["settle_s"]
+    assert all(p.end_s == pytest.approx(end) for p in progress)
+    assert 0 < progress[-1].fraction <= 1

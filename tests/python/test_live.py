@@ -8,7 +8,7 @@ import time
 import pytest
 
 import mqttbed
-from conftest import ROOT
+from conftest import ROOT, assert_passed_with_files, assert_progress_in_order
 
 sys.path.insert(0, str(ROOT / "tests" / "live"))
 from mosquitto import Mosquitto, free_port  # noqa: E402
@@ -51,15 +51,13 @@ def live_run(broker, tmp_path_factory):
 
 def test_live_run_returns_passing_verdicts_and_metrics(live_run, broker):
     result, _ = live_run
-    assert result.passed, result.summary_text
+    assert_passed_with_files(result)
     assert result.broker == broker.url and "broker=" in repr(result)
     expected = set(LIVE["checks"]) - {"qos"} | {"qos0", "qos1", "qos2"}
     assert {v.guarantee for v in result.verdicts} == expected
     assert result.verdict("qos1").counts["checked"] > 0
     assert result.metrics.latency("qos1").count > 0
     assert result.metrics.counters["published"] > 0
-    assert result.report_path.exists() and result.html_path.exists()
-    assert not list(result.out_dir.parent.glob(".*partial*"))
 
 
 def test_history_holds_what_the_real_broker_delivered(live_run, broker):
@@ -77,11 +75,7 @@ def test_history_holds_what_the_real_broker_delivered(live_run, broker):
 
 def test_progress_follows_real_time(live_run):
     result, progress = live_run
-    assert progress, "the progress callback was never called"
-    times = [p.now_s for p in progress]
-    assert times == sorted(times)
-    end = result.scenario["duration_s"] + result.scenario["settle_s"]
-    assert all(p.end_s == pytest.approx(end) for p in progress)
+    assert_progress_in_order(result, progress)
     assert len(progress) >= 2 and progress[-1].fraction > 0.5
 
 

@@ -1,5 +1,4 @@
 """mqttbed.run(): a real simulated run in a child process, results as Python objects."""
-import json
 import os
 import signal
 import subprocess
@@ -9,19 +8,14 @@ import numpy
 import pytest
 
 import mqttbed
-from conftest import DEFAULT
+from conftest import DEFAULT, assert_passed_with_files, assert_progress_in_order
 from test_scenario import SMALL
 
 
 def test_run_returns_verdicts_metrics_and_files(default_run):
     result, _ = default_run
-    assert result.passed
-    assert result.verdicts and all(v.passed for v in result.verdicts)
+    assert_passed_with_files(result)
     assert {"qos1", "will", "ordering"} <= {v.guarantee for v in result.verdicts}
-    report = json.loads(result.report_path.read_text())
-    assert result.json == report
-    assert result.html_path.exists() and "mqttbed-run" in result.html_path.read_text()
-    assert not list(result.out_dir.parent.glob(".*partial*"))
 
 
 def test_metrics_are_percentiles_and_numpy_series(default_run):
@@ -59,12 +53,7 @@ def test_history_is_an_iterator_of_events(default_run):
 
 def test_progress_callback_follows_virtual_time(default_run):
     result, progress = default_run
-    assert progress, "the progress callback was never called"
-    times = [p.now_s for p in progress]
-    assert times == sorted(times)
-    end = result.scenario["duration_s"] + result.scenario["settle_s"]
-    assert all(p.end_s == pytest.approx(end) for p in progress)
-    assert 0 < progress[-1].fraction <= 1
+    assert_progress_in_order(result, progress)
 
 
 def test_broker_mutation_fails_the_ordering_verdict(tmp_path):
