@@ -215,11 +215,7 @@ Verdict CompletenessChecker::finish(const CheckContext& context) {
                            publisher_broke(stream.publisher, reader->msg_seq, last->msg_seq + 1);
     judge(*reader, Gap{reader->position + 1, last->position, explained, reader->last, {}}, nullptr);
   }
-  Verdict verdict;
-  verdict.guarantee = name();
-  verdict.counts = counts_;
-  log_.fill(verdict);
-  return verdict;
+  return log_.verdict(name(), counts_);
 }
 
 }  // namespace mqttbed::check

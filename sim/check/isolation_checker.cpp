@@ -43,11 +43,7 @@ void IsolationChecker::report(const char* invariant, const Event& event,
 }
 
 Verdict IsolationChecker::finish(const CheckContext&) {
-  Verdict verdict;
-  verdict.guarantee = name();
-  verdict.counts = counts_;
-  log_.fill(verdict);
-  return verdict;
+  return log_.verdict(name(), counts_);
 }
 
 }  // namespace mqttbed::check

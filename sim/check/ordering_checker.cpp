@@ -37,11 +37,7 @@ void OrderingChecker::observe(const Event& event, const history::History& histor
 }
 
 Verdict OrderingChecker::finish(const CheckContext&) {
-  Verdict verdict;
-  verdict.guarantee = name();
-  verdict.counts = counts_;
-  log_.fill(verdict);
-  return verdict;
+  return log_.verdict(name(), counts_);
 }
 
 }  // namespace mqttbed::check

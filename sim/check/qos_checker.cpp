@@ -142,11 +142,7 @@ Verdict QosChecker::finish(const CheckContext& context) {
   for (const Pending* pending : ordered) {
     for (const Owed& owed : pending->owed) settle(owed, *pending, context);
   }
-  Verdict verdict;
-  verdict.guarantee = name();
-  verdict.counts = counts_;
-  log_.fill(verdict);
-  return verdict;
+  return log_.verdict(name(), counts_);
 }
 
 }  // namespace mqttbed::check

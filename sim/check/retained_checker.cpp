@@ -248,11 +248,7 @@ Verdict RetainedChecker::finish(const CheckContext& context) {
     counts_.indeterminate += forgiven;
     if (history_ != nullptr) settle_owed(client, /*judged_lost=*/true, *history_);
   }
-  Verdict verdict;
-  verdict.guarantee = name();
-  verdict.counts = counts_;
-  log_.fill(verdict);
-  return verdict;
+  return log_.verdict(name(), counts_);
 }
 
 }  // namespace mqttbed::check

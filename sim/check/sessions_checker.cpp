@@ -9,7 +9,6 @@ namespace mqttbed::check {
 using history::Event;
 using history::EventType;
 
-
 void SessionsChecker::observe(const Event& event, const history::History& history) {
   history_ = &history;
   faults_.observe(event, history);
@@ -175,11 +174,7 @@ Verdict SessionsChecker::finish(const CheckContext& context) {
       log_.add(std::move(v));
     }
   }
-  Verdict verdict;
-  verdict.guarantee = name();
-  verdict.counts = counts_;
-  log_.fill(verdict);
-  return verdict;
+  return log_.verdict(name(), counts_);
 }
 
 }  // namespace mqttbed::check

@@ -166,11 +166,7 @@ Verdict ShadowChecker::finish(const CheckContext& context) {
                  " at version " + std::to_string(thing->latest_version) + ")");
     }
   }
-  Verdict verdict;
-  verdict.guarantee = name();
-  verdict.counts = counts_;
-  log_.fill(verdict);
-  return verdict;
+  return log_.verdict(name(), counts_);
 }
 
 }  // namespace mqttbed::check

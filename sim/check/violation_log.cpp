@@ -10,11 +10,15 @@ void ViolationLog::add(Violation violation) {
   if (wants_detail()) violations_.push_back(std::move(violation));
 }
 
-void ViolationLog::fill(Verdict& verdict) {
+Verdict ViolationLog::verdict(const char* guarantee, const Counts& counts) {
+  Verdict verdict;
+  verdict.guarantee = guarantee;
+  verdict.counts = counts;
   verdict.violation_count = count_;
   verdict.passed = count_ == 0;
   verdict.violations = std::move(violations_);
   violations_.clear();
+  return verdict;
 }
 
 std::string describe_message(history::MessageId id, const history::History& history) {

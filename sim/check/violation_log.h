@@ -20,8 +20,9 @@ class ViolationLog {
   bool wants_detail() const { return violations_.size() < kMaxDetailedViolations; }
   void add(Violation violation);
   std::uint64_t count() const { return count_; }
-  // Fills verdict.violations/violation_count/passed.
-  void fill(Verdict& verdict);
+  // The checker's verdict: these counts and the violations logged (passed when none). Hands
+  // the violations over: call it once, from finish().
+  Verdict verdict(const char* guarantee, const Counts& counts);
 
  private:
   std::vector<Violation> violations_;

@@ -9,7 +9,6 @@ namespace mqttbed::check {
 using history::Event;
 using history::EventType;
 
-
 void WillChecker::observe(const Event& event, const history::History& history) {
   history_ = &history;
   faults_.observe(event, history);
@@ -181,11 +180,7 @@ Verdict WillChecker::finish(const CheckContext& context) {
            std::tie(b->connect.time_ns, b->connect.client);
   });
   for (const Record* record : ordered) settle(*record, context);
-  Verdict verdict;
-  verdict.guarantee = name();
-  verdict.counts = counts_;
-  log_.fill(verdict);
-  return verdict;
+  return log_.verdict(name(), counts_);
 }
 
 }  // namespace mqttbed::check

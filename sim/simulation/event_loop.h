@@ -83,6 +83,7 @@ class EventLoop {
   // Keyed by SimGrid's kernel activity, which is what the completion signal names.
   std::unordered_map<simgrid::kernel::activity::ActivityImpl*, Transfer> in_flight_;
   std::vector<Transfer> arrived_;
+  std::vector<Transfer> delivering_;  // arrived_'s batch while deliver_arrivals() runs it
   simgrid::s4u::SemaphorePtr wake_;
   bool waiting_ = false;
   std::uint64_t events_processed_ = 0;
