@@ -31,6 +31,10 @@ class History {
   // of one-off payloads.
   std::uint32_t transient_string_id(std::string text);
   static constexpr std::uint32_t kTransientSlots = 65536;
+  // A replica's names (HistoryFeed): each takes the next id, without the lookup index, which
+  // a replica never needs (it is read, not asked to intern) and would double its tables.
+  void append_client_name(std::string name) { clients_.push_back(std::move(name)); }
+  void append_string(std::string text) { strings_.push_back(std::move(text)); }
   std::size_t client_count() const { return clients_.size(); }
   std::size_t string_count() const { return strings_.size(); }  // transient ones aside
   static bool is_transient(std::uint32_t id) { return (id & kTransientBit) != 0; }

@@ -25,8 +25,8 @@ FeedBatch HistoryFeed::take() {
 void replay(FeedBatch&& batch, History& replica) {
   if (batch.first_client != replica.client_count() || batch.first_string != replica.string_count())
     throw std::logic_error("history replica out of step: a feed batch was skipped or repeated");
-  for (const std::string& name : batch.clients) replica.client_id(name);
-  for (const std::string& text : batch.strings) replica.string_id(text);
+  for (std::string& name : batch.clients) replica.append_client_name(std::move(name));
+  for (std::string& text : batch.strings) replica.append_string(std::move(text));
   auto transient = batch.transients.begin();
   for (Event& event : batch.events) {
     // The replica numbers its transient strings itself: only the text has to travel.

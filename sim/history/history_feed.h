@@ -38,8 +38,8 @@ class HistoryFeed {
   std::size_t strings_sent_ = 1;
 };
 
-// The replica side: interns the batch's names into `replica` (so they get the source's ids)
-// and appends its events, calling the replica's observers. Throws std::logic_error if
+// The replica side: adds the batch's names to `replica` (so they get the source's ids) and
+// appends its events, calling the replica's observers. Throws std::logic_error if
 // `replica` was not fed every batch of one feed in order.
 void replay(FeedBatch&& batch, History& replica);
 
