@@ -1,5 +1,8 @@
 #include "sim/check/shadow_checker.h"
 
+#include <algorithm>
+#include <functional>
+
 namespace mqttbed::check {
 
 using history::Event;
@@ -76,17 +79,24 @@ void ShadowChecker::on_versioned(Thing& thing, const std::string& key, std::int6
   // One version, one message: the same text again is a redelivery, other text a reuse.
   const std::string channel_key = std::to_string(event.client) + "|" + key;
   // Accepted and documents messages carry the same versions: keep them apart (odd = documents).
-  const std::string& text = history.string(event.detail);
-  auto [it, inserted] = thing.versions.try_emplace(version * 2 + (key.back() == 's'), text);
-  if (!inserted && it->second != text) {
-    ++counts_.duplicated;
-    report("a shadow version is used by one update only", key.substr(0, key.find('|')), event,
-           history,
-           "(version " + std::to_string(version) +
-               " was already used by: " + it->second + ")");
-    return;
+  const std::int64_t use_key = version * 2 + (key.back() == 's');
+  const std::uint64_t text_hash = std::hash<std::string>{}(history.string(event.detail));
+  auto it = std::lower_bound(thing.versions.begin(), thing.versions.end(), use_key,
+                             [](const VersionUse& use, std::int64_t k) { return use.key < k; });
+  if (it != thing.versions.end() && it->key == use_key) {
+    if (it->text_hash != text_hash) {
+      ++counts_.duplicated;
+      report("a shadow version is used by one update only", key.substr(0, key.find('|')), event,
+             history,
+             "(version " + std::to_string(version) + " was already used by message " +
+                 describe_message(it->msg, history) + ", first seen at " +
+                 std::to_string(static_cast<double>(it->time_ns) / 1e9) + " s)");
+      return;
+    }
+  } else {
+    thing.versions.insert(it, VersionUse{use_key, text_hash, event.msg, event.time_ns});
   }
-  while (thing.versions.size() > kVersionsKept) thing.versions.erase(thing.versions.begin());
+  if (thing.versions.size() > kVersionsKept) thing.versions.erase(thing.versions.begin());
   if (event.type == EventType::delivered && !event.dup) {
     auto [seen, first] = seen_.try_emplace(channel_key, version);
     // Strictly increasing: a lower version is out of order (the same one is a redelivery).

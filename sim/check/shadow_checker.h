@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "sim/check/checker.h"
 #include "sim/check/violation_log.h"
@@ -30,8 +31,17 @@ class ShadowChecker : public Checker {
   Verdict finish(const CheckContext& context) override;
 
  private:
+  // A version as one message carried it. The text's hash, not the text: at 100,000 devices
+  // the documents themselves were the checkers' largest state (~16 KB a thing).
+  struct VersionUse {
+    std::int64_t key = 0;         // version * 2, + 1 on the documents channel
+    std::uint64_t text_hash = 0;  // the same text again is a redelivery, other text a reuse
+    history::MessageId msg;       // the first message that carried it
+    std::int64_t time_ns = 0;     // when it was first seen
+  };
+
   struct Thing {
-    std::map<std::int64_t, std::string> versions;  // version -> its document (recent ones)
+    std::vector<VersionUse> versions;  // the most recent kVersionsKept, sorted by key
     nlohmann::json current;  // "current" of the latest update/documents message
     std::int64_t latest_version = 0;
     nlohmann::json desired = nlohmann::json::object();

@@ -53,6 +53,20 @@ TEST(ShadowChecker, ReusedVersionFails) {
   EXPECT_FALSE(v.passed);
   EXPECT_EQ(v.counts.duplicated, 1u);
   EXPECT_NE(v.violations.at(0).invariant.find("one update"), std::string::npos);
+  // The evidence names the message that used the version first.
+  EXPECT_NE(v.violations.at(0).excerpt.at(1).find("already used by message cloud-shadow#1,"),
+            std::string::npos)
+      << explain(v);
+}
+
+TEST(ShadowChecker, TheSameDocumentRedeliveredIsNotAReuse) {
+  ShadowBed bed;
+  auto a1 = bed.reply("update/accepted", accepted(1, "t1"));
+  bed.deliver("app", kThing + "update/accepted", 1, a1);
+  bed.deliver("app", kThing + "update/accepted", 1, a1, /*retain=*/false, /*dup=*/true);
+  const Verdict& v = bed.verdict("shadow");
+  EXPECT_TRUE(v.passed) << explain(v);
+  EXPECT_EQ(v.counts.duplicated, 0u);
 }
 
 TEST(ShadowChecker, SubscriberSeeingAnOlderVersionLaterFails) {
