@@ -42,7 +42,7 @@ class ShadowChecker : public Checker {
 
   struct Thing {
     std::vector<VersionUse> versions;  // the most recent kVersionsKept, sorted by key
-    nlohmann::json current;  // "current" of the latest update/documents message
+    nlohmann::json current;            // "current" of the latest update/documents message
     std::int64_t latest_version = 0;
     nlohmann::json desired = nlohmann::json::object();
     nlohmann::json reported = nlohmann::json::object();
