@@ -3,6 +3,7 @@
 `mqttbed` is imported from PYTHONPATH (ctest points it at <build>/python)."""
 import json
 import os
+import subprocess
 import pathlib
 
 import pytest
@@ -43,3 +44,17 @@ def assert_progress_in_order(result, progress):
     end = result.scenario["duration_s"] + result.scenario["settle_s"]
     assert all(p.end_s == pytest.approx(end) for p in progress)
     assert 0 < progress[-1].fraction <= 1
+
+
+def record_children(monkeypatch):
+    """From now on, every subprocess.Popen (the run's child among them) is appended to the
+    returned list."""
+    children = []
+    real_popen = subprocess.Popen
+
+    def recording_popen(*args, **kwargs):
+        children.append(real_popen(*args, **kwargs))
+        return children[-1]
+
+    monkeypatch.setattr(subprocess, "Popen", recording_popen)
+    return children

@@ -1,14 +1,13 @@
 """mqttbed.run(..., broker=URL): live runs from Python against a mosquitto of the test's own
 (tests/live/mosquitto.py: its own config, a free 127.0.0.1 port, waited for by its log)."""
 import signal
-import subprocess
 import sys
 import time
 
 import pytest
 
 import mqttbed
-from conftest import ROOT, assert_passed_with_files, assert_progress_in_order
+from conftest import ROOT, assert_passed_with_files, assert_progress_in_order, record_children
 
 sys.path.insert(0, str(ROOT / "tests" / "live"))
 from mosquitto import Mosquitto, free_port  # noqa: E402
@@ -101,14 +100,7 @@ def test_live_options_need_a_broker(tmp_path):
 
 def test_keyboard_interrupt_stops_a_live_run(tmp_path, monkeypatch):
     with Mosquitto() as own:  # one broker, one run: not the module's
-        children = []
-        real_popen = subprocess.Popen
-
-        def recording_popen(*args, **kwargs):
-            children.append(real_popen(*args, **kwargs))
-            return children[-1]
-
-        monkeypatch.setattr(subprocess, "Popen", recording_popen)
+        children = record_children(monkeypatch)
 
         def interrupt(progress):  # Ctrl-C once the live run is under way
             raise KeyboardInterrupt

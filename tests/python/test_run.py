@@ -8,7 +8,7 @@ import numpy
 import pytest
 
 import mqttbed
-from conftest import DEFAULT, assert_passed_with_files, assert_progress_in_order
+from conftest import DEFAULT, assert_passed_with_files, assert_progress_in_order, record_children
 from test_scenario import SMALL
 
 
@@ -83,14 +83,7 @@ def test_bad_input_raises_value_error_and_writes_nothing(tmp_path):
 
 @pytest.mark.parametrize("how", ["raised", "sigint"])
 def test_keyboard_interrupt_stops_the_child_and_leaves_no_files(tmp_path, monkeypatch, how):
-    children = []
-    real_popen = subprocess.Popen
-
-    def recording_popen(*args, **kwargs):
-        children.append(real_popen(*args, **kwargs))
-        return children[-1]
-
-    monkeypatch.setattr(subprocess, "Popen", recording_popen)
+    children = record_children(monkeypatch)
 
     def interrupt(progress):  # Ctrl-C arriving while the run is under way
         if how == "sigint":
