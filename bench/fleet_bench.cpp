@@ -79,9 +79,9 @@ int run_mqttbed(int devices, bool with_checks) {
     delivered += e.type == history::EventType::delivered;
   });
   auto start = std::chrono::steady_clock::now();
-  simulation::SimulationHooks hooks;
+  fleet::RunHooks hooks;
   // Progress on stderr every 5 virtual minutes: a 100k run takes minutes.
-  hooks.on_progress = [&](const simulation::Progress& progress) {
+  hooks.on_progress = [&](const fleet::Progress& progress) {
     auto seconds = std::chrono::duration_cast<std::chrono::seconds>(progress.now).count();
     if (seconds % 300 == 0)
       std::fprintf(stderr, "virtual %4llds  cpu %7.1fs  rss %6.0f MiB\n",

@@ -35,6 +35,9 @@ struct DeviceContext {
   std::vector<std::string> home_things;
   // What devices measure, for whoever runs them (optional; unset hooks are not called).
   Observations observations = {};
+  // Test-only: the kind's deliberate bug (KindInfo::misbehaviour) is on, to prove that the
+  // checker of what it breaks can fail.
+  bool misbehave = false;
 };
 
 class Device {

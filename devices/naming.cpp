@@ -1,25 +1,8 @@
 // The fleet's fixed names, spelled in one place.
 #include "devices/naming.h"
 
-#include "sim/scenario/fleet_names.h"
 
 namespace mqttbed::devices {
-
-std::string account_name(int account) { return "acct" + std::to_string(account); }
-std::string home_name(int home) { return "home" + std::to_string(home); }
-
-int account_of_home(int home, int homes_per_account) {
-  return homes_per_account > 0 ? home / homes_per_account : home;
-}
-
-// One spelling of client ids for the whole project: the scenario's fleet naming.
-std::string home_client_id(int account, int home, std::string_view kind, int index) {
-  return scenario::home_client_id(account, home, kind, index);
-}
-
-std::string account_client_id(int account, std::string_view kind, int index) {
-  return scenario::account_client_id(account, kind, index);
-}
 
 DeviceIdentity home_identity(int account, int home, std::string_view kind, int index) {
   DeviceIdentity identity;
@@ -44,7 +27,7 @@ DeviceIdentity account_identity(int account, std::string_view kind, int index) {
 DeviceIdentity shadow_identity() {
   DeviceIdentity identity;
   identity.client_id = std::string(kShadowClientId);
-  identity.kind = "shadow";
+  identity.kind = std::string(scenario::kShadowKind);
   return identity;
 }
 

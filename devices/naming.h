@@ -6,18 +6,17 @@
 #include <string_view>
 
 #include "devices/device.h"
+#include "sim/scenario/client_id.h"
 
 namespace mqttbed::devices {
 
-inline constexpr std::string_view kShadowClientId = "cloud-shadow";
-
-std::string account_name(int account);  // "acct3"
-std::string home_name(int home);        // "home3"
-// Homes are numbered across the fleet; home h belongs to account h / homes_per_account.
-int account_of_home(int home, int homes_per_account);
-// "acct3-home3-light0" for a home device, "acct3-app0" for a per-account device.
-std::string home_client_id(int account, int home, std::string_view kind, int index);
-std::string account_client_id(int account, std::string_view kind, int index);
+// Client ids and account/home names are the scenario's (sim/scenario/client_id.h): one
+// grammar for the fleet, the authorizer, the checkers and the metrics.
+using scenario::account_client_id;
+using scenario::account_name;
+using scenario::home_client_id;
+using scenario::home_name;
+using scenario::kShadowClientId;
 
 DeviceIdentity home_identity(int account, int home, std::string_view kind, int index);
 DeviceIdentity account_identity(int account, std::string_view kind, int index);

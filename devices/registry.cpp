@@ -49,7 +49,8 @@ std::map<std::string, KindInfo> build_registry() {
         duration_param("shadow_timeout", 10s, 100ms,
                        "a shadow request unanswered this long makes it ask for the shadow again"),
         qos_param(1, "QoS of its state topic and command subscription")},
-       factory<Light>()},
+       factory<Light>(),
+       /*is_thing=*/true},
       {"sensor",
        Placement::home,
        "periodic telemetry in seq/total streams, padded to payload_bytes",
@@ -73,9 +74,11 @@ std::map<std::string, KindInfo> build_registry() {
       {"shadow",
        Placement::cloud,
        "cloud device-shadow service (AWS IoT semantics), client id cloud-shadow",
-       {{"reuse_version", ParamType::boolean, false,
-         "TEST ONLY: every second accepted update keeps the version (breaks the shadow check)"}},
-       factory<ShadowService>()},
+       {},
+       factory<ShadowService>(),
+       /*is_thing=*/false,
+       // Every second accepted update keeps the version (breaks the shadow guarantee).
+       /*misbehaviour=*/"reuse_shadow_version"},
   };
   std::map<std::string, KindInfo> by_name;
   for (KindInfo& kind : kinds) by_name.emplace(kind.name, std::move(kind));

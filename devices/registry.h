@@ -24,6 +24,11 @@ struct KindInfo {
   std::string summary;
   std::vector<scenario::ParamSpec> params;
   std::function<std::unique_ptr<Device>(DeviceContext context)> create;
+  // Other devices address it by its client id (a thing with a shadow: the gateway relays to
+  // it, apps command it): the fleet hands these ids to its home's and account's devices.
+  bool is_thing = false;
+  // The name of its test-only deliberate bug ("" = none), chosen with --broker-mutation.
+  std::string misbehaviour = {};
 };
 
 // All kinds, by name.

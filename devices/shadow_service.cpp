@@ -12,8 +12,7 @@ constexpr int kShadowQos = 1;  // AWS IoT has no QoS 2
 
 ShadowService::ShadowService(DeviceContext context)
     : context_(std::move(context)),
-      reuse_version_(context_.params.has("reuse_version") &&
-                     context_.params.get_bool("reuse_version")),
+      reuse_version_(context_.misbehave),
       keeper_(context_.runtime, context_.rng, context_.mqtt, context_.identity.client_id, -1) {
   keeper_.set_subscriptions(
       {{shadow_topic("+", "update"), kShadowQos}, {shadow_topic("+", "get"), kShadowQos}});
@@ -35,7 +34,7 @@ void ShadowService::handle(const runtime::ReceivedMessage& message) {
   const auto now_s =
       std::chrono::duration_cast<std::chrono::seconds>(context_.runtime.now()).count();
   if (suffix == "update") {
-    // reuse_version: every second accepted update keeps the version (a deliberate bug).
+    // The deliberate bug (misbehave): every second accepted update keeps the version (a deliberate bug).
     const bool bump = !reuse_version_ || accepted_updates_ % 2 == 0;
     const ShadowReply reply = store_.update(thing, message.payload, now_s, bump);
     if (reply.accepted) ++accepted_updates_;

@@ -6,7 +6,6 @@
 #include <pybind11/stl.h>
 
 #include <optional>
-#include <set>
 #include <stdexcept>
 
 #include "python/bindings.h"
@@ -34,35 +33,23 @@ py::dict run_scenario_text(const std::string& text, const std::string& file,
     throw std::runtime_error(
         "the simulation engine already ran in this process (SimGrid allows one per process); "
         "use mqttbed.run(), which starts a child process per run");
-  scenario::Scenario scenario = scenario::load_scenario_text(text, file, run::device_catalog());
-  report::validate_expectation_metrics(scenario);
+  scenario::Scenario scenario = run::load_scenario_text(text, file);
   if (seed) scenario.seed = *seed;
   run::RunOptions options;
   options.out_dir = out_dir;
   options.history_path = history_path;
-  options.mutation = mutation;
-  // Live (docs/live.md): the CLI's --broker, --client-prefix, --username, --password,
-  // --cafile, --broker-restart-cmd and --emulate-latency by the same names; no broker:
-  // simulate.
-  static const std::set<std::string> live_keys = {
-      "broker", "client_prefix", "username", "password", "cafile", "broker_restart_cmd",
-      "emulate_latency"};
+  options.misbehaviour = fleet::parse_misbehaviour(mutation);  // ValueError when unknown
+  // Live (docs/live.md): the CLI's live flags by their keyword names (live_option_specs);
+  // no broker: simulate.
   for (auto item : live) {
-    auto key = py::str(item.first).cast<std::string>();
-    if (!live_keys.count(key)) throw std::invalid_argument("unknown live option '" + key + "'");
+    if (item.second.is_none()) continue;
+    const auto key = py::str(item.first).cast<std::string>();
+    const live::LiveOptionSpec* spec = live::find_live_option(key);
+    std::string value = py::str(item.second).cast<std::string>();
+    if (spec != nullptr && spec->type == live::LiveOptionSpec::Type::flag)
+      value = item.second.cast<bool>() ? "true" : "false";
+    live::set_live_option(options.live, key, value);
   }
-  auto text_of = [&live](const char* key) {
-    return live.contains(key) && !live[key].is_none() ? py::str(live[key]).cast<std::string>()
-                                                      : std::string();
-  };
-  options.live.broker_url = text_of("broker");
-  options.live.client_prefix = text_of("client_prefix");
-  options.live.username = text_of("username");
-  options.live.password = text_of("password");
-  options.live.cafile = text_of("cafile");
-  options.live.broker_restart_cmd = text_of("broker_restart_cmd");
-  options.live.emulate_latency =
-      live.contains("emulate_latency") && py::bool_(live["emulate_latency"]);
   if (on_warning) {
     // Live warnings (faults that cannot be acted out) come from the run's threads.
     options.live.on_warning = [&on_warning](const std::string& message) {
@@ -78,7 +65,7 @@ py::dict run_scenario_text(const std::string& text, const std::string& file,
   if (on_progress) {
     // Called from the simulation loop with the GIL released around the run; a failing
     // callback (e.g. its pipe closed) is not called again and cannot unwind the engine.
-    options.on_progress = [&](const simulation::Progress& progress) {
+    options.on_progress = [&](const fleet::Progress& progress) {
       if (callback_failed) return;
       py::gil_scoped_acquire gil;
       try {
@@ -119,6 +106,14 @@ void bind_run(py::module_& module) {
   // A ConnectionError, with the CLI's message ("broker tcp://... unreachable: ...").
   py::register_exception<live::BrokerUnreachable>(module, "BrokerUnreachable",
                                                   PyExc_ConnectionError);
+  module.def(
+      "live_options",
+      [] {
+        std::vector<std::string> names;
+        for (const auto& spec : live::live_option_specs()) names.emplace_back(spec.name);
+        return names;
+      },
+      "The live options' keyword names (the CLI's flags with underscores).");
   module.def(
       "engine_used", [] { return engine_used; },
       "Whether this process already ran the simulation engine.");

@@ -61,9 +61,7 @@ void bind_scenario(py::module_& module) {
   module.def(
       "load_scenario_text",
       [](const std::string& text, const std::string& file) {
-        scenario::Scenario s = scenario::load_scenario_text(text, file, run::device_catalog());
-        report::validate_expectation_metrics(s);
-        return summary(s);
+        return summary(run::load_scenario_text(text, file));
       },
       py::arg("text"), py::arg("file"),
       "Loads and validates scenario YAML text (`file` names it in errors); returns its summary.");

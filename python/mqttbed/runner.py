@@ -110,23 +110,24 @@ def _communicate(child, job, on_progress):
     return outcome
 
 
-def _live_job(broker, client_prefix, username, password, cafile, broker_restart_cmd,
-              emulate_latency):
-    """The live options of a job, as the CLI's flags (docs/live.md); {} to simulate."""
-    given = {"client_prefix": client_prefix, "username": username, "password": password,
-             "cafile": cafile, "broker_restart_cmd": broker_restart_cmd}
-    given = {key: str(value) for key, value in given.items() if value is not None}
+def _live_job(broker, live):
+    """The live options of a job, the CLI's flags by keyword (docs/live.md); {} to simulate."""
+    known = _mqttbed.live_options()
+    unknown = sorted(set(live) - set(known))
+    if unknown:
+        raise TypeError(f"run() got unexpected keyword argument(s) {', '.join(unknown)} "
+                        f"(live options: {', '.join(k for k in known if k != 'broker')})")
+    given = {key: value for key, value in live.items() if value is not None and value is not False}
     if broker is None:
-        if given or emulate_latency:
-            names = sorted(given) + (["emulate_latency"] if emulate_latency else [])
-            raise ValueError(f"{', '.join(names)}: live options need broker=\"tcp://host:port\"")
+        if given:
+            raise ValueError(f"{', '.join(sorted(given))}: live options need "
+                             f"broker=\"tcp://host:port\"")
         return {}
-    return dict(given, broker=str(broker), emulate_latency=bool(emulate_latency))
+    return dict(given, broker=str(broker))
 
 
 def run(scenario, *, seed=None, out_dir=None, history=False, mutation=None, on_progress=None,
-        html=True, broker=None, client_prefix=None, username=None, password=None, cafile=None,
-        broker_restart_cmd=None, emulate_latency=False):
+        html=True, broker=None, **live):
     """Runs `scenario` (a Scenario, a dict or a file path) in a child process: simulated, or
     live in real time against `broker` ("tcp://host:port" or "ssl://host:port").
 
@@ -136,18 +137,17 @@ def run(scenario, *, seed=None, out_dir=None, history=False, mutation=None, on_p
     (e.g. "skip_will", see sim/broker/broker.h). on_progress(Progress) is called about once
     per virtual second (per real second live).
 
-    Live only, as the CLI's flags: client_prefix (client ids on the wire), username and
+    Live only, the CLI's flags as keywords (mqttbed._mqttbed.live_options()): client_prefix (client ids on the wire), username and
     password (every client's), cafile (TLS trust store), broker_restart_cmd (`CMD crash` /
     `CMD restart` for broker_crash faults), emulate_latency (the fault proxy adds the
-    scenario's network latency). Warnings of the live run (faults it cannot act out) are
+    scenario's network latency), live_processes. Warnings of the live run (faults it cannot act out) are
     issued as RuntimeWarning.
 
     Raises ScenarioError (ValueError) for a bad scenario, ValueError for a bad argument,
     BrokerUnreachable (a ConnectionError) when the broker does not accept a probe connection
     within seconds, RuntimeError when the run fails; KeyboardInterrupt stops the child and
     leaves nothing behind."""
-    live = _live_job(broker, client_prefix, username, password, cafile, broker_restart_cmd,
-                     emulate_latency)
+    live = _live_job(broker, live)
     scenario = _as_scenario(scenario)
     info = scenario.validate()
     run_seed = info["seed"] if seed is None else int(seed)

@@ -46,6 +46,13 @@ const char* to_string(Mutation mutation) {
   return "unknown";
 }
 
+std::vector<std::string> mutation_names() {
+  std::vector<std::string> names;
+  for (Mutation mutation : kMutations)
+    if (mutation != Mutation::none) names.emplace_back(to_string(mutation));
+  return names;
+}
+
 Mutation parse_mutation(const std::string& name) {
   // Accept "skip-will" as well as "skip_will": YAML and CLI users write both.
   std::string normal = name;

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "sim/mqtt/packet.h"
 
@@ -32,6 +33,7 @@ enum class Mutation {
 
 Mutation parse_mutation(const std::string& name);  // throws std::invalid_argument
 const char* to_string(Mutation mutation);
+std::vector<std::string> mutation_names();  // every mutation but none
 
 struct BrokerConfig {
   mqtt::Version version = mqtt::Version::v311;

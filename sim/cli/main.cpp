@@ -47,34 +47,19 @@ int run_command(const Options& options) {
   run::RunOptions run_options;
   run_options.out_dir = options.out_dir;
   run_options.history_path = options.history_path;
-  run_options.mutation = options.mutation;
+  run_options.misbehaviour = options.misbehaviour;
   // Live (docs/live.md): an unreachable broker throws live::BrokerUnreachable -> exit 3.
-  run_options.live.broker_url = options.broker_url;
-  run_options.live.client_prefix = options.client_prefix;
-  run_options.live.username = options.username;
-  run_options.live.password = options.password;
-  run_options.live.cafile = options.cafile;
-  run_options.live.broker_restart_cmd = options.broker_restart_cmd;
-  run_options.live.emulate_latency = options.emulate_latency;
-  run_options.live.processes = options.live_processes;
+  run_options.live = options.live;
   ProgressLine progress(stderr);
   if (!options.quiet && isatty(fileno(stderr)))
-    run_options.on_progress = [&progress](const simulation::Progress& p) { progress.update(p); };
-  if (!options.mutation.empty()) {
-    try {
-      if (options.mutation != "reuse_shadow_version") broker::parse_mutation(options.mutation);
-    } catch (const std::invalid_argument& error) {
-      std::fprintf(stderr, "mqttbed: --broker-mutation: %s\n", error.what());
-      return kBadInput;
-    }
-  }
+    run_options.on_progress = [&progress](const fleet::Progress& p) { progress.update(p); };
   run::RunResult result = run::run_scenario(scenario, run_options);
   progress.finish();
   std::printf("%s: seed %llu, %llu devices, %.0f s %s in %.2f s wall\n",
               scenario.name.c_str(), static_cast<unsigned long long>(scenario.seed),
               static_cast<unsigned long long>(result.stats.devices),
               std::chrono::duration<double>(result.stats.end).count(),
-              options.broker_url.empty() ? "virtual" : "live", result.wall_seconds);
+              options.live.broker_url.empty() ? "virtual" : "live", result.wall_seconds);
   std::fputs(result.summary.c_str(), stdout);
   std::printf("%s  report: %s\n", result.passed ? "PASSED" : "FAILED", result.report_path.c_str());
   if (options.write_html) {
@@ -109,7 +94,7 @@ int report_command(const Options& options) {
 
 int dispatch(const Options& options) {
   switch (options.command) {
-    case Options::Command::help: std::fputs(help_text(), stdout); return kPassed;
+    case Options::Command::help: std::fputs(help_text().c_str(), stdout); return kPassed;
     case Options::Command::version:
       std::printf("mqttbed %s\n", run::mqttbed_version().c_str());
       return kPassed;

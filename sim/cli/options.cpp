@@ -1,6 +1,7 @@
 #include "sim/cli/options.h"
 
 #include <charconv>
+#include <stdexcept>
 
 namespace mqttbed::cli {
 
@@ -27,8 +28,8 @@ Options::Command parse_command(const std::string& word) {
 
 }  // namespace
 
-const char* help_text() {
-  return R"(mqttbed - simulate fleets of MQTT devices and check what the broker promised
+std::string help_text() {
+  return std::string(R"(mqttbed - simulate fleets of MQTT devices and check what the broker promised
 
 usage:
   mqttbed run FILE [--seed N] [--out DIR] [--history FILE] [--no-html] [--quiet]
@@ -51,19 +52,10 @@ options:
   --history FILE       also write every client event as JSON Lines to FILE
   --no-html            run: do not write report.html
   --quiet              no progress line (also off when stderr is not a terminal)
-  --broker URL         run live, in real time, against a real broker (tcp://host:port or
-                       ssl://host:port) through the fault proxy (docs/live.md)
-  --client-prefix P    live: prepend P to every client id on the wire
-  --username U         live: connect every client with this user name ...
-  --password S         live: ... and password
-  --cafile FILE        live: TLS trust store for ssl:// brokers
-  --broker-restart-cmd CMD
-                       live: run `CMD crash` / `CMD restart` for broker_crash faults
-  --emulate-latency    live: the fault proxy adds the scenario's network latency (drawn
-                       per chunk from each device's path, as simulated; docs/fidelity.md)
-  --live-processes N   live: split the fleet across N processes (default: one per 1,000
-                       clients; Paho slows down with many clients in one process)
-
+)") + live::live_options_help() + R"(
+  --broker-mutation NAME
+                       test only: a deliberate broker-model or device bug that a checker
+                       must catch (docs/checks.md, "Mutations")
 exit codes:
   0  ran, and every checked guarantee and expectation held
   1  a guarantee was violated or an expectation missed
@@ -88,35 +80,19 @@ Options parse_options(const std::vector<std::string>& args) {
       options.out_dir = value_of(i);
     } else if (arg == "--history") {
       options.history_path = value_of(i);
-    } else if (arg == "--broker") {
-      options.broker_url = value_of(i);
-    } else if (arg == "--client-prefix") {
-      options.client_prefix = value_of(i);
-    } else if (arg == "--username") {
-      options.username = value_of(i);
-    } else if (arg == "--password") {
-      options.password = value_of(i);
-    } else if (arg == "--cafile") {
-      options.cafile = value_of(i);
-    } else if (arg == "--broker-restart-cmd") {
-      options.broker_restart_cmd = value_of(i);
-    } else if (arg == "--emulate-latency") {
-      options.emulate_latency = true;
-    } else if (arg == "--live-processes") {
-      const std::string& text = value_of(i);
-      std::size_t used = 0;
-      int count = 0;
+    } else if (const live::LiveOptionSpec* spec = live::find_live_option(arg)) {
       try {
-        count = std::stoi(text, &used);
-      } catch (const std::exception&) {
-        used = 0;
+        live::set_live_option(options.live, arg,
+                              spec->type == live::LiveOptionSpec::Type::flag ? "" : value_of(i));
+      } catch (const std::invalid_argument& error) {
+        throw UsageError(error.what());
       }
-      if (used != text.size() || count < 1 || count > 256)
-        throw UsageError("--live-processes: expected a whole number from 1 to 256, found '" +
-                         text + "'");
-      options.live_processes = count;
     } else if (arg == "--broker-mutation") {
-      options.mutation = value_of(i);
+      try {
+        options.misbehaviour = fleet::parse_misbehaviour(value_of(i));
+      } catch (const std::invalid_argument& error) {
+        throw UsageError("--broker-mutation: " + std::string(error.what()));
+      }
     } else if (arg == "--no-html") {
       options.write_html = false;
     } else if (arg == "--quiet" || arg == "-q") {

@@ -8,6 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "sim/fleet/misbehaviour.h"
+#include "sim/live/live_options.h"
+
 namespace mqttbed::cli {
 
 enum ExitCode : int {
@@ -30,20 +33,13 @@ struct Options {
   std::string out_dir;                  // --out: run's DIR (default runs/<name>-<seed>/),
                                         // report's HTML FILE
   std::string history_path;             // --history FILE (JSON Lines), optional
-  std::string broker_url;               // --broker tcp://host:port (live mode)
-  std::string client_prefix;            // --client-prefix P: live client ids on the wire
-  std::string username;                 // --username U (live)
-  std::string password;                 // --password S (live)
-  std::string cafile;                   // --cafile FILE: TLS trust store (live, ssl://)
-  std::string broker_restart_cmd;       // --broker-restart-cmd CMD (live broker_crash)
-  bool emulate_latency = false;         // --emulate-latency: live, the scenario's latency
-  int live_processes = 0;               // --live-processes N: live, 0 = one per 1,000 clients
-  std::string mutation;                 // --broker-mutation NAME (test-only)
+  live::LiveOptions live;               // --broker URL and the other live flags
+  fleet::Misbehaviour misbehaviour;     // --broker-mutation NAME (test-only)
   bool quiet = false;                   // --quiet: no progress line
   bool write_html = true;               // run: also write report.html (--no-html: not)
 };
 
 Options parse_options(const std::vector<std::string>& args);
-const char* help_text();
+std::string help_text();
 
 }  // namespace mqttbed::cli

@@ -6,7 +6,7 @@ namespace {
 double seconds(std::chrono::nanoseconds d) { return std::chrono::duration<double>(d).count(); }
 }  // namespace
 
-void ProgressLine::update(const simulation::Progress& progress) {
+void ProgressLine::update(const fleet::Progress& progress) {
   auto now = std::chrono::steady_clock::now();
   // Quiet for the first two seconds: short runs print nothing but their verdict.
   if (now - started_ < std::chrono::seconds(2) || now - last_draw_ < std::chrono::milliseconds(250))

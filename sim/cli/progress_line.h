@@ -5,14 +5,14 @@
 #include <chrono>
 #include <cstdio>
 
-#include "sim/simulation/simulation.h"
+#include "sim/fleet/run_contract.h"
 
 namespace mqttbed::cli {
 
 class ProgressLine {
  public:
   explicit ProgressLine(std::FILE* out) : out_(out) {}
-  void update(const simulation::Progress& progress);
+  void update(const fleet::Progress& progress);
   void finish();
 
  private:

@@ -17,7 +17,7 @@ bool through_proxy(const faults::FaultWindow& window) {
 }
 }  // namespace
 
-LiveFaultInjector::LiveFaultInjector(LiveLoop& loop, FaultProxy* proxy, simulation::Fleet& fleet,
+LiveFaultInjector::LiveFaultInjector(LiveLoop& loop, FaultProxy* proxy, fleet::Fleet& fleet,
                                      history::History& history, const LiveOptions& options)
     : loop_(loop),
       proxy_(proxy),

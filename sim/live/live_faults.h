@@ -14,14 +14,14 @@
 #include "sim/live/fault_proxy.h"
 #include "sim/live/live_loop.h"
 #include "sim/live/live_options.h"
-#include "sim/simulation/fleet_builder.h"
+#include "sim/fleet/fleet.h"
 
 namespace mqttbed::live {
 
 class LiveFaultInjector {
  public:
   // `proxy` may be null (TLS, or --no-proxy): network faults are then skipped with a warning.
-  LiveFaultInjector(LiveLoop& loop, FaultProxy* proxy, simulation::Fleet& fleet,
+  LiveFaultInjector(LiveLoop& loop, FaultProxy* proxy, fleet::Fleet& fleet,
                     history::History& history, const LiveOptions& options);
   ~LiveFaultInjector();  // waits for broker commands still running
 
@@ -53,7 +53,7 @@ class LiveFaultInjector {
 
   LiveLoop& loop_;
   FaultProxy* proxy_;
-  simulation::Fleet& fleet_;
+  fleet::Fleet& fleet_;
   const LiveOptions& options_;
   history::ClientRecorder recorder_;
   std::vector<std::thread> commands_;

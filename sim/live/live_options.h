@@ -1,11 +1,13 @@
 // How a live run reaches its broker: URL, client-id prefix, credentials, TLS, and what to
-// run for a planned broker crash. Filled by the CLI (or bindings), read by live/ alone.
+// run for a planned broker crash. The options a user sets are listed once, in
+// live_option_specs(): the CLI's flags and the Python keywords are both read from it.
 #pragma once
 
 #include <chrono>
 #include <functional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace mqttbed::live {
 
@@ -39,6 +41,26 @@ struct LiveOptions {
   // Faults that cannot be acted out live; stderr when unset.
   std::function<void(const std::string&)> on_warning;
 };
+
+// One user-facing live option: `name` is the Python keyword (client_prefix), the CLI flag
+// is the same with dashes (--client-prefix).
+struct LiveOptionSpec {
+  enum class Type { text, flag, count };
+  const char* name;
+  Type type;
+  const char* value_name;  // in help: "URL", "P", "N" ("" for a flag)
+  const char* help;
+  void (*set)(LiveOptions& options, const std::string& value);  // value "" sets a flag
+};
+
+const std::vector<LiveOptionSpec>& live_option_specs();
+// nullptr when `name` (keyword or --flag spelling) is not a live option.
+const LiveOptionSpec* find_live_option(const std::string& name);
+// Sets `name` from its text (a flag takes "", "true" or "false"); throws
+// std::invalid_argument naming the option and what was expected.
+void set_live_option(LiveOptions& options, const std::string& name, const std::string& value);
+// "--flag VALUE   help" lines for the CLI's --help.
+std::string live_options_help();
 
 // Thrown before a live run starts when the broker does not accept a probe connection.
 class BrokerUnreachable : public std::runtime_error {

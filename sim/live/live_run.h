@@ -8,13 +8,9 @@
 #include "sim/history/history.h"
 #include "sim/live/live_options.h"
 #include "sim/scenario/scenario.h"
-#include "sim/simulation/simulation.h"
+#include "sim/fleet/run_contract.h"
 
 namespace mqttbed::live {
-
-// Connects one probe client and disconnects it; throws BrokerUnreachable (with Paho's
-// reason) when the broker does not accept it within options.probe_timeout.
-void probe_broker(const LiveOptions& options);
 
 // Raises the soft open-file limit to the hard limit (each proxied device holds ~3
 // descriptors); returns the soft limit now in force.
@@ -25,8 +21,7 @@ long raise_file_limit();
 // options.clients_per_process (or options.processes > 1) runs split across child processes
 // whose histories are merged into `history` at the end (docs/live.md, "Large fleets").
 // Broker counters are not sampled live (the broker is a black box).
-simulation::SimulationStats run_live(const scenario::Scenario& scenario, history::History& history,
-                                     const simulation::SimulationHooks& hooks,
-                                     const LiveOptions& options);
+fleet::RunStats run_live(const scenario::Scenario& scenario, history::History& history,
+                         const fleet::RunHooks& hooks, const LiveOptions& options);
 
 }  // namespace mqttbed::live

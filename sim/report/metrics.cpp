@@ -1,5 +1,7 @@
 #include "sim/report/metrics.h"
 
+#include "sim/scenario/client_id.h"
+
 #include <algorithm>
 #include <cctype>
 #include <tuple>
@@ -56,7 +58,9 @@ void Metrics::attach(history::History& history) {
 }
 
 std::string Metrics::kind_of(const std::string& client_id) {
-  // The last dash-separated part without its index; "h12-light-3" style ids end in a bare
+  if (auto parts = scenario::parse_client_id(client_id)) return parts->kind;
+  // Outside the fleet's grammar (a history from another tool's naming): the last
+  // dash-separated part without its index; "h12-light-3" style ids end in a bare
   // index, so an all-digit part defers to the part before it.
   std::size_t end = client_id.size();
   while (true) {
@@ -71,23 +75,8 @@ std::string Metrics::kind_of(const std::string& client_id) {
 }
 
 int Metrics::home_of(const std::string& client_id) {
-  // "acct{A}-home{H}-..." with decimal A and H; a per-account "acct1-home5" has no dash after H.
-  auto digits = [&](std::size_t& pos, long& value) {
-    std::size_t begin = pos;
-    value = 0;
-    while (pos < client_id.size() && std::isdigit(static_cast<unsigned char>(client_id[pos]))) {
-      if (pos - begin < 9) value = value * 10 + (client_id[pos] - '0');
-      ++pos;
-    }
-    return pos > begin && pos - begin <= 9;
-  };
-  if (client_id.rfind("acct", 0) != 0) return -1;
-  std::size_t pos = 4;
-  long value = 0;
-  if (!digits(pos, value) || client_id.compare(pos, 5, "-home") != 0) return -1;
-  pos += 5;
-  if (!digits(pos, value) || pos >= client_id.size() || client_id[pos] != '-') return -1;
-  return static_cast<int>(value);
+  auto parts = scenario::parse_client_id(client_id);
+  return parts ? parts->home : -1;
 }
 
 int Metrics::home_index(std::uint32_t client) {

@@ -17,4 +17,10 @@ scenario::Scenario load_scenario(const std::string& path) {
   return scenario;
 }
 
+scenario::Scenario load_scenario_text(const std::string& text, const std::string& file) {
+  scenario::Scenario scenario = scenario::load_scenario_text(text, file, device_catalog());
+  report::validate_expectation_metrics(scenario);
+  return scenario;
+}
+
 }  // namespace mqttbed::run

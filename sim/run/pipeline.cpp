@@ -11,6 +11,7 @@
 #include "sim/check/verdict_format.h"
 #include "sim/history/history_file.h"
 #include "sim/live/live_run.h"
+#include "sim/simulation/simulation.h"
 #include "sim/report/metrics.h"
 #include "sim/report/report_writer.h"
 
@@ -35,8 +36,8 @@ std::vector<std::string> check_names(const scenario::Scenario& scenario) {
   return names;
 }
 
-simulation::SimulationHooks make_hooks(const RunOptions& options, report::Metrics& metrics) {
-  simulation::SimulationHooks hooks;
+fleet::RunHooks make_hooks(const RunOptions& options, report::Metrics& metrics) {
+  fleet::RunHooks hooks;
   hooks.on_progress = options.on_progress;
   hooks.on_broker_sample = [&metrics](std::chrono::nanoseconds now,
                                       const broker::BrokerStats& stats) {
@@ -52,11 +53,7 @@ simulation::SimulationHooks make_hooks(const RunOptions& options, report::Metric
   hooks.observations.on_command_round_trip = [&metrics](const devices::CommandRoundTrip& trip) {
     metrics.record_command_round_trip(trip.round_trip);
   };
-  if (options.mutation == "reuse_shadow_version") {
-    hooks.shadow_reuse_version = true;
-  } else if (!options.mutation.empty()) {
-    hooks.mutation = broker::parse_mutation(options.mutation);
-  }
+  hooks.misbehaviour = options.misbehaviour;
   return hooks;
 }
 
@@ -90,7 +87,7 @@ RunResult run_scenario(const scenario::Scenario& scenario, const RunOptions& opt
     writer->attach(history);
   }
 
-  simulation::SimulationHooks hooks = make_hooks(options, metrics);
+  fleet::RunHooks hooks = make_hooks(options, metrics);
   RunResult result;
   result.stats = options.live.broker_url.empty()
                      ? simulation::run_simulation(scenario, history, hooks)

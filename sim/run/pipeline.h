@@ -10,17 +10,16 @@
 #include "sim/report/expectations.h"
 #include "sim/live/live_options.h"
 #include "sim/scenario/scenario.h"
-#include "sim/simulation/simulation.h"
+#include "sim/fleet/run_contract.h"
 
 namespace mqttbed::run {
 
 struct RunOptions {
   std::string out_dir;       // empty: runs/<name>-<seed>/
   std::string history_path;  // empty: no JSON Lines history
-  std::function<void(const simulation::Progress&)> on_progress;
-  // Test-only misbehaviours that prove checkers fail ("" = none): a broker::Mutation name or
-  // "reuse_shadow_version".
-  std::string mutation;
+  std::function<void(const fleet::Progress&)> on_progress;
+  // Test-only misbehaviour that proves a checker can fail.
+  fleet::Misbehaviour misbehaviour;
   // live.broker_url set: run the devices live against that broker instead of simulating.
   live::LiveOptions live;
 };
@@ -31,14 +30,14 @@ struct RunResult {
   std::vector<report::ExpectationResult> expectations;
   std::string report_path;
   std::string summary;  // for the terminal
-  simulation::SimulationStats stats;
+  fleet::RunStats stats;
   double wall_seconds = 0;
 };
 
 // The folder a run writes to when none is given.
 std::string default_out_dir(const scenario::Scenario& scenario);
 
-// Throws std::invalid_argument for an unknown mutation, report::WriteError or
+// Throws report::WriteError or
 // std::runtime_error when output cannot be written (nothing half-written is left behind).
 RunResult run_scenario(const scenario::Scenario& scenario, const RunOptions& options);
 

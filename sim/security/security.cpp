@@ -1,6 +1,8 @@
 // The account namespace policy, level by level over the topic or filter.
 #include "sim/security/security.h"
 
+#include "sim/scenario/client_id.h"
+
 #include <cctype>
 #include <vector>
 
@@ -45,15 +47,8 @@ bool allowed_in_shadow(const std::vector<std::string_view>& levels, const std::s
 }  // namespace
 
 std::string account_of(const std::string& client_id) {
-  constexpr std::string_view kPrefix = "acct";
-  if (client_id.compare(0, kPrefix.size(), kPrefix) != 0) return "";
-  std::size_t end = kPrefix.size();
-  while (end < client_id.size() && std::isdigit(static_cast<unsigned char>(client_id[end]))) {
-    ++end;
-  }
-  if (end == kPrefix.size()) return "";                            // "acct" without a number
-  if (end < client_id.size() && client_id[end] != '-') return "";  // "acct3x-..."
-  return client_id.substr(0, end);
+  auto parts = scenario::parse_client_id(client_id);
+  return parts && parts->account >= 0 ? scenario::account_name(parts->account) : "";
 }
 
 bool is_allowed(const std::string& client_id, std::string_view topic_or_filter, bool write) {

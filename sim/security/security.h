@@ -6,13 +6,15 @@
 #include <string>
 #include <string_view>
 
+#include "sim/scenario/client_id.h"
+
 namespace mqttbed::security {
 
 // The client id of the cloud shadow service, the only client outside every account.
-inline constexpr std::string_view kShadowClientId = "cloud-shadow";
+using scenario::kShadowClientId;
 
-// "acct3" for "acct3-home3-light0" or "acct3-app0" (the id's leading "acct{digits}" before
-// a '-' or the end); "" for the shadow service and for ids that name no account.
+// "acct3" for "acct3-home3-light0" or "acct3-app0" (client_id.h's grammar); "" for the
+// shadow service and for ids outside the grammar, which name no account.
 std::string account_of(const std::string& client_id);
 
 // May `client_id` publish (write=true) to, or subscribe (write=false) to,

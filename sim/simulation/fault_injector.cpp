@@ -5,7 +5,7 @@ namespace mqttbed::simulation {
 using Kind = scenario::Fault::Kind;
 
 FaultInjector::FaultInjector(EventLoop& loop, SimRuntime& runtime, BrokerBridge& broker,
-                             Fleet& fleet, history::History& history)
+                             fleet::Fleet& fleet, history::History& history)
     : loop_(loop),
       runtime_(runtime),
       broker_(broker),

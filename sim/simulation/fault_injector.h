@@ -9,14 +9,14 @@
 #include "sim/history/client_recorder.h"
 #include "sim/simulation/broker_bridge.h"
 #include "sim/simulation/event_loop.h"
-#include "sim/simulation/fleet_builder.h"
+#include "sim/fleet/fleet.h"
 #include "sim/simulation/sim_runtime.h"
 
 namespace mqttbed::simulation {
 
 class FaultInjector {
  public:
-  FaultInjector(EventLoop& loop, SimRuntime& runtime, BrokerBridge& broker, Fleet& fleet,
+  FaultInjector(EventLoop& loop, SimRuntime& runtime, BrokerBridge& broker, fleet::Fleet& fleet,
                 history::History& history);
 
   void schedule(const std::vector<faults::FaultWindow>& windows);
@@ -30,7 +30,7 @@ class FaultInjector {
   EventLoop& loop_;
   SimRuntime& runtime_;
   BrokerBridge& broker_;
-  Fleet& fleet_;
+  fleet::Fleet& fleet_;
   history::ClientRecorder recorder_;
 };
 

@@ -3,7 +3,8 @@
 #include <simgrid/s4u/Link.hpp>
 #include <simgrid/s4u/NetZone.hpp>
 
-#include "sim/simulation/latency_sampler.h"
+#include "sim/fleet/latency_sampler.h"
+#include "sim/fleet/network_path.h"
 
 namespace mqttbed::simulation {
 
@@ -11,29 +12,26 @@ namespace sg = simgrid::s4u;
 
 Platform::Platform(const scenario::Scenario& scenario, const std::vector<std::string>& phones)
     : homes_(scenario.fleet.homes) {
-  const auto& links = scenario.network.links;
-  const scenario::LinkClass* lan = &links.at("lan");
-  const scenario::LinkClass* uplink = &links.at("uplink");
-  const scenario::LinkClass* cloud = &links.at("cloud");
+  using fleet::Site;
+  const scenario::Network& network = scenario.network;
   // A star zone: a route between two hosts is the source's links then the destination's,
   // and its routing table stays linear in the number of hosts (a full zone is quadratic).
   zone_ = sg::create_star_zone("internet");
-  add_node("broker", {cloud});
-  add_node("shadow-service", {cloud});
-  for (int h = 0; h < homes_; ++h) add_node("home" + std::to_string(h), {lan, uplink});
-  for (const auto& phone : phones) add_node("phone-" + phone, {uplink});
+  add_node("broker", network, Site::broker);
+  add_node("shadow-service", network, Site::cloud_service);
+  for (int h = 0; h < homes_; ++h) add_node("home" + std::to_string(h), network, Site::home);
+  for (const auto& phone : phones) add_node("phone-" + phone, network, Site::phone);
   zone_->seal();
-  // Paths to the broker: the node's own classes plus the broker's cloud link.
-  for (auto& path : paths_) path.push_back(cloud);
   for (const auto& path : paths_) {
     Duration total{0};
-    for (const auto* link_class : path) total += latency_floor(link_class->latency);
+    for (const auto* link_class : path) total += fleet::latency_floor(link_class->latency);
     latency_floors_.push_back(total);
   }
 }
 
-void Platform::add_node(const std::string& name,
-                        const std::vector<const scenario::LinkClass*>& classes) {
+void Platform::add_node(const std::string& name, const scenario::Network& network,
+                        fleet::Site site) {
+  const fleet::LinkPath classes = fleet::access_links(network, site);
   sg::Host* host = zone_->create_host(name, 1e9);
   std::vector<sg::LinkInRoute> route;
   for (const auto* link_class : classes) {
@@ -46,7 +44,7 @@ void Platform::add_node(const std::string& name,
   }
   zone_->add_route(host->get_netpoint(), nullptr, nullptr, nullptr, route, true);
   hosts_.push_back(host);
-  paths_.push_back(classes);
+  paths_.push_back(fleet::path_to_broker(network, site));
 }
 
 }  // namespace mqttbed::simulation

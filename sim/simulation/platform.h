@@ -9,6 +9,7 @@
 
 #include "sim/simulation/event_loop.h"
 
+#include "sim/fleet/network_path.h"
 #include "sim/scenario/scenario.h"
 
 namespace mqttbed::simulation {
@@ -43,7 +44,7 @@ class Platform {
   }
 
  private:
-  void add_node(const std::string& name, const std::vector<const scenario::LinkClass*>& classes);
+  void add_node(const std::string& name, const scenario::Network& network, fleet::Site site);
 
   int homes_ = 0;
   std::vector<simgrid::s4u::Host*> hosts_;

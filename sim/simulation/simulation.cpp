@@ -7,11 +7,12 @@
 #include <xbt/log.h>
 
 #include "sim/faults/network_conditions.h"
+#include "sim/fleet/fleet.h"
+#include "sim/fleet/start_ramp.h"
 #include "sim/security/security.h"
 #include "sim/simulation/broker_bridge.h"
 #include "sim/simulation/event_loop.h"
 #include "sim/simulation/fault_injector.h"
-#include "sim/simulation/fleet_builder.h"
 #include "sim/simulation/platform.h"
 #include "sim/simulation/sim_runtime.h"
 #include "sim/simulation/transport.h"
@@ -52,19 +53,10 @@ broker::BrokerConfig broker_config(const scenario::Scenario& scenario, broker::M
   return config;
 }
 
-// Starts are spread over a ramp so the fleet does not all connect in the same instant
-// (a real fleet powers up over time; reconnect-storm scenarios make the storm explicit).
-nanoseconds start_offset(const scenario::Scenario& scenario, const std::string& client_id) {
-  nanoseconds ramp = std::min<nanoseconds>(std::chrono::seconds(10), scenario.duration / 10);
-  if (ramp.count() <= 0) return nanoseconds(0);
-  auto rng = runtime::derive_rng(scenario.seed, "start/" + client_id);
-  return nanoseconds(std::uniform_int_distribution<std::int64_t>(0, ramp.count() - 1)(rng));
-}
-
 }  // namespace
 
-SimulationStats run_simulation(const scenario::Scenario& scenario, history::History& history,
-                               const SimulationHooks& hooks) {
+fleet::RunStats run_simulation(const scenario::Scenario& scenario, history::History& history,
+                               const fleet::RunHooks& hooks) {
   auto engine = make_engine();
   EventLoop loop;
   std::vector<scenario::DeviceSlot> slots = scenario::layout_fleet(scenario.fleet);
@@ -81,11 +73,11 @@ SimulationStats run_simulation(const scenario::Scenario& scenario, history::Hist
   mqtt::Version version = scenario.mqtt.version == scenario::MqttVersion::v5 ? mqtt::Version::v5
                                                                              : mqtt::Version::v311;
   Transport transport(loop, platform, conditions, scenario.network, version, scenario.seed);
-  broker::BrokerConfig config = broker_config(scenario, hooks.mutation);
+  broker::BrokerConfig config = broker_config(scenario, hooks.misbehaviour.broker);
   BrokerBridge broker(std::move(config), loop, transport);
   SimRuntime runtime(loop, transport, platform, history, std::move(phone_nodes));
-  Fleet fleet;  // after everything its devices' clients use, so it is destroyed first
-  build_fleet(scenario, runtime, hooks.observations, hooks.shadow_reuse_version, fleet);
+  fleet::Fleet fleet;  // after everything its devices' clients use, so it is destroyed first
+  fleet::build_fleet(scenario, runtime, hooks.observations, hooks.misbehaviour, fleet);
   FaultInjector injector(loop, runtime, broker, fleet, history);
   injector.schedule(windows);
 
@@ -93,7 +85,7 @@ SimulationStats run_simulation(const scenario::Scenario& scenario, history::Hist
   for (std::size_t i = 0; i < fleet.devices.size(); ++i) {
     devices::Device* device = fleet.devices[i].get();
     // The cloud service is up before the fleet.
-    nanoseconds at = i < fleet.slots.size() ? start_offset(scenario, fleet.slots[i].client_id)
+    nanoseconds at = i < fleet.slots.size() ? fleet::start_offset(scenario, fleet.slots[i].client_id)
                                             : nanoseconds(0);
     loop.schedule_at(at, [device] { device->start(); });
   }
@@ -108,7 +100,7 @@ SimulationStats run_simulation(const scenario::Scenario& scenario, history::Hist
   loop.schedule_at(nanoseconds(0), sample);
   std::function<void()> progress = [&] {
     if (hooks.on_progress)
-      hooks.on_progress(Progress{loop.now(), end, loop.events_processed(),
+      hooks.on_progress(fleet::Progress{loop.now(), end, loop.events_processed(),
                                  broker.broker().stats().connections});
     if (loop.now() + std::chrono::seconds(1) <= end) loop.schedule(std::chrono::seconds(1), progress);
   };
@@ -117,7 +109,7 @@ SimulationStats run_simulation(const scenario::Scenario& scenario, history::Hist
   simgrid::s4u::Actor::create("driver", platform.host(kBrokerNode), [&] { loop.run_until(end); });
   engine->run();
 
-  SimulationStats stats;
+  fleet::RunStats stats;
   stats.devices = fleet.slots.size();
   stats.events = loop.events_processed();
   stats.transfers = loop.transfers_started();

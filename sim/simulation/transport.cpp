@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "sim/mqtt/packet_size.h"
-#include "sim/simulation/latency_sampler.h"
+#include "sim/fleet/latency_sampler.h"
 
 namespace mqttbed::simulation {
 
@@ -112,7 +112,7 @@ void Transport::attempt(ConnectionId id, bool upward, std::uint64_t seq,
     return;
   }
   Duration latency = condition.extra_latency + platform_.path_latency_floor(connection.node);
-  for (const auto* link_class : path) latency += sample_latency_excess(link_class->latency, rng);
+  for (const auto* link_class : path) latency += fleet::sample_latency_excess(link_class->latency, rng);
   ++stats_.packets;
   stats_.bytes += bytes;
   NodeId from = upward ? connection.node : kBrokerNode;

@@ -20,6 +20,7 @@ struct DeviceHarness {
   devices::Observations observations;
   std::vector<std::string> things;
   std::uint64_t seed = 42;
+  bool misbehave = false;
 
   explicit DeviceHarness(const std::string& kind)
       : params(devices::default_params(*devices::find_kind(kind))) {}
@@ -27,7 +28,7 @@ struct DeviceHarness {
   std::unique_ptr<devices::Device> make(const devices::DeviceIdentity& identity) {
     devices::DeviceContext context{
         runtime,     runtime::derive_rng(seed, identity.client_id), identity, params, mqtt, things,
-        observations};
+        observations, misbehave};
     return devices::find_kind(identity.kind)->create(std::move(context));
   }
 

@@ -51,7 +51,6 @@ TEST(Naming, SpellsClientIdsAsTheFleetExpects) {
   EXPECT_EQ(home_client_id(3, 3, "light", 0), "acct3-home3-light0");
   EXPECT_EQ(account_client_id(3, "app", 1), "acct3-app1");
   EXPECT_EQ(shadow_identity().client_id, "cloud-shadow");
-  EXPECT_EQ(account_of_home(7, 2), 3);
   const DeviceIdentity light = home_identity(1, 2, "light", 4);
   EXPECT_EQ(light.account, "acct1");
   EXPECT_EQ(light.home_id, "home2");

@@ -1,4 +1,4 @@
-// The shadow service: versions, optimistic locking, deltas, get, and the reuse_version bug.
+// The shadow service: versions, optimistic locking, deltas, get, and the deliberate version-reuse bug.
 #include "devices/shadow_service.h"
 
 #include <gtest/gtest.h>
@@ -124,7 +124,7 @@ TEST_F(ShadowServiceTest, MalformedUpdateIsRejectedWith400) {
 }
 
 TEST_F(ShadowServiceTest, ReuseVersionKeepsTheVersionOnSomeUpdates) {
-  harness.params.set("reuse_version", true);
+  harness.misbehave = true;
   boot();
   for (int i = 0; i < 4; ++i) update(R"({"state":{"desired":{"power":"on"}}})");
   std::vector<int> versions;

@@ -10,13 +10,14 @@ namespace {
 TEST(AccountOf, ReadsTheLeadingAccountOfHomeAndAccountClients) {
   EXPECT_EQ(account_of("acct3-home3-light0"), "acct3");
   EXPECT_EQ(account_of("acct12-app0"), "acct12");
-  EXPECT_EQ(account_of("acct7"), "acct7");
 }
 
 TEST(AccountOf, IsEmptyForTheShadowServiceAndForeignIds) {
   EXPECT_EQ(account_of("cloud-shadow"), "");
   EXPECT_EQ(account_of("acct-3"), "");
   EXPECT_EQ(account_of("acct3x-light0"), "");
+  EXPECT_EQ(account_of("acct7"), "");         // an account, but no client of it
+  EXPECT_EQ(account_of("acct3-Light0"), "");  // kinds are lower-case letters
   EXPECT_EQ(account_of("home3-acct3"), "");
   EXPECT_EQ(account_of(""), "");
 }

@@ -43,7 +43,7 @@ faults: )" + faults_yaml + "\n" + extra_yaml;
 }
 
 void simulate(const std::string& yaml, SimulatedRun& run,
-              const simulation::SimulationHooks& hooks) {
+              const fleet::RunHooks& hooks) {
   scenario::Scenario scenario =
       scenario::load_scenario_text(yaml, "test.yaml", run::device_catalog());
   run.history.add_observer([&run](const history::Event& event) { run.events.push_back(event); });

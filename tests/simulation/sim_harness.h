@@ -13,7 +13,7 @@ namespace mqttbed::testing {
 struct SimulatedRun {
   history::History history;
   std::vector<history::Event> events;
-  simulation::SimulationStats stats;
+  fleet::RunStats stats;
 
   // Events of `type` for `client` (by name), in time order.
   std::vector<history::Event> of(history::EventType type, const std::string& client) const;
@@ -28,6 +28,6 @@ std::string small_fleet_yaml(const std::string& faults_yaml, const std::string& 
 
 // Loads `yaml` with the real device catalog and runs it; the run owns its History.
 void simulate(const std::string& yaml, SimulatedRun& run,
-              const simulation::SimulationHooks& hooks = {});
+              const fleet::RunHooks& hooks = {});
 
 }  // namespace mqttbed::testing

@@ -1,9 +1,9 @@
-#include "sim/simulation/latency_sampler.h"
+#include "sim/fleet/latency_sampler.h"
 
 #include <algorithm>
 #include <cmath>
 
-namespace mqttbed::simulation {
+namespace mqttbed::fleet {
 
 using scenario::Duration;
 using Kind = scenario::LatencyDist::Kind;
@@ -51,4 +51,4 @@ Duration sample_latency_excess(const scenario::LatencyDist& dist, runtime::Rng& 
   return from_seconds(sample - seconds(latency_floor(dist)));
 }
 
-}  // namespace mqttbed::simulation
+}  // namespace mqttbed::fleet

@@ -1,11 +1,11 @@
-#include "sim/simulation/fleet_builder.h"
+#include "sim/fleet/fleet.h"
 
 #include <stdexcept>
 
 #include "devices/naming.h"
 #include "devices/registry.h"
 
-namespace mqttbed::simulation {
+namespace mqttbed::fleet {
 
 namespace {
 
@@ -20,16 +20,24 @@ devices::DeviceIdentity identity_of(const scenario::DeviceSlot& slot) {
                         : devices::account_identity(slot.account, slot.kind, slot.index);
 }
 
+void add_device(Fleet& fleet, const std::string& client_id,
+                std::unique_ptr<devices::Device> device) {
+  fleet.by_client[client_id] = device.get();
+  fleet.client_ids.push_back(client_id);
+  fleet.devices.push_back(std::move(device));
+}
+
 }  // namespace
 
 void build_fleet(const scenario::Scenario& scenario, runtime::Runtime& runtime,
-                 const devices::Observations& observations, bool shadow_reuse_version,
+                 const devices::Observations& observations, const Misbehaviour& misbehaviour,
                  Fleet& fleet) {
   fleet.slots = scenario::layout_fleet(scenario.fleet);
-  // Things (lights) by home and by account, so gateways and apps know what to address.
+  // The things (kinds others address) by home and by account, so the devices that relay to
+  // them or command them know their names.
   std::map<int, std::vector<std::string>> home_things, account_things;
   for (const auto& slot : fleet.slots) {
-    if (slot.kind != "light") continue;
+    if (!kind_info(slot.kind).is_thing) continue;
     home_things[slot.home].push_back(slot.client_id);
     account_things[slot.account].push_back(slot.client_id);
   }
@@ -43,15 +51,13 @@ void build_fleet(const scenario::Scenario& scenario, runtime::Runtime& runtime,
         slot.group->params,
         scenario.mqtt,
         slot.home >= 0 ? home_things[slot.home] : account_things[slot.account],
-        observations};
-    auto device = info.create(std::move(context));
-    fleet.by_client[slot.client_id] = device.get();
-    fleet.devices.push_back(std::move(device));
+        observations,
+        misbehaviour.device_kind == slot.kind};
+    add_device(fleet, slot.client_id, info.create(std::move(context)));
   }
   for (const auto& [name, info] : devices::registry()) {
     if (info.placement != devices::Placement::cloud) continue;
-    scenario::Params& params = fleet.cloud_params.emplace_back(devices::default_params(info));
-    if (shadow_reuse_version && params.has("reuse_version")) params.set("reuse_version", true);
+    const scenario::Params& params = fleet.cloud_params.emplace_back(devices::default_params(info));
     devices::DeviceIdentity identity = devices::shadow_identity();
     devices::DeviceContext context{runtime,
                                    runtime::derive_rng(scenario.seed, identity.client_id),
@@ -59,11 +65,10 @@ void build_fleet(const scenario::Scenario& scenario, runtime::Runtime& runtime,
                                    params,
                                    scenario.mqtt,
                                    {},
-                                   observations};
-    auto device = info.create(std::move(context));
-    fleet.by_client[identity.client_id] = device.get();
-    fleet.devices.push_back(std::move(device));
+                                   observations,
+                                   misbehaviour.device_kind == name};
+    add_device(fleet, identity.client_id, info.create(std::move(context)));
   }
 }
 
-}  // namespace mqttbed::simulation
+}  // namespace mqttbed::fleet
