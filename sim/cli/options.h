@@ -25,22 +25,26 @@ class UsageError : public std::runtime_error {
 struct Options {
   enum class Command { help, version, run, validate, check, report };
   Command command = Command::help;
-  std::vector<std::string> files;       // scenario (run/validate), history (check), reports
-  std::optional<std::uint64_t> seed;    // --seed overrides the scenario's seed
-  std::string out_dir;                  // --out: run's DIR (default runs/<name>-<seed>/),
-                                        // report's HTML FILE
-  std::string history_path;             // --history FILE (JSON Lines), optional
-  std::string broker_url;               // --broker tcp://host:port (live mode)
-  std::string client_prefix;            // --client-prefix P: live client ids on the wire
-  std::string username;                 // --username U (live)
-  std::string password;                 // --password S (live)
-  std::string cafile;                   // --cafile FILE: TLS trust store (live, ssl://)
-  std::string broker_restart_cmd;       // --broker-restart-cmd CMD (live broker_crash)
-  bool emulate_latency = false;         // --emulate-latency: live, the scenario's latency
-  int live_processes = 0;               // --live-processes N: live, 0 = one per 1,000 clients
-  std::string mutation;                 // --broker-mutation NAME (test-only)
-  bool quiet = false;                   // --quiet: no progress line
-  bool write_html = true;               // run: also write report.html (--no-html: not)
+  std::vector<std::string> files;     // scenario (run/validate), history (check), reports
+  std::optional<std::uint64_t> seed;  // --seed overrides the scenario's seed
+  std::string out_dir;                // --out: run's DIR (default runs/<name>-<seed>/),
+                                      // report's HTML FILE
+  std::string history_path;           // --history FILE (JSON Lines), optional
+  std::string broker_url;             // --broker tcp://host:port (live mode)
+  std::string client_prefix;          // --client-prefix P: live client ids on the wire
+  std::string username;               // --username U (live)
+  std::string password;               // --password S (live)
+  std::string cafile;                 // --cafile FILE: TLS trust store (live, ssl://)
+  std::string broker_restart_cmd;     // --broker-restart-cmd CMD (live broker_crash)
+  bool emulate_latency = false;       // --emulate-latency: live, the scenario's latency
+  int live_processes = 0;             // --live-processes N: live, 0 = one per 1,000 clients
+  std::string mutation;               // --broker-mutation NAME (test-only)
+  bool quiet = false;                 // --quiet: no progress line
+  bool write_html = true;             // run: also write report.html (--no-html: not)
+  std::string junit_path;             // --junit FILE: run/check, JUnit XML for CI
+  std::string summary_json_path;      // --summary-json FILE: run/check, "-" = stdout
+  bool github_annotations = false;    // --github-annotations: ::error lines on stdout
+  bool partial = false;               // --partial: check a history cut short
 };
 
 Options parse_options(const std::vector<std::string>& args);
