@@ -83,10 +83,10 @@ def main(argv=None):
     guarantees = sorted({g for verdicts in results.values() for g in verdicts})
     columns = list(results)
     width = max(len(c) for c in columns + ["BROKEN 999"]) + 2
-    print("guarantee".ljust(14) + "".join(c.ljust(width) for c in columns))
+    print(("guarantee".ljust(14) + "".join(c.ljust(width) for c in columns)).rstrip())
     for guarantee in guarantees:
         cells = [cell(results[c][guarantee]) if guarantee in results[c] else "-" for c in columns]
-        print(guarantee.ljust(14) + "".join(text.ljust(width) for text in cells))
+        print((guarantee.ljust(14) + "".join(text.ljust(width) for text in cells)).rstrip())
     if args.json:
         pathlib.Path(args.json).write_text(json.dumps(
             {broker: {g: v.passed for g, v in verdicts.items()}

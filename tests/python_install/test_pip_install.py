@@ -3,6 +3,7 @@ PYTHONPATH and a run of scenarios/default.yaml from outside the source tree.
 
 ctest sets MQTTBED_BUILD_DIR to its build tree so setup.py reuses the compiled extension
 instead of building the engine a second time."""
+import json
 import os
 import pathlib
 import subprocess
@@ -39,10 +40,10 @@ def test_pip_installs_an_importable_package_that_runs_the_default_scenario(tmp_p
     run = subprocess.run([str(python), "-c", script], cwd=tmp_path, env=env,
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    outcome = __import__("json").loads(run.stdout.strip().splitlines()[-1])
+    outcome = json.loads(run.stdout.strip().splitlines()[-1])
     # Imported from the venv's site-packages, not from the source or build tree.
     assert pathlib.Path(outcome["file"]).resolve().is_relative_to(venv.resolve()), outcome
     assert outcome["passed"] and outcome["verdicts"] > 0
     assert (tmp_path / "run" / "report.json").exists()
     assert (tmp_path / "junit.xml").exists()
-    assert pathlib.Path(outcome["html"]).exists()
+    assert (tmp_path / outcome["html"]).exists()  # relative to the script's folder
