@@ -27,8 +27,9 @@ bool engine_used = false;
 py::dict run_scenario_text(const std::string& text, const std::string& file,
                            std::optional<std::uint64_t> seed, const std::string& out_dir,
                            const std::string& history_path, const std::string& mutation,
-                           const std::function<void(py::dict)>& on_progress,
-                           const py::dict& live, const std::function<void(std::string)>& on_warning) {
+                           const std::function<void(py::dict)>& on_progress, const py::dict& live,
+                           const std::function<void(std::string)>& on_warning,
+                           const std::string& junit_path) {
   if (engine_used)
     throw std::runtime_error(
         "the simulation engine already ran in this process (SimGrid allows one per process); "
@@ -38,6 +39,7 @@ py::dict run_scenario_text(const std::string& text, const std::string& file,
   run::RunOptions options;
   options.out_dir = out_dir;
   options.history_path = history_path;
+  options.junit_path = junit_path;
   options.misbehaviour = fleet::parse_misbehaviour(mutation);  // ValueError when unknown
   // Live (docs/live.md): the CLI's live flags by their keyword names (live_option_specs);
   // no broker: simulate.
@@ -100,6 +102,7 @@ void bind_run(py::module_& module) {
              py::arg("seed") = std::nullopt, py::arg("out_dir") = "", py::arg("history_path") = "",
              py::arg("mutation") = "", py::arg("on_progress") = nullptr,
              py::arg("live") = py::dict(), py::arg("on_warning") = nullptr,
+             py::arg("junit_path") = "",
              "Runs the scenario once in THIS process (simulated, or live when live['broker'] "
              "is a URL) and writes report.json to out_dir. Allowed once per process: use "
              "mqttbed.run() instead. An unreachable broker raises BrokerUnreachable.");

@@ -30,6 +30,7 @@ def main():
         result = _mqttbed.run_scenario_text(
             job["text"], job["file"], seed=job.get("seed"), out_dir=job["out_dir"],
             history_path=job.get("history_path", ""), mutation=job.get("mutation", ""),
+            junit_path=job.get("junit_path", ""),
             on_progress=(lambda p: send({"progress": p})) if job.get("progress") else None,
             live=job.get("live") or {}, on_warning=lambda message: send({"warning": message}))
     except ValueError as error:

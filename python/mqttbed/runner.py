@@ -42,7 +42,8 @@ class RunResult(Report):
     """A finished run: its report (verdicts, expectations, metrics) and its files.
     `broker` is the URL of a live run, None for a simulated one."""
 
-    def __init__(self, j, out_dir, html_path, history_path, summary_text, broker=None):
+    def __init__(self, j, out_dir, html_path, history_path, summary_text, broker=None,
+                 junit_path=None):
         out_dir = pathlib.Path(out_dir)
         super().__init__(j, out_dir / "report.json")
         self.out_dir = out_dir
@@ -51,6 +52,7 @@ class RunResult(Report):
         self.history_path = pathlib.Path(history_path) if history_path else None
         self.summary_text = summary_text
         self.broker = broker
+        self.junit_path = pathlib.Path(junit_path) if junit_path else None  # JUnit XML, if asked
 
     def history(self):
         """Iterator over the run's history events (run with history=True or a path)."""
@@ -127,7 +129,7 @@ def _live_job(broker, live):
 
 
 def run(scenario, *, seed=None, out_dir=None, history=False, mutation=None, on_progress=None,
-        html=True, broker=None, **live):
+        html=True, broker=None, junit=None, **live):
     """Runs `scenario` (a Scenario, a dict or a file path) in a child process: simulated, or
     live in real time against `broker` ("tcp://host:port" or "ssl://host:port").
 
@@ -135,13 +137,14 @@ def run(scenario, *, seed=None, out_dir=None, history=False, mutation=None, on_p
     history.jsonl) go, default runs/<name>-<seed>/. history: True keeps the history as
     out_dir/history.jsonl, a path keeps it there. mutation: a test-only broker misbehaviour
     (e.g. "skip_will", see sim/broker/broker.h). on_progress(Progress) is called about once
-    per virtual second (per real second live).
+    per virtual second (per real second live). junit: a path to also write the verdicts as
+    JUnit XML, as the CLI's --junit (one testcase per guarantee and per expect: threshold).
 
-    Live only, the CLI's flags as keywords (mqttbed._mqttbed.live_options()): client_prefix (client ids on the wire), username and
-    password (every client's), cafile (TLS trust store), broker_restart_cmd (`CMD crash` /
-    `CMD restart` for broker_crash faults), emulate_latency (the fault proxy adds the
-    scenario's network latency), live_processes. Warnings of the live run (faults it cannot act out) are
-    issued as RuntimeWarning.
+    Live only, the CLI's flags as keywords (mqttbed._mqttbed.live_options()): client_prefix
+    (client ids on the wire), username and password (every client's), cafile (TLS trust
+    store), broker_restart_cmd (`CMD crash` / `CMD restart` for broker_crash faults),
+    emulate_latency (the fault proxy adds the scenario's network latency), live_processes.
+    Warnings of the live run (faults it cannot act out) are issued as RuntimeWarning.
 
     Raises ScenarioError (ValueError) for a bad scenario, ValueError for a bad argument,
     BrokerUnreachable (a ConnectionError) when the broker does not accept a probe connection
@@ -161,7 +164,8 @@ def run(scenario, *, seed=None, out_dir=None, history=False, mutation=None, on_p
                                             dir=out_dir.parent))
     job = {"text": scenario.to_yaml(), "file": scenario.source_name(), "seed": run_seed,
            "out_dir": str(staging), "mutation": mutation or "", "progress": on_progress is not None,
-           "history_path": str(staging / "history.jsonl") if history_path else "", "live": live}
+           "history_path": str(staging / "history.jsonl") if history_path else "", "live": live,
+           "junit_path": str(staging / "junit.xml") if junit else ""}
     try:
         with open(staging / "worker.log", "w+") as log:
             child = subprocess.Popen([sys.executable, "-m", "mqttbed._worker"],
@@ -186,6 +190,9 @@ def run(scenario, *, seed=None, out_dir=None, history=False, mutation=None, on_p
         if history_path:
             history_path.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(str(staging / "history.jsonl"), str(history_path))
+        if junit:
+            pathlib.Path(junit).parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(staging / "junit.xml"), str(junit))
         os.replace(staging / "report.json", out_dir / "report.json")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -196,7 +203,7 @@ def run(scenario, *, seed=None, out_dir=None, history=False, mutation=None, on_p
     with open(out_dir / "report.json", encoding="utf-8") as file:
         report = json.load(file)
     return RunResult(report, out_dir, html_path, history_path, outcome["result"]["summary"],
-                     broker=live.get("broker"))
+                     broker=live.get("broker"), junit_path=junit)
 
 
 def write_report_html(report_paths, html_path=""):

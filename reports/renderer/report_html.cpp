@@ -1,5 +1,6 @@
 #include "reports/renderer/report_html.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -62,7 +63,20 @@ nlohmann::json parse_report(const HtmlRun& run) {
   try {
     report = nlohmann::json::parse(run.report_json);
   } catch (const nlohmann::json::parse_error& error) {
-    throw ReportHtmlError(run.label + ": not JSON: " + error.what());
+    // "FILE:LINE:COL: not JSON: ..." like the scenario loader's errors (error.byte is 1-based).
+    std::size_t line = 1, column = 1;
+    std::size_t end =
+        std::min<std::size_t>(error.byte > 0 ? error.byte - 1 : 0, run.report_json.size());
+    for (std::size_t i = 0; i < end; ++i) {
+      if (run.report_json[i] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    throw ReportHtmlError(run.label + ":" + std::to_string(line) + ":" + std::to_string(column) +
+                          ": not JSON: " + error.what());
   }
   if (!report.is_object() || !report.contains("schema_version") || !report.contains("metrics"))
     throw ReportHtmlError(run.label + ": not an mqttbed report.json (no schema_version/metrics)");

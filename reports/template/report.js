@@ -121,6 +121,13 @@
     return heads;
   }
 
+  // What the reports' times mean: "mode" in report.json is "live" (real time) or "simulated"
+  // (virtual time; also reports written before the field existed).
+  function isLive(r) { return get(r, 'mode') === 'live'; }
+  const TIME_NAME = runs.every((r) => isLive(r.report)) ? 'real time (wall clock since start)'
+    : runs.some((r) => isLive(r.report)) ? 'time (A: ' + runs.map((r) => isLive(r.report) ? 'wall clock' : 'virtual').join(', B: ') + ')'
+      : 'virtual time';
+
   // ---- header: what was run ------------------------------------------------------------
 
   function renderRuns() {
@@ -138,7 +145,7 @@
         ['seed', get(r, 'scenario.seed')],
         ['clients', fmtNumber(get(r, 'scenario.fleet.clients')) + ' in ' +
           fmtNumber(get(r, 'scenario.fleet.homes')) + ' homes'],
-        ['virtual time', fmtSeconds(get(r, 'scenario.duration_s')) + ' + settle ' +
+        [isLive(r) ? 'real time' : 'virtual time', fmtSeconds(get(r, 'scenario.duration_s')) + ' + settle ' +
           fmtSeconds(get(r, 'scenario.settle_s'))],
         ['faults', String((get(r, 'scenario.faults') || []).length)],
         ['mqttbed', get(r, 'mqttbed_version')],
@@ -425,7 +432,7 @@
       cursor: { sync: { key: 'mqttbed-time' } },
       scales: { x: { time: false } },
       axes: [
-        { label: 'virtual time', incrs: TIME_INCRS, values: (u, ticks) => ticks.map(fmtClock) },
+        { label: TIME_NAME, incrs: TIME_INCRS, values: (u, ticks) => ticks.map(fmtClock) },
         { values: (u, ticks) => ticks.map(fmtSi), size: 60, label: unit },
       ],
       series: [{ label: 'time', value: (u, v) => (v === null || v === undefined ? '–' : fmtClock(v)) }].concat(specs),
@@ -455,8 +462,8 @@
   ];
 
   function renderTimeSeries() {
-    const s = section('Over virtual time', 'time-series');
-    s.appendChild(el('p', { class: 'muted', text: 'All charts share one virtual-time axis; the cursor moves on all of them. ' +
+    const s = section('Over ' + TIME_NAME, 'time-series');
+    s.appendChild(el('p', { class: 'muted', text: 'All charts share one time axis (' + TIME_NAME + '); the cursor moves on all of them. ' +
       'Shaded bands are fault windows, one lane per fault kind' + (two ? ' and run (run A\'s lanes first)' : '') +
       '. Level series show the value at the end of each bucket and, shaded, the lowest..highest it held ' +
       'within the bucket; rates are per second over the bucket.' }));
@@ -520,7 +527,7 @@
     const info = el('div', { class: 'fleet-info muted', text: 'Hover a cell for its home.' });
     const box = el('div', { class: 'fleet', id: 'fleet-' + i, 'data-homes': String(n) }, [
       two ? el('h3', { text: 'Run ' + runName(i) }) : null,
-      el('div', { class: 'fleet-controls' }, [el('span', { text: 'virtual time ' }), slider, label]), canvas, info]);
+      el('div', { class: 'fleet-controls' }, [el('span', { text: (isLive(run.report) ? 'real time' : 'virtual time') + ' ' }), slider, label]), canvas, info]);
     parent.appendChild(box);
     const ctx = canvas.getContext('2d');
     const value = (home, b) => (homes.clients[home] > 0 && rows[home] && b < rows[home].length ? rows[home][b] : null);
@@ -638,7 +645,7 @@
 
   function renderLatency() {
     const s = section('Latency', 'latency');
-    s.appendChild(el('p', { class: 'muted', text: 'Publish → deliver latency in virtual time, by delivered QoS and by publisher kind. ' +
+    s.appendChild(el('p', { class: 'muted', text: 'Publish → deliver latency in ' + TIME_NAME + ', by delivered QoS and by publisher kind. ' +
       (two ? 'Cells differing by more than 5% between runs are highlighted.' : '') }));
     const table = el('table', { id: 'latency-table', class: two ? 'two' : '' });
     const head = [el('th', { class: 'name', text: 'samples', rowSpan: two ? 2 : 1 })];

@@ -82,17 +82,25 @@ std::vector<Verdict> finish_all(const std::vector<std::unique_ptr<Checker>>& che
   return verdicts;
 }
 
-std::vector<Verdict> check_history_file(const std::string& path,
-                                        const std::vector<std::string>& names) {
+HistoryJudgement judge_history_file(const std::string& path, bool partial,
+                                    const std::vector<std::string>& names) {
   // The file's check list is only known after its header is read, so read the header first.
   std::vector<std::string> chosen = names;
   if (chosen.empty()) chosen = history::read_history_header(path).checks;
   history::History history;
   CheckerThread checkers(make_checkers(chosen));
   checkers.attach(history);
-  const history::HistoryFileInfo info = history::read_history_file(path, history);
-  return checkers.finish(
+  HistoryJudgement judgement;
+  judgement.info = history::read_history_file(path, history, partial);
+  const history::HistoryFileInfo& info = judgement.info;
+  judgement.verdicts = checkers.finish(
       CheckContext{info.end_ns, info.settle_start_ns, info.retained_survive_restart});
+  return judgement;
+}
+
+std::vector<Verdict> check_history_file(const std::string& path,
+                                        const std::vector<std::string>& names) {
+  return judge_history_file(path, /*partial=*/false, names).verdicts;
 }
 
 }  // namespace mqttbed::check

@@ -8,6 +8,7 @@
 
 #include "sim/check/checker.h"
 #include "sim/history/history.h"
+#include "sim/history/history_file.h"
 
 namespace mqttbed::check {
 
@@ -28,8 +29,18 @@ std::vector<Verdict> finish_all(const std::vector<std::unique_ptr<Checker>>& che
                                 const CheckContext& context);
 
 // Re-judges a history file: its header gives the settle window; `names` empty means the
-// checks listed in the file. Throws std::runtime_error / std::invalid_argument with context.
+// checks listed in the file. Throws history::HistoryFileError (malformed or cut-short file),
+// std::invalid_argument (unknown check) with context.
 std::vector<Verdict> check_history_file(const std::string& path,
                                         const std::vector<std::string>& names = {});
+
+// The same, with what the file said; `partial` judges a file cut short up to its last
+// complete event (history::read_history_file), info.truncated saying it was.
+struct HistoryJudgement {
+  std::vector<Verdict> verdicts;
+  history::HistoryFileInfo info;
+};
+HistoryJudgement judge_history_file(const std::string& path, bool partial,
+                                    const std::vector<std::string>& names = {});
 
 }  // namespace mqttbed::check

@@ -13,6 +13,10 @@
 #include "sim/check/verdict_format.h"
 #include "sim/cli/options.h"
 #include "sim/cli/progress_line.h"
+#include "sim/history/history_file.h"
+#include "sim/report/atomic_file.h"
+#include "sim/report/ci_output.h"
+#include "sim/report/junit_writer.h"
 #include "sim/run/catalog.h"
 #include "sim/run/pipeline.h"
 #include "sim/scenario/loader.h"
@@ -35,6 +39,17 @@ int validate(const Options& options) {
   return status;
 }
 
+// --summary-json and --github-annotations, after the human-readable lines.
+void write_ci_outputs(const Options& options, const report::CiOutcome& outcome) {
+  if (options.github_annotations) std::fputs(report::github_annotations(outcome).c_str(), stdout);
+  if (options.summary_json_path.empty()) return;
+  std::string json = report::summary_json(outcome).dump();
+  if (options.summary_json_path == "-")
+    std::printf("mqttbed-summary: %s\n", json.c_str());
+  else
+    report::write_file_atomically(options.summary_json_path, json + "\n");
+}
+
 int run_command(const Options& options) {
   scenario::Scenario scenario;
   try {
@@ -48,6 +63,7 @@ int run_command(const Options& options) {
   run_options.out_dir = options.out_dir;
   run_options.history_path = options.history_path;
   run_options.misbehaviour = options.misbehaviour;
+  run_options.junit_path = options.junit_path;
   // Live (docs/live.md): an unreachable broker throws live::BrokerUnreachable -> exit 3.
   run_options.live = options.live;
   ProgressLine progress(stderr);
@@ -55,27 +71,72 @@ int run_command(const Options& options) {
     run_options.on_progress = [&progress](const fleet::Progress& p) { progress.update(p); };
   run::RunResult result = run::run_scenario(scenario, run_options);
   progress.finish();
-  std::printf("%s: seed %llu, %llu devices, %.0f s %s in %.2f s wall\n",
-              scenario.name.c_str(), static_cast<unsigned long long>(scenario.seed),
+  std::printf("%s: seed %llu, %llu devices, %.0f s %s in %.2f s wall\n", scenario.name.c_str(),
+              static_cast<unsigned long long>(scenario.seed),
               static_cast<unsigned long long>(result.stats.devices),
               std::chrono::duration<double>(result.stats.end).count(),
               options.live.broker_url.empty() ? "virtual" : "live", result.wall_seconds);
   std::fputs(result.summary.c_str(), stdout);
   std::printf("%s  report: %s\n", result.passed ? "PASSED" : "FAILED", result.report_path.c_str());
+  report::CiOutcome outcome;
+  outcome.command = "run";
+  outcome.name = scenario.name;
+  outcome.mode = options.live.broker_url.empty() ? "simulated" : "live";
+  outcome.file = scenario.file;
+  outcome.verdicts = result.verdicts;
+  outcome.expectations = result.expectations;
+  outcome.report_json = result.report_path;
+  outcome.junit = result.junit_path;
+  outcome.history = options.history_path;
   if (options.write_html) {
-    std::string html_path = reports::default_html_path({result.report_path});
-    reports::write_report_html(html_path, {result.report_path}, run::mqttbed_version());
-    std::printf("        html: %s\n", html_path.c_str());
+    outcome.report_html = reports::default_html_path({result.report_path});
+    reports::write_report_html(outcome.report_html, {result.report_path}, run::mqttbed_version());
+    std::printf("        html: %s\n", outcome.report_html.c_str());
   }
+  if (!result.junit_path.empty()) std::printf("       junit: %s\n", result.junit_path.c_str());
+  write_ci_outputs(options, outcome);
   return result.passed ? kPassed : kViolated;
 }
 
 int check_command(const Options& options) {
-  auto verdicts = check::check_history_file(options.files[0]);
-  std::fputs(check::format_summary(verdicts).c_str(), stdout);
-  bool passed = true;
-  for (const auto& verdict : verdicts) passed = passed && verdict.passed;
+  const std::string& path = options.files[0];
+  check::HistoryJudgement judgement;
+  try {
+    judgement = check::judge_history_file(path, options.partial);
+  } catch (const history::HistoryFileError& error) {
+    std::fprintf(stderr, "mqttbed: %s\n", error.what());
+    return kBadInput;
+  }
+  const history::HistoryFileInfo& info = judgement.info;
+  std::fputs(check::format_summary(judgement.verdicts).c_str(), stdout);
+  std::string ended;
+  if (info.truncated) {
+    char text[160];
+    std::snprintf(text, sizeof text,
+                  "partial: the history was cut short; judged up to its last complete event, "
+                  "line %llu at t=%.3f s",
+                  static_cast<unsigned long long>(info.last_complete_line),
+                  static_cast<double>(info.last_event_ns) / 1e9);
+    ended = text;
+    std::printf("%s\n", ended.c_str());
+  }
+  bool passed = check::all_passed(judgement.verdicts);
   std::printf("%s\n", passed ? "PASSED" : "FAILED");
+  report::CiOutcome outcome;
+  outcome.command = "check";
+  outcome.name = outcome.file = path;
+  outcome.mode = "history";
+  outcome.verdicts = judgement.verdicts;
+  outcome.truncated = info.truncated;
+  outcome.last_complete_line = info.last_complete_line;
+  outcome.last_event_s = static_cast<double>(info.last_event_ns) / 1e9;
+  if (!options.junit_path.empty()) {
+    report::write_junit(options.junit_path,
+                        report::JunitSuite{path, "", 0, judgement.verdicts, {}, ended});
+    outcome.junit = options.junit_path;
+    std::printf("junit: %s\n", options.junit_path.c_str());
+  }
+  write_ci_outputs(options, outcome);
   return passed ? kPassed : kViolated;
 }
 
@@ -94,14 +155,20 @@ int report_command(const Options& options) {
 
 int dispatch(const Options& options) {
   switch (options.command) {
-    case Options::Command::help: std::fputs(help_text().c_str(), stdout); return kPassed;
+    case Options::Command::help:
+      std::fputs(help_text().c_str(), stdout);
+      return kPassed;
     case Options::Command::version:
       std::printf("mqttbed %s\n", run::mqttbed_version().c_str());
       return kPassed;
-    case Options::Command::validate: return validate(options);
-    case Options::Command::run: return run_command(options);
-    case Options::Command::check: return check_command(options);
-    case Options::Command::report: return report_command(options);
+    case Options::Command::validate:
+      return validate(options);
+    case Options::Command::run:
+      return run_command(options);
+    case Options::Command::check:
+      return check_command(options);
+    case Options::Command::report:
+      return report_command(options);
   }
   return kBadInput;
 }

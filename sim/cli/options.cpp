@@ -33,14 +33,18 @@ std::string help_text() {
 
 usage:
   mqttbed run FILE [--seed N] [--out DIR] [--history FILE] [--no-html] [--quiet]
+                   [--junit FILE] [--summary-json FILE] [--github-annotations]
       Simulate the scenario (virtual time, built-in broker model, SimGrid network),
       judge every guarantee in its checks: list and write DIR/report.json
       (DIR defaults to runs/<name>-<seed>/) and the HTML fleet report DIR/report.html.
   mqttbed validate FILE...
       Load and validate scenario files; print the first error of each with
       file:line:column, the key path, what was found and what was expected.
-  mqttbed check HISTORY
-      Re-judge a history saved with --history, without running anything.
+  mqttbed check HISTORY [--partial] [--junit FILE] [--summary-json FILE]
+                        [--github-annotations]
+      Re-judge a history saved with --history, without running anything. --partial
+      judges a history cut short (a run killed mid-way: no end line, last line cut off)
+      up to its last complete event and says where it ended.
   mqttbed report REPORT.json [OTHER.json] [--out FILE]
       Write the self-contained HTML fleet report of a run, or of two runs compared
       (FILE defaults to report.html, or compare.html for two, beside the first).
@@ -52,6 +56,13 @@ options:
   --history FILE       also write every client event as JSON Lines to FILE
   --no-html            run: do not write report.html
   --quiet              no progress line (also off when stderr is not a terminal)
+  --junit FILE         run/check: write the verdicts as JUnit XML (one testcase per
+                       guarantee and per expect: threshold) for CI test reports
+  --summary-json FILE  run/check: write a one-object JSON summary (verdict, counts,
+                       failed guarantees, paths written); FILE "-" prints it to stdout
+                       as the last line, prefixed "mqttbed-summary: "
+  --github-annotations run/check: print a GitHub Actions ::error line per violation
+  --partial            check: judge a truncated history up to its last complete event
 )") + live::live_options_help() + R"(
   --broker-mutation NAME
                        test only: a deliberate broker-model or device bug that a checker
@@ -59,7 +70,7 @@ options:
 exit codes:
   0  ran, and every checked guarantee and expectation held
   1  a guarantee was violated or an expectation missed
-  2  bad usage or bad input (flag, scenario file)
+  2  bad usage or bad input (flag, scenario file, malformed history or report)
   3  runtime failure (e.g. broker unreachable, output not writable)
 )";
 }
@@ -93,6 +104,14 @@ Options parse_options(const std::vector<std::string>& args) {
       } catch (const std::invalid_argument& error) {
         throw UsageError("--broker-mutation: " + std::string(error.what()));
       }
+    } else if (arg == "--junit") {
+      options.junit_path = value_of(i);
+    } else if (arg == "--summary-json") {
+      options.summary_json_path = value_of(i);
+    } else if (arg == "--github-annotations") {
+      options.github_annotations = true;
+    } else if (arg == "--partial") {
+      options.partial = true;
     } else if (arg == "--no-html") {
       options.write_html = false;
     } else if (arg == "--quiet" || arg == "-q") {
@@ -105,8 +124,8 @@ Options parse_options(const std::vector<std::string>& args) {
       options.files.push_back(arg);
     }
   }
-  bool needs_one = options.command == Options::Command::run ||
-                   options.command == Options::Command::check;
+  bool needs_one =
+      options.command == Options::Command::run || options.command == Options::Command::check;
   if (needs_one && options.files.size() != 1)
     throw UsageError(std::string(options.command == Options::Command::run ? "run" : "check") +
                      ": expected exactly one file, found " + std::to_string(options.files.size()));
@@ -114,6 +133,12 @@ Options parse_options(const std::vector<std::string>& args) {
       (options.files.empty() || options.files.size() > 2))
     throw UsageError("report: expected one or two report.json files, found " +
                      std::to_string(options.files.size()));
+  bool run_or_check = needs_one;
+  if (!run_or_check && (!options.junit_path.empty() || !options.summary_json_path.empty() ||
+                        options.github_annotations))
+    throw UsageError("--junit, --summary-json and --github-annotations apply to run and check");
+  if (options.partial && options.command != Options::Command::check)
+    throw UsageError("--partial applies to check only");
   if (options.command == Options::Command::validate && options.files.empty())
     throw UsageError("validate: expected at least one scenario file");
   return options;

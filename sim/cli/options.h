@@ -28,15 +28,19 @@ class UsageError : public std::runtime_error {
 struct Options {
   enum class Command { help, version, run, validate, check, report };
   Command command = Command::help;
-  std::vector<std::string> files;       // scenario (run/validate), history (check), reports
-  std::optional<std::uint64_t> seed;    // --seed overrides the scenario's seed
-  std::string out_dir;                  // --out: run's DIR (default runs/<name>-<seed>/),
-                                        // report's HTML FILE
-  std::string history_path;             // --history FILE (JSON Lines), optional
-  live::LiveOptions live;               // --broker URL and the other live flags
-  fleet::Misbehaviour misbehaviour;     // --broker-mutation NAME (test-only)
-  bool quiet = false;                   // --quiet: no progress line
-  bool write_html = true;               // run: also write report.html (--no-html: not)
+  std::vector<std::string> files;     // scenario (run/validate), history (check), reports
+  std::optional<std::uint64_t> seed;  // --seed overrides the scenario's seed
+  std::string out_dir;                // --out: run's DIR (default runs/<name>-<seed>/),
+                                      // report's HTML FILE
+  std::string history_path;           // --history FILE (JSON Lines), optional
+  live::LiveOptions live;             // --broker URL and the other live flags
+  fleet::Misbehaviour misbehaviour;   // --broker-mutation NAME (test-only)
+  bool quiet = false;                 // --quiet: no progress line
+  bool write_html = true;             // run: also write report.html (--no-html: not)
+  std::string junit_path;             // --junit FILE: run/check, JUnit XML for CI
+  std::string summary_json_path;      // --summary-json FILE: run/check, "-" = stdout
+  bool github_annotations = false;    // --github-annotations: ::error lines on stdout
+  bool partial = false;               // --partial: check a history cut short
 };
 
 Options parse_options(const std::vector<std::string>& args);

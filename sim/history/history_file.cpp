@@ -1,5 +1,6 @@
 #include "sim/history/history_file.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -39,16 +40,13 @@ void append_flag(std::string& out, const char* key, bool value) {
 }
 
 nlohmann::json info_to_json(const HistoryFileInfo& info) {
-  return {{"format", kFormatName},
-          {"version", info.version},
-          {"end_ns", info.end_ns},
-          {"settle_start_ns", info.settle_start_ns},
-          {"checks", info.checks},
-          {"retained_survive_restart", info.retained_survive_restart}};
+  return {{"format", kFormatName}, {"version", info.version},
+          {"end_ns", info.end_ns}, {"settle_start_ns", info.settle_start_ns},
+          {"checks", info.checks}, {"retained_survive_restart", info.retained_survive_restart}};
 }
 
 [[noreturn]] void fail(const std::string& path, std::uint64_t line, const std::string& why) {
-  throw std::runtime_error(path + ":" + std::to_string(line) + ": " + why);
+  throw HistoryFileError(path + ":" + std::to_string(line) + ": " + why);
 }
 
 Event event_from_json(const nlohmann::json& j, History& history) {
@@ -186,7 +184,7 @@ void HistoryWriter::close(std::int64_t end_ns, std::int64_t settle_start_ns) {
 
 HistoryFileInfo read_history_header(const std::string& path) {
   std::ifstream in(path);
-  if (!in) throw std::runtime_error(path + ": cannot open");
+  if (!in) throw HistoryFileError(path + ": cannot open");
   std::string line;
   std::getline(in, line);
   return parse_header(path, line);
@@ -260,35 +258,61 @@ HistoryFileInfo merge_history_files(const std::vector<std::string>& paths, Histo
   return info;
 }
 
-HistoryFileInfo read_history_file(const std::string& path, History& history) {
+HistoryFileInfo read_history_file(const std::string& path, History& history, bool partial) {
   std::ifstream in(path);
-  if (!in) throw std::runtime_error(path + ": cannot open");
+  if (!in) throw HistoryFileError(path + ": cannot open");
   HistoryFileInfo info;
   std::string line;
   std::uint64_t number = 0;
   bool have_header = false;
+  bool have_end = false;
   while (std::getline(in, line)) {
     ++number;
     if (line.empty()) continue;
+    // getline hit end-of-file before a newline: the writer was stopped mid-line.
+    const bool cut_off = in.eof();
     if (!have_header) {
       info = parse_header(path, line);
       have_header = true;
       continue;
     }
     const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (!j.is_object()) fail(path, number, "not a JSON object");
+    if (!j.is_object()) {
+      if (partial && cut_off) break;
+      fail(path, number,
+           cut_off ? "not a JSON object (the last line is cut off: a run killed mid-way? "
+                     "--partial judges it up to its last complete event)"
+                   : "not a JSON object");
+    }
     if (j.contains("end")) {
       read_window(j, info);
+      have_end = true;
     } else {
+      Event event;
       try {
-        history.append(event_from_json(j, history));
+        event = event_from_json(j, history);
       } catch (const std::exception& error) {
+        if (partial && cut_off) break;
         fail(path, number, error.what());
       }
+      history.append(event);
       ++info.events;
+      info.last_complete_line = number;
+      info.last_event_ns = event.time_ns;
     }
   }
   if (!have_header) fail(path, number, "empty file (missing header line)");
+  if (!have_end && !partial)
+    fail(path, number,
+         "the history ends without its end line (a run killed mid-way? --partial judges it up "
+         "to its last complete event)");
+  if (!have_end) {
+    const std::int64_t settle_ns = std::max<std::int64_t>(0, info.end_ns - info.settle_start_ns);
+    info.truncated = true;
+    info.end_ns = info.last_event_ns;
+    info.settle_start_ns =
+        std::max<std::int64_t>(1, std::min(info.settle_start_ns, info.last_event_ns - settle_ns));
+  }
   return info;
 }
 

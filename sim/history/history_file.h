@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,13 @@
 namespace mqttbed::history {
 
 inline constexpr int kHistoryFormatVersion = 1;
+
+// A history file that cannot be read as one: "PATH:LINE: why" (or "PATH: cannot open"). Bad
+// input, not a failed run: the CLI maps it to exit code 2.
+class HistoryFileError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 // What a re-judge needs besides the events: the settle window and the checks to run.
 // Header line: {"format":"mqttbed-history","version":1,"end_ns":..,"settle_start_ns":..,
@@ -27,6 +35,11 @@ struct HistoryFileInfo {
   // The broker promised to keep retained messages across a restart (persistence on).
   bool retained_survive_restart = true;
   std::uint64_t events = 0;
+  // Read with partial = true from a file cut short (no end line, or a last line cut off):
+  // judged up to its last complete event, at last_event_ns on line last_complete_line.
+  bool truncated = false;
+  std::uint64_t last_complete_line = 0;
+  std::int64_t last_event_ns = 0;
 };
 
 // An observer of a History that streams each event as one JSON line. Writes to PATH.tmp,
@@ -58,9 +71,12 @@ class HistoryWriter {
 std::string event_to_json_line(const Event& event, const History& history);
 
 // Streams PATH's events into `history` (names interned, observers called in file order) and
-// returns the header/end information. Throws std::runtime_error with "PATH:LINE: why" on a
-// malformed line, a missing header or an unsupported version.
-HistoryFileInfo read_history_file(const std::string& path, History& history);
+// returns the header/end information. Throws HistoryFileError with "PATH:LINE: why" on a
+// malformed line, a missing header, an unsupported version or a missing end line (a run cut
+// short). With `partial`, a file cut short is read up to its last complete event (a cut-off
+// last line is dropped) and the window ends there: end_ns = last_event_ns, and publishes
+// within the planned settle time before it are not owed (settle_start_ns moves back).
+HistoryFileInfo read_history_file(const std::string& path, History& history, bool partial = false);
 // Streams the events of several history files into `history` as one, in time order (a
 // k-way merge on "t"; at equal times, the earlier file first), e.g. the shards of a live run
 // split across processes that share one clock. Returns the first file's header/end

@@ -175,6 +175,7 @@ static std::vector<std::string> violation_clients(const nlohmann::json& verdicts
 ordered_json build_report(const ReportInput& input) {
   return ordered_json{{"schema_version", kReportSchemaVersion},
                       {"mqttbed_version", input.mqttbed_version},
+                      {"mode", input.mode},
                       {"scenario", scenario_json(input.scenario)},
                       {"summary", summary_json(input)},
                       {"verdicts", verdicts_json(input.verdicts)},

@@ -34,6 +34,8 @@ struct ReportInput {
   const std::vector<ExpectationResult>& expectations;
   const Metrics& metrics;
   WallClock wall_clock;
+  // "simulated" (time axis = virtual time) or "live" (time axis = wall clock since start).
+  std::string mode = "simulated";
 };
 
 // The whole report; keys in a fixed order, `wall_clock` last.

@@ -12,6 +12,7 @@
 #include "sim/history/history_file.h"
 #include "sim/live/live_run.h"
 #include "sim/simulation/simulation.h"
+#include "sim/report/junit_writer.h"
 #include "sim/report/metrics.h"
 #include "sim/report/report_writer.h"
 
@@ -46,9 +47,8 @@ fleet::RunHooks make_hooks(const RunOptions& options, report::Metrics& metrics) 
   };
   hooks.on_fault_plan = [&metrics](const std::vector<faults::FaultWindow>& windows) {
     for (const auto& window : windows)
-      metrics.add_fault_window(report::FaultWindow{window.start, window.end,
-                                                   scenario::to_string(window.kind),
-                                                   window.target_text});
+      metrics.add_fault_window(report::FaultWindow{
+          window.start, window.end, scenario::to_string(window.kind), window.target_text});
   };
   hooks.observations.on_command_round_trip = [&metrics](const devices::CommandRoundTrip& trip) {
     metrics.record_command_round_trip(trip.round_trip);
@@ -102,10 +102,21 @@ RunResult run_scenario(const scenario::Scenario& scenario, const RunOptions& opt
   result.passed = report::report_passed(verdicts, result.expectations);
   result.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-  report::ReportInput input{scenario, mqttbed_version(), verdicts, result.expectations, metrics,
-                            report::WallClock{started_at, result.wall_seconds, history.size()}};
+  report::ReportInput input{scenario,
+                            mqttbed_version(),
+                            verdicts,
+                            result.expectations,
+                            metrics,
+                            report::WallClock{started_at, result.wall_seconds, history.size()},
+                            options.live.broker_url.empty() ? "simulated" : "live"};
   result.report_path = (std::filesystem::path(out_dir) / "report.json").string();
   report::write_report(result.report_path, input);
+  if (!options.junit_path.empty()) {
+    report::write_junit(options.junit_path,
+                        report::JunitSuite{scenario.name, started_at, result.wall_seconds,
+                                           result.verdicts, result.expectations, ""});
+    result.junit_path = options.junit_path;
+  }
 
   result.summary = check::format_summary(result.verdicts);
   for (const auto& expectation : result.expectations)

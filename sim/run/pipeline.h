@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "sim/check/checker.h"
-#include "sim/report/expectations.h"
 #include "sim/live/live_options.h"
+#include "sim/report/expectations.h"
 #include "sim/scenario/scenario.h"
 #include "sim/fleet/run_contract.h"
 
@@ -17,6 +17,7 @@ namespace mqttbed::run {
 struct RunOptions {
   std::string out_dir;       // empty: runs/<name>-<seed>/
   std::string history_path;  // empty: no JSON Lines history
+  std::string junit_path;    // empty: no JUnit XML (report/junit_writer.h)
   std::function<void(const fleet::Progress&)> on_progress;
   // Test-only misbehaviour that proves a checker can fail.
   fleet::Misbehaviour misbehaviour;
@@ -29,7 +30,8 @@ struct RunResult {
   std::vector<check::Verdict> verdicts;
   std::vector<report::ExpectationResult> expectations;
   std::string report_path;
-  std::string summary;  // for the terminal
+  std::string junit_path;  // written, or empty
+  std::string summary;     // for the terminal
   fleet::RunStats stats;
   double wall_seconds = 0;
 };

@@ -67,6 +67,23 @@ def test_broker_mutation_fails_the_ordering_verdict(tmp_path):
     assert result.html_path is None and not (tmp_path / "reorder" / "report.html").exists()
 
 
+def test_junit_from_python_names_the_failed_guarantee_and_its_spec(tmp_path):
+    import xml.etree.ElementTree as ET
+    junit = tmp_path / "ci" / "junit.xml"
+    result = mqttbed.run(DEFAULT, out_dir=tmp_path / "reorder", mutation="reorder", html=False,
+                         junit=junit)
+    assert result.junit_path == junit
+    suite = ET.parse(junit).getroot().find("testsuite")
+    failed = [case for case in suite.iter("testcase") if case.find("failure") is not None]
+    assert [case.get("name") for case in failed] == [v.guarantee for v in result.failed]
+    assert "ordering" in [case.get("name") for case in failed]
+    assert int(suite.get("failures")) == len(failed)
+    assert int(suite.get("tests")) == len(result.verdicts) + len(result.expectations)
+    spec = result.verdict("ordering").violations[0].spec
+    ordering = next(case for case in failed if case.get("name") == "ordering")
+    assert spec and f"[{spec}]" in ordering.find("failure").get("message")
+
+
 def test_dict_scenario_with_seed_override(tmp_path):
     result = mqttbed.run(SMALL, seed=11, out_dir=tmp_path / "small")
     assert result.scenario["seed"] == 11 and result.scenario["fleet"]["homes"] == 2

@@ -121,10 +121,11 @@ TEST(ReportWriterTest, ReportHasEverySectionInFixedOrder) {
   nlohmann::ordered_json report = build_report(run.input(scenario, {"t", 2.0, 100}));
   std::vector<std::string> keys;
   for (const auto& item : report.items()) keys.push_back(item.key());
-  EXPECT_EQ(keys,
-            (std::vector<std::string>{"schema_version", "mqttbed_version", "scenario", "summary",
-                                      "verdicts", "expectations", "metrics", "wall_clock"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"schema_version", "mqttbed_version", "mode", "scenario",
+                                            "summary", "verdicts", "expectations", "metrics",
+                                            "wall_clock"}));
   EXPECT_EQ(report["schema_version"], kReportSchemaVersion);
+  EXPECT_EQ(report["mode"], "simulated");  // the HTML labels its time axis from this
   EXPECT_EQ(report["scenario"]["seed"], 7);
   EXPECT_EQ(report["scenario"]["fleet"]["accounts"], 2);
   EXPECT_EQ(report["scenario"]["fleet"]["clients"], 4 * 3 + 2);

@@ -179,3 +179,33 @@ def test_report_command_takes_one_or_two_reports(passing_run):
         done = subprocess.run([mqttbed_binary(), "report", *args], capture_output=True, text=True)
         assert done.returncode == 2
         assert "report: expected one or two report.json files" in done.stderr
+
+
+def axis_labels(browser):
+    return browser.execute_script(
+        "return Object.entries(window.mqttbedReport.charts).filter(([k]) => !k.startsWith('hist '))"
+        ".map(([, u]) => u.axes[0].label)")
+
+
+def test_simulated_run_labels_its_time_axis_virtual_time(passing_run, open_page, browser):
+    assert passing_run.report["mode"] == "simulated"
+    open_page(passing_run.html)
+    labels = axis_labels(browser)
+    assert labels and set(labels) == {"virtual time"}
+    heading = browser.find_element("css selector", "#time-series h2").text
+    assert "virtual time" in heading
+
+
+def test_live_report_labels_its_time_axis_real_time(passing_run, workdir, open_page, browser):
+    import json
+    report = json.loads(json.dumps(passing_run.report))
+    report["mode"] = "live"  # what a --broker run writes (the live tests run real brokers)
+    path = workdir / "live-mode" / "report.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps(report))
+    subprocess.run([mqttbed_binary(), "report", str(path)], check=True, capture_output=True)
+    rendered, errors = open_page(path.parent / "report.html")
+    assert errors == [] and rendered == "true"
+    labels = axis_labels(browser)
+    assert labels and set(labels) == {"real time (wall clock since start)"}
+    assert "virtual" not in browser.find_element("css selector", "#time-series").text
