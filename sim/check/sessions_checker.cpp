@@ -76,6 +76,7 @@ void SessionsChecker::on_connack(const Event& event, const history::History& his
   client.connected = true;
   client.held = client.pending.ends_with_connection() ? Held::none : Held::held;
   client.held_expiry_s = client.pending.session_expiry_s;
+  client.held_keepalive_s = client.connect.keepalive_s;
   if (clean) {
     if (event.session_present) {
       report_flag("a clean CONNECT has session present 0", "MQTT-3.2.2-1", client, event, history);
@@ -102,7 +103,8 @@ SessionsChecker::Held SessionsChecker::expected_at_connect(const Client& client)
   const std::int64_t away_ns = client.connect.time_ns - client.ended_ns;
   const std::int64_t expiry_ns = std::int64_t{*client.held_expiry_s} * 1'000'000'000;
   if (away_ns < expiry_ns) return Held::held;
-  return away_ns > expiry_ns + kExpirySlackNs ? Held::none : Held::unknown;
+  const auto slack_ns = broker_notice_bound_ns(client.held_keepalive_s);
+  return slack_ns && away_ns > expiry_ns + *slack_ns ? Held::none : Held::unknown;
 }
 
 void SessionsChecker::report_flag(const char* invariant, const char* spec, const Client& client,

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/check/broker_notice.h"
 #include "sim/check/checker.h"
 #include "sim/check/client_sessions.h"
 #include "sim/check/fault_state.h"
@@ -22,7 +23,10 @@ namespace mqttbed::check {
 // 1 when the client's last accepted connection was persistent (v3.1.1 sessions do not
 // expire), 0 when it never had one or its last one was clean (MQTT-3.2.2-2, MQTT-3.2.2-3).
 // With MQTT 5 expiry intervals recorded, a session ended by expiry 0 is gone, and one whose
-// interval elapsed since its connection ended is gone (within a slack: indeterminate).
+// interval elapsed since its connection ended is gone. The broker starts the interval when it
+// notices the end, up to 1.5 x the connection's recorded keepalive later (MQTT-3.1.2-24,
+// broker_notice.h): a reconnect inside that slack is indeterminate, and with keepalive 0
+// (no bound) any reconnect after the interval is.
 // After a CONNECT that got no CONNACK, or a broker crash, the broker's state is unknown and
 // the next flag is not judged. Queued messages: a QoS >= 1 publish, acknowledged, matching a
 // subscription of a persistent session whose client was offline, reaches it after it
@@ -43,13 +47,11 @@ class SessionsChecker : public Checker {
     Held held = Held::none;
     history::ConnectMode pending;                // of the last CONNECT sent
     std::optional<std::uint32_t> held_expiry_s;  // of the held session (MQTT 5)
+    std::uint16_t held_keepalive_s = 0;          // of the connection that held it
     std::int64_t ended_ns = 0;                   // when its last connection ended
     bool connected = false;
     history::Event connect;
   };
-  // Slack for the broker noticing a lost connection later than its client (keepalive x 1.5).
-  static constexpr std::int64_t kExpirySlackNs = 120'000'000'000;
-
   Held expected_at_connect(const Client& client) const;
   struct Queued {
     history::Event publish;

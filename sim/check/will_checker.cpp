@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "sim/check/broker_notice.h"
 #include "sim/check/seq_set.h"
 
 namespace mqttbed::check {
@@ -158,8 +159,10 @@ void WillChecker::settle(const Record& record, const CheckContext& context) {
              subscriber, nullptr);
     }
   }
+  // The latest moment the broker must have published the will; none with keepalive off.
+  const auto notice_ns = broker_notice_bound_ns(record.connect.keepalive_s);
   for (const SubscriberMark& owed : record.owed) {
-    const bool judged = record.end.time_ns < context.deadline_ns() &&
+    const bool judged = notice_ns && record.end.time_ns + *notice_ns < context.deadline_ns() &&
                         !faults_.crashed_since(record.connect.time_ns) &&
                         sessions_->alive_since(owed, /*same_connection=*/owed.granted_qos == 0);
     if (!judged) {

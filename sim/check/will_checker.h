@@ -21,7 +21,10 @@ namespace mqttbed::check {
 //    reached the broker: indeterminate);
 //  - a registered will (CONNACK 0) whose connection was lost is delivered by the end to every
 //    subscriber that held a matching subscription when the loss was seen and stayed alive
-//    (MQTT-3.1.2-8); a broker crash during the connection makes it indeterminate;
+//    (MQTT-3.1.2-8); a broker crash during the connection makes it indeterminate. The broker
+//    publishes it when it notices the loss, up to 1.5 x the connection's recorded keepalive
+//    after the client saw it (MQTT-3.1.2-24, broker_notice.h): only a loss noticed that way
+//    before the settle window is judged; with keepalive 0 (no bound) none is;
 //  - a will reaches a subscriber at most once: a second copy without DUP is a second
 //    publication (MQTT-3.1.2-10).
 class WillChecker : public Checker {

@@ -1,6 +1,9 @@
 #include "sim/faults/fault_plan.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <map>
+#include <optional>
 #include <random>
 
 #include "sim/runtime/runtime.h"
@@ -76,9 +79,9 @@ Duration exponential(runtime::Rng& rng, Duration mean) {
 
 // Alternating up/down periods of one unit, clipped to the run's fault phase.
 void add_random_windows(const FaultWindow& base, const Fault& fault, std::uint64_t seed,
-                        const std::string& unit, Duration horizon,
+                        const std::string& stream_key, const std::string& unit, Duration horizon,
                         std::vector<FaultWindow>& out) {
-  auto rng = runtime::derive_rng(seed, "fault" + std::to_string(base.fault_index) + "/" + unit);
+  auto rng = runtime::derive_rng(seed, "fault/" + stream_key + "/" + unit);
   Duration t = exponential(rng, *fault.mtbf);
   while (t < horizon) {
     Duration down = exponential(rng, *fault.mttr);
@@ -91,7 +94,76 @@ void add_random_windows(const FaultWindow& base, const Fault& fault, std::uint64
   }
 }
 
+void append_duration(std::string& out, const char* key, std::optional<Duration> value) {
+  if (!value) return;
+  out += ' ';
+  out += key;
+  out += '=';
+  out += std::to_string(value->count());
+  out += "ns";
+}
+
+std::string target_key(const Target& target) {
+  switch (target.kind) {
+    case Target::Kind::all:
+      return "all";
+    case Target::Kind::device_kind:
+      return "kind=" + target.device_kind;
+    case Target::Kind::homes:
+      return "homes[" + std::to_string(target.home_begin) + ":" + std::to_string(target.home_end) +
+             "]";
+    case Target::Kind::names: {
+      std::string out = "name=";
+      for (std::size_t i = 0; i < target.names.size(); ++i) {
+        out += (i == 0 ? "" : ",") + target.names[i];
+      }
+      return out;
+    }
+    case Target::Kind::isp:
+      return "isp";
+    case Target::Kind::broker:
+      return "broker";
+  }
+  return target.text;
+}
+
+// Everything the fault is, as typed values (durations in ns), independent of how the YAML
+// spelled them: "30s" and "30000ms" are the same fault.
+std::string content_key(const Fault& fault) {
+  std::string out = scenario::to_string(fault.kind);
+  out += " target=" + target_key(fault.target);
+  append_duration(out, "at", fault.at);
+  append_duration(out, "for", fault.duration);
+  append_duration(out, "mtbf", fault.mtbf);
+  append_duration(out, "mttr", fault.mttr);
+  if (fault.graceful) out += " graceful";
+  if (fault.extra_latency.count() != 0) append_duration(out, "extra_latency", fault.extra_latency);
+  if (fault.loss != 0) {
+    char loss[32];
+    std::snprintf(loss, sizeof loss, " loss=%.17g", fault.loss);
+    out += loss;
+  }
+  if (fault.downtime.count() != 0) append_duration(out, "downtime", fault.downtime);
+  return out;
+}
+
 }  // namespace
+
+std::vector<std::string> fault_stream_keys(const std::vector<Fault>& faults) {
+  std::vector<std::string> keys;
+  std::map<std::string, int> seen;  // content -> occurrences so far
+  for (const Fault& fault : faults) {
+    if (!fault.name.empty()) {
+      keys.push_back("name/" + fault.name);
+      continue;
+    }
+    std::string key = "content/" + content_key(fault);
+    const int occurrence = ++seen[key];
+    if (occurrence > 1) key += "#" + std::to_string(occurrence);
+    keys.push_back(std::move(key));
+  }
+  return keys;
+}
 
 FaultWindow::Scope scope_for(const Fault& fault) {
   if (fault.kind == Fault::Kind::broker_crash) return FaultWindow::Scope::broker;
@@ -104,8 +176,10 @@ FaultWindow::Scope scope_for(const Fault& fault) {
 std::vector<FaultWindow> plan_faults(const scenario::Scenario& scenario,
                                      const std::vector<scenario::DeviceSlot>& fleet) {
   std::vector<FaultWindow> windows;
+  const std::vector<std::string> keys = fault_stream_keys(scenario.faults);
   for (std::size_t i = 0; i < scenario.faults.size(); ++i) {
     const Fault& fault = scenario.faults[i];
+    const std::string& key = keys[i];
     FaultWindow base = base_window(fault, i);
     if (base.scope == FaultWindow::Scope::homes) base.homes = target_homes(scenario, fault.target);
     if (base.scope == FaultWindow::Scope::clients)
@@ -119,19 +193,19 @@ std::vector<FaultWindow> plan_faults(const scenario::Scenario& scenario,
     // Random: one independent sequence per unit, so a unit's faults do not depend on
     // how many other units the target selects.
     if (base.scope == FaultWindow::Scope::broker) {
-      add_random_windows(base, fault, scenario.seed, "broker", scenario.duration, windows);
+      add_random_windows(base, fault, scenario.seed, key, "broker", scenario.duration, windows);
     } else if (base.scope == FaultWindow::Scope::homes) {
       for (int home : base.homes) {
         FaultWindow unit = base;
         unit.homes = {home};
-        add_random_windows(unit, fault, scenario.seed, "home" + std::to_string(home),
+        add_random_windows(unit, fault, scenario.seed, key, "home" + std::to_string(home),
                            scenario.duration, windows);
       }
     } else {
       for (const auto& client : base.clients) {
         FaultWindow unit = base;
         unit.clients = {client};
-        add_random_windows(unit, fault, scenario.seed, client, scenario.duration, windows);
+        add_random_windows(unit, fault, scenario.seed, key, client, scenario.duration, windows);
       }
     }
   }

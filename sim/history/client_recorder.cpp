@@ -77,18 +77,22 @@ std::uint32_t ClientRecorder::connect_detail(bool clean_session,
   return history_.string_id(text);
 }
 
-void ClientRecorder::connect_sent(bool clean_session, std::optional<std::uint32_t> expiry_s) {
+void ClientRecorder::connect_sent(bool clean_session, std::optional<std::uint32_t> expiry_s,
+                                  std::uint16_t keepalive_s) {
   Event event = make(EventType::connect_sent);
   event.detail = connect_detail(clean_session, expiry_s);
+  event.keepalive_s = keepalive_s;
   append(event);
 }
 
 std::string ClientRecorder::connect_sent(bool clean_session, const std::string& will_topic,
                                          int will_qos, bool will_retain,
                                          std::string_view will_payload,
-                                         std::optional<std::uint32_t> expiry_s) {
+                                         std::optional<std::uint32_t> expiry_s,
+                                         std::uint16_t keepalive_s) {
   Event event = make(EventType::connect_sent);
   event.detail = connect_detail(clean_session, expiry_s);
+  event.keepalive_s = keepalive_s;
   event.is_will = true;
   event.topic = history_.string_id(will_topic);
   event.qos = event.publish_qos = static_cast<std::uint8_t>(will_qos);

@@ -32,6 +32,9 @@ struct ConnectMode {
 };
 ConnectMode connect_mode(const std::string& detail);
 
+// The Keep Alive a connect_sent records when its caller does not say (Paho's default).
+inline constexpr std::uint16_t kDefaultKeepaliveS = 60;
+
 class ClientRecorder {
  public:
   ClientRecorder(History& history, const std::string& client_name,
@@ -42,12 +45,16 @@ class ClientRecorder {
   // CONNECT written without a will. `session_expiry_s` is MQTT 5's Session Expiry Interval
   // as sent (nullopt: v3.1.1, where a persistent session never expires and a clean one ends
   // with its connection); UINT32_MAX means never. Recorded in detail, see connect_mode().
-  void connect_sent(bool clean_session, std::optional<std::uint32_t> session_expiry_s = {});
+  // `keepalive_s` is the CONNECT's Keep Alive as sent (0 = off): the checkers bound when the
+  // broker notices a loss by it.
+  void connect_sent(bool clean_session, std::optional<std::uint32_t> session_expiry_s = {},
+                    std::uint16_t keepalive_s = kDefaultKeepaliveS);
   // CONNECT written with a will: assigns the will its identity (a seq of this publisher) and
   // returns the will payload to put in the CONNECT, enveloped.
   std::string connect_sent(bool clean_session, const std::string& will_topic, int will_qos,
                            bool will_retain, std::string_view will_payload,
-                           std::optional<std::uint32_t> session_expiry_s = {});
+                           std::optional<std::uint32_t> session_expiry_s = {},
+                           std::uint16_t keepalive_s = kDefaultKeepaliveS);
   void connack(bool session_present, int return_code);
   void connect_failed(int return_code);
 

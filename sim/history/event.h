@@ -9,8 +9,8 @@
 namespace mqttbed::history {
 
 enum class EventType : std::uint8_t {
-  connect_sent,      // CONNECT written; detail = "clean" or "persistent"; is_will = a will is
-                     // set: topic/qos/retain are the will's, msg = the will's identity
+  connect_sent,      // CONNECT written; detail = "clean" or "persistent"; keepalive_s; is_will
+                     // = a will is set: topic/qos/retain are the will's, msg = its identity
   connack,           // CONNACK received; session_present, code = return code
   connect_failed,    // attempt ended without CONNACK (refused, unreachable, timed out)
   subscribe_sent,    // topic = filter, qos = requested
@@ -43,6 +43,9 @@ struct Event {
   bool dup = false;
   bool session_present = false;
   bool is_will = false;  // delivered/connect_sent: the message is a last will
+  // connect_sent: the CONNECT's Keep Alive in seconds (0 = off). It bounds when the broker
+  // notices a silent connection: 1.5 x keepalive_s (MQTT-3.1.2-24).
+  std::uint16_t keepalive_s = 0;
   int code = 0;
   MessageId msg;
   std::uint32_t bytes = 0;       // payload bytes as the application sees them

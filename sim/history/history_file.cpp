@@ -45,6 +45,8 @@ nlohmann::json info_to_json(const HistoryFileInfo& info) {
           {"checks", info.checks}, {"retained_survive_restart", info.retained_survive_restart}};
 }
 
+constexpr std::uint16_t kUnrecordedKeepaliveS = 80;
+
 [[noreturn]] void fail(const std::string& path, std::uint64_t line, const std::string& why) {
   throw HistoryFileError(path + ":" + std::to_string(line) + ": " + why);
 }
@@ -63,6 +65,11 @@ Event event_from_json(const nlohmann::json& j, History& history) {
   event.dup = j.value("dup", false);
   event.session_present = j.value("sp", false);
   event.is_will = j.value("will", false);
+  if (event.type == EventType::connect_sent) {
+    // Histories written before keepalives were recorded: 80 s, which reproduces the fixed
+    // 120 s slack (1.5 x 80) their checkers assumed.
+    event.keepalive_s = j.value("ka", kUnrecordedKeepaliveS);
+  }
   event.code = j.value("code", 0);
   if (j.contains("pub")) {
     event.msg = {history.client_id(j.at("pub").get<std::string>()),
@@ -116,6 +123,8 @@ std::string event_to_json_line(const Event& event, const History& history) {
   append_flag(out, "dup", event.dup);
   append_flag(out, "sp", event.session_present);
   append_flag(out, "will", event.is_will);
+  // Always on connect_sent, 0 included: an absent "ka" marks an older file (see the reader).
+  if (event.type == EventType::connect_sent) append_field(out, "ka", int{event.keepalive_s});
   if (event.code != 0) append_field(out, "code", event.code);
   if (event.msg.seq != 0) {
     append_field(out, "pub", history.client_name(event.msg.publisher));

@@ -132,11 +132,13 @@ void LiveMqttClient::connect(const runtime::ConnectOptions& options) {
   set_state(State::connecting);
   std::uint64_t attempt = ++attempt_;
   std::string will_payload;
+  // As paho_options() sends it (v3.1.1: no session expiry).
+  const auto keepalive_s = static_cast<std::uint16_t>(options.keepalive.count());
   if (const auto& will = options.will) {
     will_payload = recorder_.connect_sent(options.clean_session, will->topic, will->qos,
-                                          will->retain, will->payload);
+                                          will->retain, will->payload, {}, keepalive_s);
   } else {
-    recorder_.connect_sent(options.clean_session);
+    recorder_.connect_sent(options.clean_session, {}, keepalive_s);
   }
   // A clean session starts empty on both sides (MQTT-3.1.2-6).
   if (options.clean_session) outgoing_.clear();

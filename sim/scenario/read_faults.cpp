@@ -1,6 +1,7 @@
 // Reader of faults: — what breaks, when (scheduled at/for or random mtbf/mttr) and where.
 // Each fault kind has its own required and forbidden keys and its own accepted targets.
 #include <algorithm>
+#include <map>
 
 #include "sim/scenario/readers.h"
 #include "sim/scenario/units.h"
@@ -37,7 +38,8 @@ const std::vector<FaultRules>& fault_rules() {
   return rules;
 }
 
-const std::vector<std::string> kCommonKeys = {"kind", "target", "at", "for", "mtbf", "mttr"};
+const std::vector<std::string> kCommonKeys = {"name", "kind", "target", "at",
+                                              "for",  "mtbf", "mttr"};
 
 const FaultRules& read_kind(const Field& field) {
   std::vector<std::string> names;
@@ -155,6 +157,10 @@ Fault read_fault(const Field& field, const Scenario& scenario) {
   Fault fault;
   fault.kind = rules.kind;
   fault.mark = field.mark();
+  if (auto name = field.get("name")) {
+    if (!name->is_scalar() || name->as_string().empty()) name->fail_expected("a non-empty name");
+    fault.name = name->as_string();
+  }
   auto target = field.get("target");
   if (!target && rules.scope == Scope::broker) {
     fault.target.kind = Target::Kind::broker;
@@ -173,7 +179,19 @@ Fault read_fault(const Field& field, const Scenario& scenario) {
 
 std::vector<Fault> read_faults(const Field& field, const Scenario& scenario) {
   std::vector<Fault> faults;
-  for (const Field& item : field.items()) faults.push_back(read_fault(item, scenario));
+  std::map<std::string, SourceMark> named;  // a name keys a random stream: once only
+  for (const Field& item : field.items()) {
+    faults.push_back(read_fault(item, scenario));
+    const Fault& fault = faults.back();
+    if (fault.name.empty()) continue;
+    auto [first, fresh] = named.emplace(fault.name, item.require("name").mark());
+    if (!fresh) {
+      item.require("name").fail("found fault name '" + fault.name + "' again (first on line " +
+                                std::to_string(first->second.line) + ":" +
+                                std::to_string(first->second.column) +
+                                "), expected each name once");
+    }
+  }
   return faults;
 }
 

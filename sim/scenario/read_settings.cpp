@@ -48,7 +48,7 @@ MqttSettings read_mqtt(const Field& field) {
       version->fail_expected("\"3.1.1\" or 5");
     }
   }
-  // MQTT-3.1.2-10: keep alive is a two-byte number of seconds.
+  // MQTT 3.1.1 §3.1.2.10: keep alive is a two-byte number of seconds.
   if (auto keepalive = field.get("keepalive")) {
     mqtt.keepalive = whole_seconds(*keepalive, std::chrono::seconds(65535));
   }

@@ -121,6 +121,9 @@ struct Target {
 struct Fault {
   enum class Kind { disconnect, partition, latency_spike, loss_burst, broker_crash, device_reboot };
   Kind kind = Kind::disconnect;
+  // Optional, unique among the faults: names the fault's random stream (else its content
+  // does; see faults::fault_stream_keys), so reordering or inserting faults changes nothing.
+  std::string name;
   Target target;
   // Scheduled: at (+ optional for); random: mtbf + mttr per targeted device/home.
   std::optional<Duration> at;

@@ -67,13 +67,14 @@ void SimMqttClient::connect(const runtime::ConnectOptions& options) {
     connect.session_expiry_s = *expiry_s;
   }
   if (const auto& will = options.will) {
-    std::string payload = recorder_.connect_sent(options.clean_session, will->topic, will->qos,
-                                                 will->retain, will->payload, expiry_s);
+    std::string payload =
+        recorder_.connect_sent(options.clean_session, will->topic, will->qos, will->retain,
+                               will->payload, expiry_s, connect.keepalive_s);
     connect.will =
         mqtt::Will{will->topic, std::move(payload), static_cast<std::uint8_t>(will->qos),
                    will->retain};
   } else {
-    recorder_.connect_sent(options.clean_session, expiry_s);
+    recorder_.connect_sent(options.clean_session, expiry_s, connect.keepalive_s);
   }
   if (options.clean_session) {
     // A clean session starts empty on both sides (MQTT-3.1.2-6).

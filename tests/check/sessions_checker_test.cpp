@@ -157,5 +157,57 @@ TEST(SessionsChecker, Mqtt5SessionJustPastItsExpiryIsIndeterminate) {
   EXPECT_EQ(bed.verdict("sessions").counts.indeterminate, 1u);
 }
 
+// The broker starts the expiry interval when it notices the loss: up to 1.5 x the connection's
+// keepalive later (MQTT-3.1.2-24). With 300 s that is 450 s, far over a fixed 120 s slack.
+TEST(SessionsChecker, Mqtt5SessionPastExpiryWithinOneAndAHalfKeepalivesIsIndeterminate) {
+  Bed bed({"sessions"});
+  bed["dev"].connect_sent(false, 60u, 300);
+  bed["dev"].connack(false, 0);
+  bed["dev"].connection_lost("network");
+  bed.tick(260 * kSecondNs);  // 200 s past expiry, inside 60 + 450
+  bed["dev"].connect_sent(false, 60u, 300);
+  bed["dev"].connack(true, 0);
+  EXPECT_TRUE(bed.verdict("sessions").passed) << explain(bed.verdict("sessions"));
+  EXPECT_EQ(bed.verdict("sessions").counts.indeterminate, 1u);
+}
+
+TEST(SessionsChecker, Mqtt5SessionPastExpiryAndOneAndAHalfShortKeepalivesMustBeGone) {
+  Bed bed({"sessions"});
+  bed["dev"].connect_sent(false, 60u, 10);
+  bed["dev"].connack(false, 0);
+  bed["dev"].connection_lost("network");
+  bed.tick(80 * kSecondNs);  // past 60 + 15
+  bed["dev"].connect_sent(false, 60u, 10);
+  bed["dev"].connack(true, 0);
+  ASSERT_FALSE(bed.verdict("sessions").passed);
+  EXPECT_EQ(bed.verdict("sessions").violations.at(0).spec, "MQTT-3.2.2-3");
+}
+
+// The slack is the ended connection's keepalive, not the reconnect's.
+TEST(SessionsChecker, ExpirySlackComesFromTheConnectionThatHeldTheSession) {
+  Bed bed({"sessions"});
+  bed["dev"].connect_sent(false, 60u, 10);
+  bed["dev"].connack(false, 0);
+  bed["dev"].connection_lost("network");
+  bed.tick(80 * kSecondNs);
+  bed["dev"].connect_sent(false, 60u, 300);
+  bed["dev"].connack(true, 0);
+  EXPECT_FALSE(bed.verdict("sessions").passed);
+}
+
+// Keepalive 0 turns the mechanism off (MQTT 3.1.1 §3.1.2.10): the broker may never notice a
+// silent loss, so the interval may never have started.
+TEST(SessionsChecker, Mqtt5SessionWithKeepaliveOffIsNeverJudgedGone) {
+  Bed bed({"sessions"});
+  bed["dev"].connect_sent(false, 60u, 0);
+  bed["dev"].connack(false, 0);
+  bed["dev"].connection_lost("network");
+  bed.tick(100'000 * kSecondNs);
+  bed["dev"].connect_sent(false, 60u, 0);
+  bed["dev"].connack(true, 0);
+  EXPECT_TRUE(bed.verdict("sessions").passed) << explain(bed.verdict("sessions"));
+  EXPECT_EQ(bed.verdict("sessions").counts.indeterminate, 1u);
+}
+
 }  // namespace
 }  // namespace mqttbed::check::testing

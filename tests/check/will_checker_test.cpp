@@ -6,12 +6,14 @@
 namespace mqttbed::check::testing {
 namespace {
 
+constexpr std::int64_t kSecondNs = 1'000'000'000;
+
 class WillBed : public Bed {
  public:
-  WillBed() : Bed({"will"}) {
+  explicit WillBed(std::uint16_t keepalive_s = 60) : Bed({"will"}) {
     connect("app");
     subscribe("app", "status/#", 1);
-    will = (*this)["dev"].connect_sent(true, "status/dev", 1, false, "offline");
+    will = (*this)["dev"].connect_sent(true, "status/dev", 1, false, "offline", {}, keepalive_s);
     tick();
     (*this)["dev"].connack(false, 0);
     tick();
@@ -32,11 +34,50 @@ TEST(WillChecker, WillDeliveredAfterConnectionLossPasses) {
 TEST(WillChecker, MissingWillAfterConnectionLossFails) {
   WillBed bed;
   bed["dev"].connection_lost("network");
+  bed.tick(91 * kSecondNs);  // past 1.5 x 60 s: the broker must have noticed
   const Verdict& v = bed.verdict("will");
   EXPECT_FALSE(v.passed);
   EXPECT_EQ(v.counts.lost, 1u);
   EXPECT_EQ(v.violations.at(0).spec, "MQTT-3.1.2-8");
   EXPECT_EQ(v.violations.at(0).clients, (std::vector<std::string>{"dev", "app"}));
+}
+
+// The broker publishes the will when it notices the loss, up to 1.5 x keepalive after the
+// client saw it (MQTT-3.1.2-24): with 300 s, 450 s; a fixed 120 s slack would call it lost.
+TEST(WillChecker, MissingWillWithinOneAndAHalfKeepalivesOfTheSettleWindowIsIndeterminate) {
+  WillBed bed(300);
+  bed["dev"].connection_lost("network");
+  bed.tick(200 * kSecondNs);
+  const Verdict& v = bed.verdict("will");
+  EXPECT_TRUE(v.passed) << explain(v);
+  EXPECT_EQ(v.counts.indeterminate, 1u);
+}
+
+TEST(WillChecker, MissingWillAfterOneAndAHalfKeepalivesFails) {
+  WillBed bed(300);
+  bed["dev"].connection_lost("network");
+  bed.tick(451 * kSecondNs);
+  const Verdict& v = bed.verdict("will");
+  EXPECT_FALSE(v.passed);
+  EXPECT_EQ(v.counts.lost, 1u);
+}
+
+TEST(WillChecker, MissingWillAfterOneAndAHalfShortKeepalivesFails) {
+  WillBed bed(10);
+  bed["dev"].connection_lost("network");
+  bed.tick(16 * kSecondNs);
+  EXPECT_EQ(bed.verdict("will").counts.lost, 1u);
+}
+
+// Keepalive 0 turns the mechanism off (MQTT 3.1.1 §3.1.2.10): the broker may never notice a
+// silent loss, so its will is never owed (a delivered one still counts).
+TEST(WillChecker, WillWithKeepaliveOffIsNeverOwed) {
+  WillBed bed(0);
+  bed["dev"].connection_lost("network");
+  bed.tick(100'000 * kSecondNs);
+  const Verdict& v = bed.verdict("will");
+  EXPECT_TRUE(v.passed) << explain(v);
+  EXPECT_EQ(v.counts.indeterminate, 1u);
 }
 
 TEST(WillChecker, WillAfterCleanDisconnectFails) {

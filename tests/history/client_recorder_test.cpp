@@ -153,5 +153,17 @@ TEST(ConnectMode, DetailSaysCleanAndMqtt5Expiry) {
   EXPECT_TRUE(connect_mode("clean").ends_with_connection());
 }
 
+TEST(ClientRecorder, ConnectRecordsItsKeepalive) {
+  History history;
+  std::vector<Event> events;
+  history.add_observer([&](const Event& e) { events.push_back(e); });
+  ClientRecorder dev(history, "dev", [] { return std::int64_t{0}; });
+  dev.connect_sent(true, {}, 300);
+  dev.connect_sent(false, "status/dev", 1, false, "offline", {}, 0);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].keepalive_s, 300);
+  EXPECT_EQ(events[1].keepalive_s, 0);
+}
+
 }  // namespace
 }  // namespace mqttbed::history

@@ -38,8 +38,9 @@ TEST(HistoryFile, RoundTripsEveryEventAndTheWindow) {
   std::int64_t now = 0;
   ClientRecorder dev(written, "dev \"1\"", [&] { return now++; });
   ClientRecorder app(written, "app", [&] { return now++; });
-  const std::string will = dev.connect_sent(false, "s/dev", 1, true, "gone");
+  const std::string will = dev.connect_sent(false, "s/dev", 1, true, "gone", {}, 300);
   dev.connack(true, 0);
+  app.connect_sent(true, {}, 0);  // keepalive off: 0 must survive, not read as "unrecorded"
   auto sent = dev.publish_sent("$aws/things/x/shadow/update", 2, false, R"({"seq":1,"total":3})");
   app.delivered("$aws/things/x/shadow/update", 1, false, true, sent.payload);
   app.delivered("s/dev", 1, true, false, will);
@@ -60,6 +61,27 @@ TEST(HistoryFile, RoundTripsEveryEventAndTheWindow) {
   EXPECT_FALSE(info.retained_survive_restart);
   EXPECT_EQ(info.events, original.size());
   EXPECT_EQ(lines_of(read, replayed), lines_of(written, original));
+  ASSERT_EQ(replayed.at(0).type, EventType::connect_sent);
+  EXPECT_EQ(replayed.at(0).keepalive_s, 300);
+  ASSERT_EQ(replayed.at(2).type, EventType::connect_sent);
+  EXPECT_EQ(replayed.at(2).keepalive_s, 0);
+  std::filesystem::remove(path);
+}
+
+// Files written before connect_sent carried "ka" still read: with 80 s, the keepalive whose
+// 1.5 x slack (120 s) their checkers assumed.
+TEST(HistoryFile, ConnectWithoutRecordedKeepaliveReadsAsEightySeconds) {
+  const std::string path = temp_path("noka.jsonl");
+  std::ofstream(path) << R"({"format":"mqttbed-history","version":1})"
+                      << "\n"
+                      << R"({"t":1,"e":"connect_sent","c":"a","detail":"clean"})"
+                      << "\n";
+  History history;
+  std::vector<Event> events;
+  history.add_observer([&](const Event& e) { events.push_back(e); });
+  read_history_file(path, history);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].keepalive_s, 80);
   std::filesystem::remove(path);
 }
 
