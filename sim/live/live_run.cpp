@@ -136,7 +136,11 @@ void probe_broker(const LiveOptions& options) {
     if (!token->wait_for(options.probe_timeout + std::chrono::seconds(1)))
       throw BrokerUnreachable("broker " + options.broker_url + " did not answer within " +
                               std::to_string(options.probe_timeout.count()) + " s");
-    probe.disconnect()->wait_for(options.probe_timeout);
+    try {
+      probe.disconnect()->wait_for(options.probe_timeout);
+    } catch (const ::mqtt::exception&) {
+      // It answered CONNACK: reachable, whether or not it lets us say goodbye.
+    }
   } catch (const ::mqtt::exception& error) {
     throw BrokerUnreachable("broker " + options.broker_url + " unreachable: " + error.what());
   }
@@ -283,8 +287,7 @@ void write_line(int fd, const std::string& line) {
 int run_child(const scenario::Scenario& scenario, const LiveOptions& options,
               const BrokerAddress& address, Shard shard, LiveLoop& loop, LiveRuntime& runtime,
               simulation::Fleet& fleet, const std::vector<faults::FaultWindow>& windows,
-              history::History& history, const Observed& observed, const std::string& dir,
-              int fd) {
+              history::History& history, const Observed& observed, const std::string& dir, int fd) {
   try {
     LiveOptions local = options;
     local.on_warning = [fd](const std::string& message) { write_line(fd, "warn " + message); };
@@ -296,8 +299,8 @@ int run_child(const scenario::Scenario& scenario, const LiveOptions& options,
     auto report = [fd](nanoseconds, std::uint64_t events, int connected) {
       write_line(fd, "progress " + std::to_string(events) + " " + std::to_string(connected));
     };
-    ShardResult result = run_shard(scenario, local, address, shard, loop, runtime, fleet,
-                                   windows, history, report, local.on_warning);
+    ShardResult result = run_shard(scenario, local, address, shard, loop, runtime, fleet, windows,
+                                   history, report, local.on_warning);
     writer.close();
     std::FILE* obs = std::fopen(shard_file(dir, shard.index, "obs").c_str(), "w");
     if (obs == nullptr) throw std::runtime_error("cannot write the shard's observations");
@@ -328,9 +331,9 @@ void replay_observations(const std::string& path, const devices::Observations& o
       fields.push_back(line.substr(from, tab - from));
     fields.push_back(line.substr(from));
     if (fields[0] == "rt" && fields.size() == 5 && observations.on_command_round_trip) {
-      observations.on_command_round_trip(devices::CommandRoundTrip{
-          fields[1], fields[2], nanoseconds(std::stoll(fields[3])),
-          nanoseconds(std::stoll(fields[4]))});
+      observations.on_command_round_trip(
+          devices::CommandRoundTrip{fields[1], fields[2], nanoseconds(std::stoll(fields[3])),
+                                    nanoseconds(std::stoll(fields[4]))});
     } else if (fields[0] == "sup" && fields.size() == 3 && observations.on_command_superseded) {
       observations.on_command_superseded(fields[1], fields[2]);
     }
@@ -521,12 +524,12 @@ simulation::SimulationStats run_live(const scenario::Scenario& scenario, history
     waitpid(child.pid, &status, 0);
     bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
     if (!ok && failure.empty()) {
-      failure = "live run: process " + std::to_string(i + 1) + " of " +
-                std::to_string(processes) + " failed: " +
+      failure = "live run: process " + std::to_string(i + 1) + " of " + std::to_string(processes) +
+                " failed: " +
                 (!child.error.empty() ? child.error
-                 : WIFSIGNALED(status) ? std::string("killed by signal ") +
-                                             std::to_string(WTERMSIG(status))
-                                       : "exit status " + std::to_string(WEXITSTATUS(status)));
+                 : WIFSIGNALED(status)
+                     ? std::string("killed by signal ") + std::to_string(WTERMSIG(status))
+                     : "exit status " + std::to_string(WEXITSTATUS(status)));
     }
   }
   runtime.end_run();
