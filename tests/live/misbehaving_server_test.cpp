@@ -65,5 +65,20 @@ TEST(MisbehavingServer, ConnackThenCloseEndsWithAReportEveryTime) {
   EXPECT_GT(server.connections(), 1);
 }
 
+// A server that accepts TCP and then answers the CONNECT with bytes that are no MQTT packet:
+// exit 3, and the message says what happened (Paho's own text, "TCP connect timeout", said
+// the opposite).
+TEST(MisbehavingServer, GarbageReplyExitsThreeAndSaysTcpConnected) {
+  ScriptedServer server(ScriptedServer::Behaviour::garbage);
+  CliRun run = run_cli(server.url(), "garbage");
+  ASSERT_TRUE(WIFEXITED(run.status)) << run.output;
+  EXPECT_EQ(WEXITSTATUS(run.status), 3) << run.output;
+  EXPECT_EQ(run.output.find("TCP connect"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("connected to 127.0.0.1:" + std::to_string(server.port()) +
+                            " over TCP but the server's reply was not an MQTT CONNACK"),
+            std::string::npos)
+      << run.output;
+}
+
 }  // namespace
 }  // namespace mqttbed::live

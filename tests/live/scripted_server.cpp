@@ -100,12 +100,9 @@ void ScriptedServer::serve() {
       int fd = accept(listen_fd_, nullptr, nullptr);
       if (fd >= 0) {
         ++connections_;
-        if (behaviour_ == Behaviour::garbage) {
+        if (behaviour_ == Behaviour::garbage)
           send_all(fd, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
-          close(fd);
-        } else {
-          clients.push_back(Connection{fd, {}, false, std::nullopt});
-        }
+        clients.push_back(Connection{fd, {}, false, std::nullopt});
       }
     }
     std::vector<Connection> kept;
@@ -119,6 +116,7 @@ void ScriptedServer::serve() {
         if (got <= 0) open = false;
         if (got > 0) client.input.append(buffer, static_cast<std::size_t>(got));
       }
+      if (behaviour_ == Behaviour::garbage) client.input.clear();  // never answers MQTT
       while (auto packet = next_packet(client.input)) {
         auto [type, size] = *packet;
         client.input.erase(0, size);

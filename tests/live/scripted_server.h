@@ -14,7 +14,8 @@ class ScriptedServer {
   enum class Behaviour {
     // CONNACK 0 to the CONNECT, then close the connection `close_after` later.
     connack_then_close,
-    // Accepts TCP, then sends bytes that are no MQTT packet (an HTTP error) and closes.
+    // Accepts TCP, then sends bytes that are no MQTT packet (an HTTP error) and keeps the
+    // connection open until the client closes it.
     garbage,
     // CONNACK 0 and PINGRESP to PINGREQ (the connection stays up), nothing else: no PUBACK,
     // PUBREC, PUBCOMP, SUBACK or UNSUBACK, no delivery.
