@@ -11,7 +11,7 @@
 namespace mqttbed::broker {
 namespace {
 
-constexpr std::array<Mutation, 8> kMutations = {
+constexpr std::array<Mutation, 9> kMutations = {
     Mutation::none,
     Mutation::drop_offline_qos1,
     Mutation::duplicate_qos2,
@@ -19,6 +19,7 @@ constexpr std::array<Mutation, 8> kMutations = {
     Mutation::will_after_disconnect,
     Mutation::skip_will,
     Mutation::forget_retained_on_restart,
+    Mutation::forget_sessions_on_restart,
     Mutation::leak_across_accounts,
 };
 
@@ -40,6 +41,8 @@ const char* to_string(Mutation mutation) {
       return "skip_will";
     case Mutation::forget_retained_on_restart:
       return "forget_retained_on_restart";
+    case Mutation::forget_sessions_on_restart:
+      return "forget_sessions_on_restart";
     case Mutation::leak_across_accounts:
       return "leak_across_accounts";
   }

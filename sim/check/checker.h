@@ -16,8 +16,9 @@ namespace mqttbed::check {
 struct CheckContext {
   std::int64_t end_ns = 0;
   std::int64_t settle_start_ns = 0;  // <= 0: unknown, end_ns is used instead
-  // What the broker promised: retained messages survive a crash and restart (persistence).
-  bool retained_survive_restart = true;
+  // What the scenario declares the broker promised (`broker: {persistence: ...}`): retained
+  // messages and persistent sessions, with their queued messages, survive a crash and restart.
+  bool broker_persistence = true;
   std::int64_t deadline_ns() const { return settle_start_ns > 0 ? settle_start_ns : end_ns; }
 };
 

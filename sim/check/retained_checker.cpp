@@ -258,7 +258,7 @@ Verdict RetainedChecker::finish(const CheckContext& context) {
     // A crash since the store forgives the debt only if the broker never promised to keep it.
     auto& owed = owed_[client];
     const auto forgiven = std::erase_if(owed, [&](const Owed& o) {
-      return o.crash_since_store && !context.retained_survive_restart;
+      return o.crash_since_store && !context.broker_persistence;
     });
     counts_.checked += forgiven;
     counts_.indeterminate += forgiven;

@@ -23,10 +23,14 @@ namespace mqttbed::check {
 // expire), 0 when it never had one or its last one was clean (MQTT-3.2.2-2, MQTT-3.2.2-3).
 // With MQTT 5 expiry intervals recorded, a session ended by expiry 0 is gone, and one whose
 // interval elapsed since its connection ended is gone (within a slack: indeterminate).
-// After a CONNECT that got no CONNACK, or a broker crash, the broker's state is unknown and
-// the next flag is not judged. Queued messages: a QoS >= 1 publish, acknowledged, matching a
-// subscription of a persistent session whose client was offline, reaches it after it
-// reconnects with session present, if it stays alive to the end (MQTT-3.1.2-5).
+// After a CONNECT that got no CONNACK the broker's state is unknown and the next flag is not
+// judged. Across a broker crash the scenario's declared promise decides
+// (CheckContext::broker_persistence): with persistence the session must still be there
+// (MQTT-3.2.2-2) and its queued messages still arrive; without it both are indeterminate. So
+// the flags that follow a crash are judged at finish, when the promise is known. Queued
+// messages: a QoS >= 1 publish, acknowledged, matching a subscription of a persistent session
+// whose client was offline, reaches it after it reconnects with session present, if it stays
+// alive to the end (MQTT-3.1.2-5).
 class SessionsChecker : public Checker {
  public:
   // `sessions`: shared with the other checkers (see QosChecker).
@@ -45,7 +49,14 @@ class SessionsChecker : public Checker {
     std::optional<std::uint32_t> held_expiry_s;  // of the held session (MQTT 5)
     std::int64_t ended_ns = 0;                   // when its last connection ended
     bool connected = false;
+    bool crash_since_held = false;  // a broker crash since the held session began
     history::Event connect;
+  };
+  // A persistent CONNECT after a crash, answered without the session it held before: right
+  // only if the broker did not promise persistence (known at finish).
+  struct AfterCrash {
+    history::Event connect;
+    history::Event connack;
   };
   // Slack for the broker noticing a lost connection later than its client (keepalive x 1.5).
   static constexpr std::int64_t kExpirySlackNs = 120'000'000'000;
@@ -68,6 +79,7 @@ class SessionsChecker : public Checker {
   FaultState faults_;
   std::vector<Client> clients_;
   std::unordered_map<std::uint64_t, Queued> queued_;  // by pair_key(publisher, seq)
+  std::vector<AfterCrash> after_crash_;
   Counts counts_;
   ViolationLog log_;
 };

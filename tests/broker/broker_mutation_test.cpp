@@ -14,9 +14,10 @@ using mqtt::PacketType;
 class BrokerMutation : public BrokerFixture {};
 
 TEST(MutationNames, EveryNameRoundTrips) {
-  for (Mutation m : {Mutation::none, Mutation::drop_offline_qos1, Mutation::duplicate_qos2,
-                     Mutation::reorder, Mutation::will_after_disconnect, Mutation::skip_will,
-                     Mutation::forget_retained_on_restart, Mutation::leak_across_accounts}) {
+  for (Mutation m :
+       {Mutation::none, Mutation::drop_offline_qos1, Mutation::duplicate_qos2, Mutation::reorder,
+        Mutation::will_after_disconnect, Mutation::skip_will, Mutation::forget_retained_on_restart,
+        Mutation::forget_sessions_on_restart, Mutation::leak_across_accounts}) {
     EXPECT_EQ(parse_mutation(to_string(m)), m);
   }
   EXPECT_EQ(parse_mutation("skip-will"), Mutation::skip_will);
@@ -83,6 +84,20 @@ TEST_F(BrokerMutation, ForgetRetainedOnRestartLosesThemDespitePersistence) {
   connect(2, "late");
   subscribe(2, "r", 1);
   EXPECT_TRUE(retained_after_subscribe.empty());
+}
+
+TEST_F(BrokerMutation, ForgetSessionsOnRestartLosesThemAndTheirQueueDespitePersistence) {
+  config.mutation = Mutation::forget_sessions_on_restart;
+  config.persistence = true;
+  connect(1, "sub", {.clean = false});
+  subscribe(1, "t", 1);
+  send(1, PacketType::disconnect);
+  connect(2, "pub");
+  publish(2, "t", "queued", 1);
+  broker().crash();
+  broker().restart();
+  connect(3, "sub", {.clean = false});
+  EXPECT_TRUE(host.take_publishes(3).empty());
 }
 
 TEST_F(BrokerMutation, LeakAcrossAccountsDeliversToADeniedClient) {
