@@ -11,7 +11,7 @@
 namespace mqttbed::broker {
 namespace {
 
-constexpr std::array<Mutation, 9> kMutations = {
+constexpr std::array<Mutation, 10> kMutations = {
     Mutation::none,
     Mutation::drop_offline_qos1,
     Mutation::duplicate_qos2,
@@ -21,6 +21,7 @@ constexpr std::array<Mutation, 9> kMutations = {
     Mutation::forget_retained_on_restart,
     Mutation::forget_sessions_on_restart,
     Mutation::leak_across_accounts,
+    Mutation::drop_acks,
 };
 
 }  // namespace
@@ -45,6 +46,8 @@ const char* to_string(Mutation mutation) {
       return "forget_sessions_on_restart";
     case Mutation::leak_across_accounts:
       return "leak_across_accounts";
+    case Mutation::drop_acks:
+      return "drop_acks";
   }
   return "unknown";
 }

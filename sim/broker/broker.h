@@ -29,6 +29,7 @@ enum class Mutation {
   forget_retained_on_restart,  // lose retained messages across a restart despite persistence
   forget_sessions_on_restart,  // lose sessions and their queues across a restart despite it
   leak_across_accounts,        // also deliver to a subscriber of another account
+  drop_acks,                   // answer no PUBLISH (PUBACK, PUBREC) and no SUBSCRIBE (SUBACK)
 };
 
 Mutation parse_mutation(const std::string& name);  // throws std::invalid_argument

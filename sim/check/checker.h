@@ -48,6 +48,11 @@ struct Verdict {
   Counts counts;
   std::vector<Violation> violations;  // the first few, in full
   std::uint64_t violation_count = 0;  // all of them (violations.size() <= violation_count)
+  // Passed without judging anything: nothing was seen to hold or to fail (checked 0, or
+  // every item indeterminate). Said loudly in the summary and the report (docs/checks.md).
+  bool nothing_checked() const {
+    return passed && counts.ok + counts.lost + counts.duplicated + counts.unexpected == 0;
+  }
 };
 
 class Checker {

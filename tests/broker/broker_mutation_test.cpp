@@ -14,10 +14,10 @@ using mqtt::PacketType;
 class BrokerMutation : public BrokerFixture {};
 
 TEST(MutationNames, EveryNameRoundTrips) {
-  for (Mutation m :
-       {Mutation::none, Mutation::drop_offline_qos1, Mutation::duplicate_qos2, Mutation::reorder,
-        Mutation::will_after_disconnect, Mutation::skip_will, Mutation::forget_retained_on_restart,
-        Mutation::forget_sessions_on_restart, Mutation::leak_across_accounts}) {
+  for (Mutation m : {Mutation::none, Mutation::drop_offline_qos1, Mutation::duplicate_qos2,
+                     Mutation::reorder, Mutation::will_after_disconnect, Mutation::skip_will,
+                     Mutation::forget_retained_on_restart, Mutation::forget_sessions_on_restart,
+                     Mutation::leak_across_accounts, Mutation::drop_acks}) {
     EXPECT_EQ(parse_mutation(to_string(m)), m);
   }
   EXPECT_EQ(parse_mutation("skip-will"), Mutation::skip_will);
@@ -98,6 +98,20 @@ TEST_F(BrokerMutation, ForgetSessionsOnRestartLosesThemAndTheirQueueDespitePersi
   broker().restart();
   connect(3, "sub", {.clean = false});
   EXPECT_TRUE(host.take_publishes(3).empty());
+}
+
+TEST_F(BrokerMutation, DropAcksAnswersNoPublishAndNoSubscribe) {
+  config.mutation = Mutation::drop_acks;
+  connect(1, "dev");
+  broker().on_packet(1, subscribe_packet("t", 1, 7));
+  publish(1, "t", "one", 1);
+  publish(1, "t", "two", 2);
+  for (const mqtt::Packet& p : host.take(1)) {
+    EXPECT_NE(p.type, PacketType::suback);
+    EXPECT_NE(p.type, PacketType::puback);
+    EXPECT_NE(p.type, PacketType::pubrec);
+  }
+  EXPECT_FALSE(host.was_closed(1));
 }
 
 TEST_F(BrokerMutation, LeakAcrossAccountsDeliversToADeniedClient) {

@@ -80,5 +80,30 @@ TEST(MisbehavingServer, GarbageReplyExitsThreeAndSaysTcpConnected) {
       << run.output;
 }
 
+const nlohmann::json* verdict_of(const nlohmann::json& report, const std::string& guarantee) {
+  for (const auto& verdict : report["verdicts"])
+    if (verdict["guarantee"] == guarantee) return &verdict;
+  return nullptr;
+}
+
+// A server that accepts CONNECT, answers PINGREQ and nothing else: no PUBACK, no SUBACK. The
+// QoS 1 publishes and the subscribes got no answer on connections that stayed up, so the run
+// fails (MQTT-4.3.2-2, MQTT-3.8.4-1), and the guarantees that had nothing to judge say so.
+TEST(MisbehavingServer, SilentServerFailsTheAnswersCheckAndNothingPassesQuietly) {
+  ScriptedServer server(ScriptedServer::Behaviour::connack_then_silent);
+  CliRun run = run_cli(server.url(), "silent");
+  ASSERT_TRUE(WIFEXITED(run.status)) << run.output;
+  EXPECT_EQ(WEXITSTATUS(run.status), 1) << run.output;
+  ASSERT_TRUE(run.report.is_object()) << run.output;
+  const nlohmann::json* answers = verdict_of(run.report, "answers");
+  ASSERT_NE(answers, nullptr) << run.report.dump(2);
+  EXPECT_FALSE((*answers)["passed"].get<bool>());
+  EXPECT_GT((*answers)["counts"]["lost"].get<int>(), 0);
+  const nlohmann::json* qos1 = verdict_of(run.report, "qos1");
+  ASSERT_NE(qos1, nullptr);
+  EXPECT_EQ((*qos1)["status"], "nothing_checked");
+  EXPECT_NE(run.output.find("VACUOUS"), std::string::npos) << run.output;
+}
+
 }  // namespace
 }  // namespace mqttbed::live
