@@ -11,7 +11,7 @@
 namespace mqttbed::broker {
 namespace {
 
-constexpr std::array<Mutation, 10> kMutations = {
+constexpr std::array<Mutation, 11> kMutations = {
     Mutation::none,
     Mutation::drop_offline_qos1,
     Mutation::duplicate_qos2,
@@ -22,6 +22,7 @@ constexpr std::array<Mutation, 10> kMutations = {
     Mutation::forget_sessions_on_restart,
     Mutation::leak_across_accounts,
     Mutation::drop_acks,
+    Mutation::refuse_subscriptions,
 };
 
 }  // namespace
@@ -48,6 +49,8 @@ const char* to_string(Mutation mutation) {
       return "leak_across_accounts";
     case Mutation::drop_acks:
       return "drop_acks";
+    case Mutation::refuse_subscriptions:
+      return "refuse_subscriptions";
   }
   return "unknown";
 }

@@ -30,6 +30,7 @@ enum class Mutation {
   forget_sessions_on_restart,  // lose sessions and their queues across a restart despite it
   leak_across_accounts,        // also deliver to a subscriber of another account
   drop_acks,                   // answer no PUBLISH (PUBACK, PUBREC) and no SUBSCRIBE (SUBACK)
+  refuse_subscriptions,        // SUBACK 0x80 for every filter, those the policy permits too
 };
 
 Mutation parse_mutation(const std::string& name);  // throws std::invalid_argument

@@ -136,7 +136,9 @@ void Broker::State::on_subscribe(Connection& connection, const mqtt::Packet& pac
       suback.granted.push_back(refused);
       continue;
     }
-    if (!authorized(connection.client_id, request.filter, /*write=*/false)) {
+    // --- MUTATION refuse_subscriptions: every filter refused, permitted ones too.
+    if (config.mutation == Mutation::refuse_subscriptions ||
+        !authorized(connection.client_id, request.filter, /*write=*/false)) {
       ++stats.denied;
       suback.granted.push_back(refused);
       continue;

@@ -114,6 +114,14 @@ TEST_F(BrokerMutation, DropAcksAnswersNoPublishAndNoSubscribe) {
   EXPECT_FALSE(host.was_closed(1));
 }
 
+TEST_F(BrokerMutation, RefuseSubscriptionsRefusesEvenPermittedFilters) {
+  config.mutation = Mutation::refuse_subscriptions;
+  connect(1, "dev");
+  mqtt::Packet suback = subscribe(1, "t", 1);
+  ASSERT_EQ(suback.granted.size(), 1u);
+  EXPECT_EQ(suback.granted[0], 0x80);
+}
+
 TEST_F(BrokerMutation, LeakAcrossAccountsDeliversToADeniedClient) {
   config.mutation = Mutation::leak_across_accounts;
   // Accounts by client-id prefix: "a." may use "a/#", "b." may use "b/#".

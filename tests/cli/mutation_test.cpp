@@ -60,6 +60,7 @@ INSTANTIATE_TEST_SUITE_P(
         // Nothing is acknowledged or subscribed: the other promises have nothing left to owe
         // (their verdicts say so: vacuous), only answers can fail.
         Mutation{"drop_acks", "mutations.yaml", {"answers"}, {}},
+        Mutation{"refuse_subscriptions", "mutations.yaml", {"isolation"}, {}},
         Mutation{"reuse_shadow_version", "mutations.yaml", {"shadow"}, {}}),
     [](const ::testing::TestParamInfo<Mutation>& info) { return std::string(info.param.name); });
 
