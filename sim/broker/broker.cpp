@@ -11,7 +11,7 @@
 namespace mqttbed::broker {
 namespace {
 
-constexpr std::array<Mutation, 8> kMutations = {
+constexpr std::array<Mutation, 11> kMutations = {
     Mutation::none,
     Mutation::drop_offline_qos1,
     Mutation::duplicate_qos2,
@@ -19,7 +19,10 @@ constexpr std::array<Mutation, 8> kMutations = {
     Mutation::will_after_disconnect,
     Mutation::skip_will,
     Mutation::forget_retained_on_restart,
+    Mutation::forget_sessions_on_restart,
     Mutation::leak_across_accounts,
+    Mutation::drop_acks,
+    Mutation::refuse_subscriptions,
 };
 
 }  // namespace
@@ -40,8 +43,14 @@ const char* to_string(Mutation mutation) {
       return "skip_will";
     case Mutation::forget_retained_on_restart:
       return "forget_retained_on_restart";
+    case Mutation::forget_sessions_on_restart:
+      return "forget_sessions_on_restart";
     case Mutation::leak_across_accounts:
       return "leak_across_accounts";
+    case Mutation::drop_acks:
+      return "drop_acks";
+    case Mutation::refuse_subscriptions:
+      return "refuse_subscriptions";
   }
   return "unknown";
 }

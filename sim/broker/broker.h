@@ -28,7 +28,10 @@ enum class Mutation {
   will_after_disconnect,       // publish the will even after a clean DISCONNECT
   skip_will,                   // never publish wills
   forget_retained_on_restart,  // lose retained messages across a restart despite persistence
+  forget_sessions_on_restart,  // lose sessions and their queues across a restart despite it
   leak_across_accounts,        // also deliver to a subscriber of another account
+  drop_acks,                   // answer no PUBLISH (PUBACK, PUBREC) and no SUBSCRIBE (SUBACK)
+  refuse_subscriptions,        // SUBACK 0x80 for every filter, those the policy permits too
 };
 
 Mutation parse_mutation(const std::string& name);  // throws std::invalid_argument
@@ -37,16 +40,15 @@ std::vector<std::string> mutation_names();  // every mutation but none
 
 struct BrokerConfig {
   mqtt::Version version = mqtt::Version::v311;
-  int max_inflight = 20;        // per session, QoS 1+2 messages awaiting ack
-  int max_queued = 1000;        // per session, messages queued beyond the inflight window
-  bool persistence = true;      // sessions and retained messages survive crash()
+  int max_inflight = 20;    // per session, QoS 1+2 messages awaiting ack
+  int max_queued = 1000;    // per session, messages queued beyond the inflight window
+  bool persistence = true;  // sessions and retained messages survive crash()
   std::int64_t payload_limit_bytes = 128 * 1024;
-  bool qos2 = true;             // false: grant at most QoS 1
+  bool qos2 = true;  // false: grant at most QoS 1
   Mutation mutation = Mutation::none;
   // Topic authorization: may `client_id` publish (write=true) or subscribe to `topic_or_filter`?
   // Unset = everything allowed.
-  std::function<bool(const std::string& client_id, const std::string& topic_or_filter,
-                     bool write)>
+  std::function<bool(const std::string& client_id, const std::string& topic_or_filter, bool write)>
       authorize;
 };
 
@@ -70,7 +72,7 @@ struct BrokerStats {
   std::uint64_t denied = 0;                 // authorization refused
   std::uint64_t wills_published = 0;
   std::uint64_t keepalive_expiries = 0;
-  std::uint64_t queued_now = 0;             // messages queued across sessions right now
+  std::uint64_t queued_now = 0;  // messages queued across sessions right now
   std::uint64_t sessions = 0;
   std::uint64_t connections = 0;
 };

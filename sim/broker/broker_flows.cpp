@@ -78,11 +78,14 @@ void Broker::State::on_publish(Connection& connection, const mqtt::Packet& packe
     // resend of the same message: acknowledged again, not delivered again.
     const bool fresh = session != nullptr && session->begin_incoming_qos2(packet.packet_id);
     if (fresh && allowed) route(std::move(message), publisher);
-    send(id, mqtt::PacketType::pubrec, packet.packet_id);
+    // --- MUTATION drop_acks: the server answers no PUBLISH and no SUBSCRIBE.
+    if (config.mutation != Mutation::drop_acks)
+      send(id, mqtt::PacketType::pubrec, packet.packet_id);
     return;
   }
   if (allowed) route(std::move(message), publisher);
-  if (packet.qos == 1) send(id, mqtt::PacketType::puback, packet.packet_id);  // MQTT-4.3.2-2
+  if (packet.qos == 1 && config.mutation != Mutation::drop_acks)
+    send(id, mqtt::PacketType::puback, packet.packet_id);  // MQTT-4.3.2-2
 }
 
 void Broker::State::on_ack(Connection& connection, const mqtt::Packet& packet) {
@@ -133,7 +136,9 @@ void Broker::State::on_subscribe(Connection& connection, const mqtt::Packet& pac
       suback.granted.push_back(refused);
       continue;
     }
-    if (!authorized(connection.client_id, request.filter, /*write=*/false)) {
+    // --- MUTATION refuse_subscriptions: every filter refused, permitted ones too.
+    if (config.mutation == Mutation::refuse_subscriptions ||
+        !authorized(connection.client_id, request.filter, /*write=*/false)) {
       ++stats.denied;
       suback.granted.push_back(refused);
       continue;
@@ -144,7 +149,8 @@ void Broker::State::on_subscribe(Connection& connection, const mqtt::Packet& pac
     subscriptions.insert(request.filter, connection.session_key, granted);
     suback.granted.push_back(granted);
   }
-  host.send(connection.id, suback);  // MQTT-3.8.4-1, one code per filter (MQTT-3.8.4-5)
+  // MQTT-3.8.4-1, one code per filter (MQTT-3.8.4-5). --- MUTATION drop_acks: no SUBACK.
+  if (config.mutation != Mutation::drop_acks) host.send(connection.id, suback);
   // MQTT-3.3.1-6: each granted subscription gets the retained messages it matches, with
   // RETAIN=1 (MQTT-3.3.1-8), at most at the granted QoS.
   for (std::size_t i = 0; i < packet.subscriptions.size(); ++i) {

@@ -206,13 +206,17 @@ void Broker::State::crash() {
   pending_wills.clear();
   expiry_tokens.clear();
   held_for_reorder.clear();
-  if (!config.persistence) {
+  // --- MUTATION forget_sessions_on_restart: sessions (subscriptions, queues) lost despite
+  // persistence.
+  const bool forget_sessions =
+      !config.persistence || config.mutation == Mutation::forget_sessions_on_restart;
+  if (forget_sessions) {
     sessions.clear();
     subscriptions.clear();
-    retained.clear();
     expiry_s.clear();
     stats.queued_now = 0;
   }
+  if (!config.persistence) retained.clear();
 }
 
 void Broker::State::restart() {

@@ -16,8 +16,9 @@ namespace mqttbed::check {
 struct CheckContext {
   std::int64_t end_ns = 0;
   std::int64_t settle_start_ns = 0;  // <= 0: unknown, end_ns is used instead
-  // What the broker promised: retained messages survive a crash and restart (persistence).
-  bool retained_survive_restart = true;
+  // What the scenario declares the broker promised (`broker: {persistence: ...}`): retained
+  // messages and persistent sessions, with their queued messages, survive a crash and restart.
+  bool broker_persistence = true;
   std::int64_t deadline_ns() const { return settle_start_ns > 0 ? settle_start_ns : end_ns; }
 };
 
@@ -47,6 +48,11 @@ struct Verdict {
   Counts counts;
   std::vector<Violation> violations;  // the first few, in full
   std::uint64_t violation_count = 0;  // all of them (violations.size() <= violation_count)
+  // Passed without judging anything: nothing was seen to hold or to fail (checked 0, or
+  // every item indeterminate). Said loudly in the summary and the report (docs/checks.md).
+  bool nothing_checked() const {
+    return passed && counts.ok + counts.lost + counts.duplicated + counts.unexpected == 0;
+  }
 };
 
 class Checker {

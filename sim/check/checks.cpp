@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "sim/check/answers_checker.h"
 #include "sim/check/checker_thread.h"
 #include "sim/check/completeness_checker.h"
 #include "sim/check/isolation_checker.h"
@@ -29,6 +30,11 @@ void add_checkers(const std::string& name, const std::shared_ptr<ClientSessions>
   if (name == "qos") {
     for (int level = 0; level <= 2; ++level)
       out.push_back(std::make_unique<QosChecker>(level, sessions));
+    // The QoS promises presuppose that the server answers the publishes and subscribes at
+    // all; without this a server that answers nothing passes them vacuously (issue 12).
+    out.push_back(std::make_unique<AnswersChecker>());
+  } else if (name == "answers") {
+    out.push_back(std::make_unique<AnswersChecker>());
   } else if (name == "qos0" || name == "qos1" || name == "qos2") {
     out.push_back(std::make_unique<QosChecker>(name.back() - '0', sessions));
   } else if (name == "ordering") {

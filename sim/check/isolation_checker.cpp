@@ -1,5 +1,7 @@
 #include "sim/check/isolation_checker.h"
 
+#include "sim/mqtt/topic.h"
+
 namespace mqttbed::check {
 
 using history::Event;
@@ -9,8 +11,22 @@ IsolationChecker::IsolationChecker(AccessPolicy policy) : allowed_(std::move(pol
 
 void IsolationChecker::observe(const Event& event, const history::History& history) {
   if (event.type == EventType::suback) {
-    if (event.qos > 2) return;  // refused: as it should be when denied
     ++counts_.checked;
+    if (event.qos > 2) {
+      // A refusal (0x80) is right when the policy denies the filter or the filter is not
+      // valid (MQTT-4.7.1); a valid filter the scenario's policy permits must be granted:
+      // the scenario declares the broker's authorizer (sim/security), and the devices count
+      // on what it permits (an app refused its home's topics receives nothing, silently).
+      const std::string& filter = history.string(event.topic);
+      if (mqtt::is_valid_topic_filter(filter) &&
+          allowed_(history.client_name(event.client), filter, false)) {
+        report("a SUBACK grants a filter the scenario's policy permits (no 0x80)", event, history,
+               "MQTT-3.9.3 (0x80 only where the declared policy denies)");
+      } else {
+        ++counts_.ok;
+      }
+      return;
+    }
     if (allowed_(history.client_name(event.client), history.string(event.topic), false)) {
       ++counts_.ok;
     } else {
@@ -32,9 +48,9 @@ void IsolationChecker::observe(const Event& event, const history::History& histo
 }
 
 void IsolationChecker::report(const char* invariant, const Event& event,
-                              const history::History& history) {
+                              const history::History& history, const char* spec) {
   ++counts_.unexpected;
-  Violation v{invariant, "MQTT 3.1.1 §5.4.2", {}, history.string(event.topic), {}, {}};
+  Violation v{invariant, spec, {}, history.string(event.topic), {}, {}};
   if (event.msg.seq != 0) v.clients.push_back(history.client_name(event.msg.publisher));
   v.clients.push_back(history.client_name(event.client));
   if (event.msg.seq != 0) v.messages.push_back(describe_message(event.msg, history));
@@ -42,8 +58,6 @@ void IsolationChecker::report(const char* invariant, const Event& event,
   log_.add(std::move(v));
 }
 
-Verdict IsolationChecker::finish(const CheckContext&) {
-  return log_.verdict(name(), counts_);
-}
+Verdict IsolationChecker::finish(const CheckContext&) { return log_.verdict(name(), counts_); }
 
 }  // namespace mqttbed::check

@@ -19,7 +19,9 @@ using AccessPolicy =
 
 // The broker must refuse what the policy denies: a denied SUBSCRIBE gets return code 0x80
 // (MQTT-3.9.3-2 allows the server to refuse), a denied PUBLISH is not forwarded, and a
-// client receives only messages on topics it may read.
+// client receives only messages on topics it may read. And it must not refuse what the
+// policy permits: a SUBACK 0x80 for a valid filter the client may subscribe to is a violation
+// of the scenario's declared policy.
 class IsolationChecker : public Checker {
  public:
   explicit IsolationChecker(AccessPolicy policy);
@@ -28,7 +30,8 @@ class IsolationChecker : public Checker {
   Verdict finish(const CheckContext& context) override;
 
  private:
-  void report(const char* invariant, const history::Event& event, const history::History& history);
+  void report(const char* invariant, const history::Event& event, const history::History& history,
+              const char* spec = "MQTT 3.1.1 §5.4.2");
 
   AccessPolicy allowed_;
   Counts counts_;

@@ -28,6 +28,7 @@ void RetainedChecker::observe(const Event& event, const history::History& histor
       } else {
         it->sent_ns = event.time_ns;  // MQTT-3.8.4-3: a repeated SUBSCRIBE re-sends retained
       }
+      ++awaiting_[event.client].pending;
       break;
     }
     case EventType::suback:
@@ -38,6 +39,7 @@ void RetainedChecker::observe(const Event& event, const history::History& histor
     case EventType::connection_lost:
       // Retained replays come on the subscribing connection; once it ended they cannot.
       settle_owed(event.client, /*judged_lost=*/false, history);
+      awaiting_.erase(event.client);
       if (event.type == EventType::connect_sent && event.is_will && event.retain)
         add_candidate(event);
       break;
@@ -47,6 +49,8 @@ void RetainedChecker::observe(const Event& event, const history::History& histor
       if (event.retain) {
         auto& owed = owed_[event.client];
         std::erase_if(owed, [&](const Owed& o) { return o.topic == event.topic; });
+        if (auto waiting = awaiting_.find(event.client); waiting != awaiting_.end())
+          waiting->second.replayed_ns[event.topic] = event.time_ns;
         on_retained_delivery(event, history);
       }
       break;
@@ -76,6 +80,13 @@ const RetainedChecker::Candidate* RetainedChecker::latest_stored_before(
 }
 
 void RetainedChecker::on_suback(const Event& event, const history::History& history) {
+  // Retained deliveries since this SUBSCRIBE was sent (before its SUBACK) are kept only while
+  // a SUBSCRIBE awaits its answer.
+  std::unordered_map<std::uint32_t, std::int64_t> replayed_ns;
+  if (auto waiting = awaiting_.find(event.client); waiting != awaiting_.end()) {
+    replayed_ns = waiting->second.replayed_ns;
+    if (--waiting->second.pending <= 0) awaiting_.erase(waiting);
+  }
   if (event.qos >= 0x80) return;  // refused: nothing owed
   const std::string& filter = history.string(event.topic);
   std::int64_t subscribe_ns = -1;
@@ -91,6 +102,11 @@ void RetainedChecker::on_suback(const Event& event, const history::History& hist
     const std::uint32_t topic = named->second;
     const Candidate* latest = latest_stored_before(topics_.at(topic), subscribe_ns);
     if (latest == nullptr) continue;
+    // Paid already: a retained copy of the topic came after the SUBSCRIBE, before this SUBACK
+    // (MQTT 3.1.1 §3.8.4). That delivery was judged (stale or not) when it arrived.
+    if (auto paid = replayed_ns.find(topic);
+        paid != replayed_ns.end() && paid->second >= subscribe_ns)
+      continue;
     owed_[event.client].push_back(Owed{
         topic, subscribe_ns, faults_.crashed_since(latest->stored_ns), event, latest->publish});
   }
@@ -242,7 +258,7 @@ Verdict RetainedChecker::finish(const CheckContext& context) {
     // A crash since the store forgives the debt only if the broker never promised to keep it.
     auto& owed = owed_[client];
     const auto forgiven = std::erase_if(owed, [&](const Owed& o) {
-      return o.crash_since_store && !context.retained_survive_restart;
+      return o.crash_since_store && !context.broker_persistence;
     });
     counts_.checked += forgiven;
     counts_.indeterminate += forgiven;

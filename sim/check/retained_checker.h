@@ -25,7 +25,8 @@ namespace mqttbed::check {
 // never published with RETAIN=1 (MQTT-3.3.1-12) are violations too. A missing retained
 // delivery is judged too: a SUBACK for a filter matching a topic whose latest retained
 // message was surely stored before the SUBSCRIBE (and not cleared) owes that client one
-// retained delivery on that topic on the same connection (MQTT-3.3.1-6). Unless the broker
+// retained delivery on that topic on the same connection (MQTT-3.3.1-6), which may come
+// between the SUBSCRIBE and its SUBACK (§3.8.4 allows matching PUBLISHes first). Unless the broker
 // promised to keep retained messages across a restart (CheckContext), a crash after the store
 // makes the debt indeterminate; so does the connection ending before the delivery.
 class RetainedChecker : public Checker {
@@ -67,11 +68,20 @@ class RetainedChecker : public Checker {
   void report(const char* invariant, const char* spec, const history::Event& delivery,
               const Candidate* delivered, const Candidate* newer, const history::History& history);
 
-  std::unordered_map<std::uint32_t, std::vector<Candidate>> topics_;      // by topic string id
+  std::unordered_map<std::uint32_t, std::vector<Candidate>> topics_;  // by topic string id
   std::map<std::string, std::uint32_t> names_;  // the same topics by name, for prefix ranges
   std::unordered_map<std::uint32_t, SeqSet> retained_seqs_;               // by publisher
   std::unordered_map<std::uint32_t, std::vector<Subscribe>> subscribes_;  // by client
   std::unordered_map<std::uint32_t, std::vector<Owed>> owed_;             // by client
+  // MQTT 3.1.1 §3.8.4 lets the server send matching PUBLISH packets before the SUBACK: per
+  // client with a SUBSCRIBE awaiting its SUBACK on the current connection, how many await,
+  // and when each topic last got a retained delivery meanwhile (such a replay pays the debt
+  // its SUBACK creates). Forgotten when none awaits or the connection ends.
+  struct AwaitingSuback {
+    int pending = 0;
+    std::unordered_map<std::uint32_t, std::int64_t> replayed_ns;  // by topic
+  };
+  std::unordered_map<std::uint32_t, AwaitingSuback> awaiting_;  // by client
   FaultState faults_;
   const history::History* history_ = nullptr;
   Counts counts_;

@@ -14,9 +14,10 @@ void SessionsChecker::observe(const Event& event, const history::History& histor
   faults_.observe(event, history);
   if (event.type == EventType::fault && history.string(event.detail).rfind("begin", 0) == 0 &&
       history.string(event.detail).find("broker_crash") != std::string::npos) {
-    // Whether sessions survive a crash is the broker's configuration, not in the history.
+    // Whether sessions survive a crash is the broker's configuration, which the scenario
+    // declares (CheckContext::broker_persistence, known at finish): remember the crash.
     for (Client& client : clients_) {
-      if (client.held == Held::held) client.held = Held::unknown;
+      if (client.held == Held::held) client.crash_since_held = true;
     }
   }
   if (event.type == EventType::publish_sent) on_publish(event, history);  // before the update
@@ -72,7 +73,9 @@ void SessionsChecker::on_connack(const Event& event, const history::History& his
     return;
   }
   const Held held = expected_at_connect(client);
+  const bool across_crash = client.crash_since_held;
   const bool clean = client.pending.clean;
+  client.crash_since_held = false;
   client.connected = true;
   client.held = client.pending.ends_with_connection() ? Held::none : Held::held;
   client.held_expiry_s = client.pending.session_expiry_s;
@@ -85,6 +88,8 @@ void SessionsChecker::on_connack(const Event& event, const history::History& his
     }
   } else if (held == Held::unknown) {
     ++counts_.indeterminate;
+  } else if (across_crash && held == Held::held && !event.session_present) {
+    after_crash_.push_back({client.connect, event});  // judged at finish: was it promised?
   } else if (event.session_present != (held == Held::held)) {
     report_flag(held == Held::held
                     ? "a persistent CONNECT finds the session the broker holds (present 1)"
@@ -146,6 +151,18 @@ void SessionsChecker::on_delivered(const Event& event) {
 }
 
 Verdict SessionsChecker::finish(const CheckContext& context) {
+  for (const AfterCrash& lost : after_crash_) {
+    if (!context.broker_persistence) {
+      ++counts_.indeterminate;  // sessions may die with an unpersisted broker
+      continue;
+    }
+    Client client;
+    client.connect = lost.connect;
+    report_flag(
+        "a persistent session survives a crash of a broker that promised persistence "
+        "(present 1)",
+        "MQTT-3.2.2-2", client, lost.connack, *history_);
+  }
   std::vector<const Queued*> ordered;
   for (const auto& [key, queued] : queued_) ordered.push_back(&queued);
   std::sort(ordered.begin(), ordered.end(), [](const Queued* a, const Queued* b) {
@@ -157,7 +174,7 @@ Verdict SessionsChecker::finish(const CheckContext& context) {
     for (const SubscriberMark& owed : queued->owed) {
       if (!queued->acked || queued->publish.time_ns >= context.deadline_ns() ||
           !sessions_->alive_since(owed, /*same_connection=*/false) ||
-          faults_.crashed_since(queued->publish.time_ns)) {
+          (faults_.crashed_since(queued->publish.time_ns) && !context.broker_persistence)) {
         ++counts_.indeterminate;
         continue;
       }

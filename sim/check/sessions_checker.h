@@ -27,10 +27,14 @@ namespace mqttbed::check {
 // notices the end, up to 1.5 x the connection's recorded keepalive later (MQTT-3.1.2-24,
 // broker_notice.h): a reconnect inside that slack is indeterminate, and with keepalive 0
 // (no bound) any reconnect after the interval is.
-// After a CONNECT that got no CONNACK, or a broker crash, the broker's state is unknown and
-// the next flag is not judged. Queued messages: a QoS >= 1 publish, acknowledged, matching a
-// subscription of a persistent session whose client was offline, reaches it after it
-// reconnects with session present, if it stays alive to the end (MQTT-3.1.2-5).
+// After a CONNECT that got no CONNACK the broker's state is unknown and the next flag is not
+// judged. Across a broker crash the scenario's declared promise decides
+// (CheckContext::broker_persistence): with persistence the session must still be there
+// (MQTT-3.2.2-2) and its queued messages still arrive; without it both are indeterminate. So
+// the flags that follow a crash are judged at finish, when the promise is known. Queued
+// messages: a QoS >= 1 publish, acknowledged, matching a subscription of a persistent session
+// whose client was offline, reaches it after it reconnects with session present, if it stays
+// alive to the end (MQTT-3.1.2-5).
 class SessionsChecker : public Checker {
  public:
   // `sessions`: shared with the other checkers (see QosChecker).
@@ -50,7 +54,14 @@ class SessionsChecker : public Checker {
     std::uint16_t held_keepalive_s = 0;          // of the connection that held it
     std::int64_t ended_ns = 0;                   // when its last connection ended
     bool connected = false;
+    bool crash_since_held = false;  // a broker crash since the held session began
     history::Event connect;
+  };
+  // A persistent CONNECT after a crash, answered without the session it held before: right
+  // only if the broker did not promise persistence (known at finish).
+  struct AfterCrash {
+    history::Event connect;
+    history::Event connack;
   };
   Held expected_at_connect(const Client& client) const;
   struct Queued {
@@ -70,6 +81,7 @@ class SessionsChecker : public Checker {
   FaultState faults_;
   std::vector<Client> clients_;
   std::unordered_map<std::uint64_t, Queued> queued_;  // by pair_key(publisher, seq)
+  std::vector<AfterCrash> after_crash_;
   Counts counts_;
   ViolationLog log_;
 };

@@ -17,8 +17,13 @@ nlohmann::json to_json(const Verdict& verdict) {
                           {"excerpt", v.excerpt}});
   }
   const Counts& c = verdict.counts;
+  const char* status = !verdict.passed             ? "failed"
+                       : verdict.nothing_checked() ? "nothing_checked"
+                                                   : "passed";
   return {{"guarantee", verdict.guarantee},
           {"passed", verdict.passed},
+          {"status", status},
+          {"nothing_checked", verdict.nothing_checked()},
           {"counts",
            {{"checked", c.checked},
             {"ok", c.ok},
@@ -75,16 +80,23 @@ std::string format_summary(const std::vector<Verdict>& verdicts, std::size_t max
     const Counts& c = v.counts;
     std::snprintf(line, sizeof line,
                   "%s %-12s checked %-8llu ok %-8llu lost %-6llu dup %-6llu unexpected %-6llu "
-                  "indeterminate %-6llu violations %llu\n",
+                  "indeterminate %-6llu violations %llu%s\n",
                   v.passed ? "PASS" : "FAIL", v.guarantee.c_str(),
                   static_cast<unsigned long long>(c.checked), static_cast<unsigned long long>(c.ok),
                   static_cast<unsigned long long>(c.lost),
                   static_cast<unsigned long long>(c.duplicated),
                   static_cast<unsigned long long>(c.unexpected),
                   static_cast<unsigned long long>(c.indeterminate),
-                  static_cast<unsigned long long>(v.violation_count));
+                  static_cast<unsigned long long>(v.violation_count),
+                  v.nothing_checked() ? "  VACUOUS: nothing judged" : "");
     out += line;
   }
+  std::string vacuous;
+  for (const Verdict& v : verdicts)
+    if (v.nothing_checked()) vacuous += (vacuous.empty() ? "" : ", ") + v.guarantee;
+  if (!vacuous.empty())
+    out +=
+        "VACUOUS (passed with nothing judged, the run does not exercise them): " + vacuous + "\n";
   std::size_t shown = 0;
   for (const Verdict& v : verdicts) {
     for (const Violation& violation : v.violations) {

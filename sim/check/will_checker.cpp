@@ -83,6 +83,7 @@ void WillChecker::close(Record& record, const Event& event, Outcome outcome,
 void WillChecker::on_delivered(const Event& event, const history::History& history) {
   auto it = wills_.find(message_key(event.msg));
   if (it == wills_.end()) {
+    ++counts_.checked;
     ++counts_.unexpected;
     Violation v{"a delivered will was set by a CONNECT",
                 "MQTT-3.1.2-9",
@@ -99,10 +100,17 @@ void WillChecker::on_delivered(const Event& event, const history::History& histo
                               [&](const auto& d) { return d.first == event.client; });
   if (counted == deliveries.end()) {
     deliveries.push_back({event.client, 1});
-    std::erase_if(record.owed, [&](const SubscriberMark& m) { return m.client == event.client; });
+    const bool was_owed = std::erase_if(record.owed, [&](const SubscriberMark& m) {
+                            return m.client == event.client;
+                          }) > 0;
     if (record.outcome == Outcome::connecting || record.outcome == Outcome::open) {
-      record.early.push_back(event.client);
+      record.early.push_back(event.client);  // counted and judged at settle
+      return;
     }
+    // An owed delivery was counted when the loss made it owed; any other first delivery
+    // (e.g. to a persistent session that was offline then, through its queue) is one more
+    // item judged here, so `ok` never exceeds `checked`.
+    if (!was_owed) ++counts_.checked;
   } else {
     ++counted->second;
     ++counts_.duplicated;
@@ -121,6 +129,8 @@ void WillChecker::on_delivered(const Event& event, const history::History& histo
            &event);
   } else if (record.outcome == Outcome::lost) {
     ++counts_.ok;
+  } else {
+    ++counts_.indeterminate;  // after a disturbed DISCONNECT or an unanswered CONNECT
   }
 }
 
@@ -150,6 +160,7 @@ void WillChecker::report(const char* invariant, const char* spec, const Record& 
 
 void WillChecker::settle(const Record& record, const CheckContext& context) {
   for (const std::uint32_t subscriber : record.early) {
+    ++counts_.checked;
     // Published while the client still saw its connection open, and it never ended: the
     // broker gave up on a healthy connection.
     if (record.outcome == Outcome::open && !record.disturbed &&
@@ -157,6 +168,10 @@ void WillChecker::settle(const Record& record, const CheckContext& context) {
       ++counts_.unexpected;
       report("a will is published only when the connection ends", "MQTT-3.1.2-8", record,
              subscriber, nullptr);
+    } else if (record.outcome == Outcome::lost) {
+      ++counts_.ok;  // the broker saw the loss before its client did
+    } else {
+      ++counts_.indeterminate;
     }
   }
   // The latest moment the broker must have published the will; none with keepalive off.

@@ -32,7 +32,8 @@ struct HistoryFileInfo {
   std::int64_t end_ns = 0;
   std::int64_t settle_start_ns = 0;
   std::vector<std::string> checks;
-  // The broker promised to keep retained messages across a restart (persistence on).
+  // The scenario's `broker: {persistence}`: retained messages and sessions survive a restart
+  // (CheckContext::broker_persistence; the key keeps its first name for old files).
   bool retained_survive_restart = true;
   std::uint64_t events = 0;
   // Read with partial = true from a file cut short (no end line, or a last line cut off):

@@ -5,6 +5,8 @@
 
 #include <stdexcept>
 
+#include "sim/live/connect_diagnosis.h"
+
 namespace mqttbed::live {
 
 BrokerAddress parse_broker_url(const std::string& url) {
@@ -39,8 +41,19 @@ BrokerAddress parse_broker_url(const std::string& url) {
 }
 
 void probe_broker(const LiveOptions& options) {
-  parse_broker_url(options.broker_url);
+  BrokerAddress address = parse_broker_url(options.broker_url);
   std::string id = options.client_prefix + "mqttbed-probe-" + std::to_string(getpid());
+  // Paho's transport messages ("TCP connect timeout") do not say whether TCP connected;
+  // over plain TCP a raw CONNECT finds out. A CONNACK refusal (codes 1..5) is clear as is.
+  auto unreachable = [&](const std::string& paho_reason, int code) {
+    std::string reason = paho_reason;
+    if (address.scheme == "tcp" && (code < 1 || code > 5)) {
+      reason = diagnose_mqtt_connect(address.host, address.port, id, options.probe_timeout);
+      // Paho's text only where it is not contradicted (TCP did not connect).
+      if (reason.rfind("connected to ", 0) != 0) reason += " (Paho: " + paho_reason + ")";
+    }
+    return BrokerUnreachable("broker " + options.broker_url + " unreachable: " + reason);
+  };
   try {
     ::mqtt::async_client probe(options.broker_url, id, ::mqtt::create_options(MQTTVERSION_3_1_1));
     ::mqtt::connect_options connect;
@@ -55,12 +68,17 @@ void probe_broker(const LiveOptions& options) {
       connect.set_ssl(std::move(ssl));
     }
     auto token = probe.connect(connect);
+    // wait_for throws what connect failed with; false means no answer at all in time.
     if (!token->wait_for(options.probe_timeout + std::chrono::seconds(1)))
-      throw BrokerUnreachable("broker " + options.broker_url + " did not answer within " +
-                              std::to_string(options.probe_timeout.count()) + " s");
-    probe.disconnect()->wait_for(options.probe_timeout);
+      throw unreachable(
+          "did not answer within " + std::to_string(options.probe_timeout.count()) + " s", -1);
+    try {
+      probe.disconnect()->wait_for(options.probe_timeout);
+    } catch (const ::mqtt::exception&) {
+      // It answered CONNACK: reachable, whether or not it lets us say goodbye.
+    }
   } catch (const ::mqtt::exception& error) {
-    throw BrokerUnreachable("broker " + options.broker_url + " unreachable: " + error.what());
+    throw unreachable(error.what(), error.get_return_code());
   }
 }
 

@@ -21,7 +21,40 @@ std::uint64_t value_of(const ::mqtt::token& token) {
   return static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(token.get_user_context()));
 }
 
+// Paho's token accessors throw (missing_response, a failure code) when the response is not
+// what they expect; the listeners run on Paho's threads, where nothing may throw.
+bool session_present_of(const ::mqtt::token& token) {
+  try {
+    return token.get_connect_response().is_session_present();
+  } catch (const ::mqtt::exception&) {
+    return false;  // a CONNACK without readable flags: no session claimed
+  }
+}
+int granted_of(const ::mqtt::token& token) {
+  try {
+    auto response = token.get_subscribe_response();
+    const auto& codes = response.get_reason_codes();
+    return codes.empty() ? 0 : static_cast<int>(codes.front());
+  } catch (const ::mqtt::exception&) {
+    return -1;  // nothing readable: recorded as no SUBACK
+  }
+}
+
+// Runs `work` and swallows what it throws: for code called from Paho's threads and from
+// destructors, where an exception would terminate the process.
+template <typename Work>
+void without_throwing(Work&& work) noexcept {
+  try {
+    work();
+  } catch (...) {
+  }
+}
+
 }  // namespace
+
+void LiveMqttClient::Listener::call(const ::mqtt::token& token, bool ok) noexcept {
+  without_throwing([&] { handler_(token, ok); });
+}
 
 LiveMqttClient::LiveMqttClient(std::string client_id, ClientContext& context)
     : client_id_(std::move(client_id)),
@@ -30,8 +63,7 @@ LiveMqttClient::LiveMqttClient(std::string client_id, ClientContext& context)
       recorder_(context.history, client_id_, [&loop = context.loop] { return loop.now().count(); }),
       connect_listener_([this](const ::mqtt::token& token, bool ok) {
         std::uint64_t attempt = value_of(token);
-        bool session_present = false;
-        if (ok) session_present = token.get_connect_response().is_session_present();
+        bool session_present = ok && session_present_of(token);
         int code = ok ? 0 : token.get_return_code();
         post([this, attempt, ok, session_present, code] {
           on_connect_result(attempt, ok, session_present, code);
@@ -49,9 +81,7 @@ LiveMqttClient::LiveMqttClient(std::string client_id, ClientContext& context)
         std::uint64_t request = value_of(token);
         int granted = 0x80;
         if (ok) {
-          auto response = token.get_subscribe_response();
-          const auto& codes = response.get_reason_codes();
-          granted = codes.empty() ? 0 : static_cast<int>(codes.front());
+          granted = granted_of(token);
         } else if (token.get_return_code() != 0x80) {
           granted = -1;  // no SUBACK at all (connection gone): nothing to record
         }
@@ -63,12 +93,13 @@ LiveMqttClient::LiveMqttClient(std::string client_id, ClientContext& context)
   ::mqtt::create_options create(MQTTVERSION_3_1_1);
   paho_ = std::make_unique<::mqtt::async_client>(context_.uri_for(client_id_), wire_id_, create,
                                                  nullptr);
+  // Both run on Paho's threads: nothing may escape them.
   paho_->set_message_callback([this](::mqtt::const_message_ptr message) {
-    post([this, message] { on_message_arrived(message); });
+    without_throwing([&] { post([this, message] { on_message_arrived(message); }); });
   });
   paho_->set_connection_lost_handler([this](const std::string&) {
     std::uint64_t attempt = paho_attempt_.load();
-    post([this, attempt] { on_lost(attempt); });
+    without_throwing([&] { post([this, attempt] { on_lost(attempt); }); });
   });
   return *paho_;
 }
@@ -83,8 +114,12 @@ LiveMqttClient::~LiveMqttClient() {
   }
   set_state(State::disconnected);
   if (paho_) {
-    paho_->set_message_callback(nullptr);
-    paho_->set_connection_lost_handler(nullptr);
+    // Paho C refuses to change callbacks while a connect is in progress (MQTTASYNC_FAILURE,
+    // thrown as mqtt::exception [-1]): a client torn down mid-reconnect used to abort the
+    // run here (issue 12). The C++ wrapper replaces its handler before asking the C library,
+    // so the handlers are dropped either way; the refusal itself is harmless.
+    without_throwing([&] { paho_->set_message_callback(nullptr); });
+    without_throwing([&] { paho_->set_connection_lost_handler(nullptr); });
   }
 }
 

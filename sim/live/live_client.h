@@ -68,10 +68,13 @@ class LiveMqttClient final : public runtime::MqttClient {
    public:
     explicit Listener(std::function<void(const ::mqtt::token&, bool ok)> handler)
         : handler_(std::move(handler)) {}
-    void on_success(const ::mqtt::token& token) override { handler_(token, true); }
-    void on_failure(const ::mqtt::token& token) override { handler_(token, false); }
+    // An exception escaping into Paho's C threads would terminate the process (issue 12):
+    // the handler reads the token defensively, and nothing it throws gets past here.
+    void on_success(const ::mqtt::token& token) noexcept override { call(token, true); }
+    void on_failure(const ::mqtt::token& token) noexcept override { call(token, false); }
 
    private:
+    void call(const ::mqtt::token& token, bool ok) noexcept;
     std::function<void(const ::mqtt::token&, bool)> handler_;
   };
 

@@ -16,7 +16,8 @@ class BrokerMutation : public BrokerFixture {};
 TEST(MutationNames, EveryNameRoundTrips) {
   for (Mutation m : {Mutation::none, Mutation::drop_offline_qos1, Mutation::duplicate_qos2,
                      Mutation::reorder, Mutation::will_after_disconnect, Mutation::skip_will,
-                     Mutation::forget_retained_on_restart, Mutation::leak_across_accounts}) {
+                     Mutation::forget_retained_on_restart, Mutation::forget_sessions_on_restart,
+                     Mutation::leak_across_accounts, Mutation::drop_acks}) {
     EXPECT_EQ(parse_mutation(to_string(m)), m);
   }
   EXPECT_EQ(parse_mutation("skip-will"), Mutation::skip_will);
@@ -83,6 +84,42 @@ TEST_F(BrokerMutation, ForgetRetainedOnRestartLosesThemDespitePersistence) {
   connect(2, "late");
   subscribe(2, "r", 1);
   EXPECT_TRUE(retained_after_subscribe.empty());
+}
+
+TEST_F(BrokerMutation, ForgetSessionsOnRestartLosesThemAndTheirQueueDespitePersistence) {
+  config.mutation = Mutation::forget_sessions_on_restart;
+  config.persistence = true;
+  connect(1, "sub", {.clean = false});
+  subscribe(1, "t", 1);
+  send(1, PacketType::disconnect);
+  connect(2, "pub");
+  publish(2, "t", "queued", 1);
+  broker().crash();
+  broker().restart();
+  connect(3, "sub", {.clean = false});
+  EXPECT_TRUE(host.take_publishes(3).empty());
+}
+
+TEST_F(BrokerMutation, DropAcksAnswersNoPublishAndNoSubscribe) {
+  config.mutation = Mutation::drop_acks;
+  connect(1, "dev");
+  broker().on_packet(1, subscribe_packet("t", 1, 7));
+  publish(1, "t", "one", 1);
+  publish(1, "t", "two", 2);
+  for (const mqtt::Packet& p : host.take(1)) {
+    EXPECT_NE(p.type, PacketType::suback);
+    EXPECT_NE(p.type, PacketType::puback);
+    EXPECT_NE(p.type, PacketType::pubrec);
+  }
+  EXPECT_FALSE(host.was_closed(1));
+}
+
+TEST_F(BrokerMutation, RefuseSubscriptionsRefusesEvenPermittedFilters) {
+  config.mutation = Mutation::refuse_subscriptions;
+  connect(1, "dev");
+  mqtt::Packet suback = subscribe(1, "t", 1);
+  ASSERT_EQ(suback.granted.size(), 1u);
+  EXPECT_EQ(suback.granted[0], 0x80);
 }
 
 TEST_F(BrokerMutation, LeakAcrossAccountsDeliversToADeniedClient) {

@@ -18,10 +18,49 @@ std::vector<std::string> names_of(const std::vector<std::unique_ptr<Checker>>& c
   return names;
 }
 
-TEST(Checks, QosExpandsToThreeLevelsAndEveryNameIsKnown) {
+// `qos` is the three levels and the answers they presuppose (PUBACK, PUBREC/PUBCOMP, SUBACK).
+TEST(Checks, QosExpandsToThreeLevelsAndAnswersAndEveryNameIsKnown) {
   EXPECT_EQ(names_of(make_checkers({"qos", "will"})),
-            (std::vector<std::string>{"qos0", "qos1", "qos2", "will"}));
-  EXPECT_EQ(make_checkers(check_names()).size(), check_names().size() + 2);
+            (std::vector<std::string>{"qos0", "qos1", "qos2", "answers", "will"}));
+  EXPECT_EQ(make_checkers(check_names()).size(), check_names().size() + 3);
+}
+
+// A guarantee that judged nothing passes, but says so in the summary and the report.
+TEST(Checks, VerdictWithNothingJudgedIsMarkedVacuous) {
+  Bed bed({"qos", "will"});
+  bed.connect("pub");
+  bed.connect("sub");
+  bed.subscribe("sub", "t", 1);
+  auto sent = bed.publish("pub", "t", 1);
+  bed.deliver("sub", "t", 1, sent);
+  const auto& verdicts = bed.finish();
+  const std::string summary = format_summary(verdicts);
+  for (const Verdict& v : verdicts) {
+    const bool vacuous = v.guarantee != "qos1" && v.guarantee != "answers";
+    EXPECT_EQ(v.nothing_checked(), vacuous) << v.guarantee << "\n" << summary;
+    const auto json = to_json(v);
+    EXPECT_EQ(json["nothing_checked"], vacuous);
+    EXPECT_EQ(json["status"], vacuous ? "nothing_checked" : "passed");
+  }
+  EXPECT_NE(summary.find("VACUOUS (passed with nothing judged, the run does not exercise them): "
+                         "qos0, qos2, will"),
+            std::string::npos)
+      << summary;
+  EXPECT_EQ(summary.find("qos1         checked 1        ok 1        lost 0      dup 0      "
+                         "unexpected 0      indeterminate 0      violations 0  VACUOUS"),
+            std::string::npos)
+      << summary;
+}
+
+// A failed verdict is never vacuous, even with nothing held.
+TEST(Checks, FailedVerdictIsNotVacuous) {
+  Verdict v;
+  v.guarantee = "answers";
+  v.passed = false;
+  v.counts.checked = 1;
+  v.counts.lost = 1;
+  EXPECT_FALSE(v.nothing_checked());
+  EXPECT_EQ(to_json(v)["status"], "failed");
 }
 
 TEST(Checks, UnknownCheckNameThrowsListingTheKnownOnes) {

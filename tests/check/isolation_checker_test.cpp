@@ -44,6 +44,28 @@ TEST(IsolationChecker, RefusedSubscriptionPasses) {
   EXPECT_TRUE(bed.verdict("isolation").passed);
 }
 
+// The app may watch its own account: a SUBACK 0x80 there leaves it deaf, silently.
+TEST(IsolationChecker, RefusedSubscriptionThePolicyPermitsFails) {
+  Bed bed({"isolation"});
+  bed.connect("acct1-app0");
+  bed.subscribe("acct1-app0", "platform/acct1/#", 128);
+  const Verdict& v = bed.verdict("isolation");
+  EXPECT_FALSE(v.passed);
+  EXPECT_EQ(v.counts.unexpected, 1u);
+  EXPECT_EQ(v.violations.at(0).topic, "platform/acct1/#");
+  EXPECT_NE(v.violations.at(0).invariant.find("permits"), std::string::npos);
+}
+
+// An invalid filter may (and must) be refused whatever the policy says (MQTT-4.7.1-2).
+TEST(IsolationChecker, RefusedInvalidFilterPasses) {
+  Bed bed({"isolation"});
+  bed.connect("acct1-app0");
+  bed.subscribe("acct1-app0", "platform/acct1/#/x", 128);
+  const Verdict& v = bed.verdict("isolation");
+  EXPECT_TRUE(v.passed) << explain(v);
+  EXPECT_EQ(v.counts.ok, 1u);
+}
+
 TEST(IsolationChecker, ForwardedForbiddenPublishFails) {
   Bed bed({"isolation"});
   bed.connect("acct2-home0-light0");

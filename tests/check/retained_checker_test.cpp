@@ -137,5 +137,51 @@ TEST(RetainedChecker, CrashForgivesAMissingReplayOnlyWithoutPersistence) {
   }
 }
 
+// MQTT 3.1.1 §3.8.4: the server may send PUBLISH packets matching the subscription before
+// the SUBACK; a retained replay that comes first pays the debt the SUBACK creates.
+TEST(RetainedChecker, ReplayBeforeTheSubackPaysTheDebt) {
+  RetainedBed bed;
+  auto on = bed.publish("pub", "s/x", 1, "on", true);
+  bed["sub"].subscribe_sent("s/#", 1);
+  bed.tick();
+  bed.deliver("sub", "s/x", 1, on, /*retain=*/true);
+  bed.tick();
+  bed["sub"].suback("s/#", 1);
+  const Verdict& v = bed.verdict("retained");
+  EXPECT_TRUE(v.passed) << explain(v);
+  EXPECT_EQ(v.counts.lost, 0u);
+  EXPECT_EQ(v.counts.ok, 1u);
+}
+
+// A retained delivery on the topic before the SUBSCRIBE was sent answers an earlier
+// subscription, not this one: the replay this SUBSCRIBE is owed is still missing.
+TEST(RetainedChecker, RetainedDeliveryBeforeTheSubscribeDoesNotPayTheDebt) {
+  RetainedBed bed;
+  auto on = bed.publish("pub", "s/x", 1, "on", true);
+  bed.subscribe("sub", "s/x", 1);
+  bed.deliver("sub", "s/x", 1, on, /*retain=*/true);
+  bed.tick();
+  bed.subscribe("sub", "s/#", 1);  // a new subscription: owed its own replay, never sent
+  const Verdict& v = bed.verdict("retained");
+  EXPECT_FALSE(v.passed) << explain(v);
+  EXPECT_EQ(v.counts.lost, 1u);
+}
+
+// A replay before the SUBACK of a different topic pays nothing for this one.
+TEST(RetainedChecker, EarlyReplayOfAnotherTopicDoesNotPayTheDebt) {
+  RetainedBed bed;
+  auto x = bed.publish("pub", "s/x", 1, "on", true);
+  bed.publish("pub", "s/y", 1, "on", true);
+  bed["sub"].subscribe_sent("s/#", 1);
+  bed.tick();
+  bed.deliver("sub", "s/x", 1, x, /*retain=*/true);
+  bed.tick();
+  bed["sub"].suback("s/#", 1);
+  const Verdict& v = bed.verdict("retained");
+  EXPECT_FALSE(v.passed) << explain(v);
+  EXPECT_EQ(v.counts.lost, 1u);
+  EXPECT_EQ(v.violations.at(0).topic, "s/y");
+}
+
 }  // namespace
 }  // namespace mqttbed::check::testing

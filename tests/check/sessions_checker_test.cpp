@@ -62,14 +62,67 @@ TEST(SessionsChecker, UnansweredConnectMakesTheNextFlagIndeterminate) {
   EXPECT_EQ(v.counts.indeterminate, 1u);
 }
 
-TEST(SessionsChecker, BrokerCrashMakesTheNextFlagIndeterminate) {
+// A crash of a broker that did not promise persistence may take the session with it.
+TEST(SessionsChecker, BrokerCrashWithoutPersistenceMakesTheNextFlagIndeterminate) {
   Bed bed({"sessions"});
   bed.connect("dev", false, false);
   bed.fault("begin broker_crash broker");
   bed["dev"].connection_lost("broker_closed");
   bed.fault("end broker_crash broker");
   bed.connect("dev", false, false);
-  EXPECT_TRUE(bed.verdict("sessions").passed);
+  const Verdict& v =
+      bed.finish(CheckContext{bed.now_ns + 1'000'000'000, bed.now_ns + 1, false}).at(0);
+  EXPECT_TRUE(v.passed) << explain(v);
+  EXPECT_EQ(v.counts.indeterminate, 1u);
+}
+
+// With `broker: {persistence: true}` declared the crash excuses nothing (MQTT-3.2.2-2).
+TEST(SessionsChecker, SessionLostInACrashDespitePersistenceFails) {
+  Bed bed({"sessions"});
+  bed.connect("dev", false, false);
+  bed.fault("begin broker_crash broker");
+  bed["dev"].connection_lost("broker_closed");
+  bed.fault("end broker_crash broker");
+  bed.connect("dev", false, false);
+  const Verdict& v =
+      bed.finish(CheckContext{bed.now_ns + 1'000'000'000, bed.now_ns + 1, true}).at(0);
+  EXPECT_FALSE(v.passed);
+  EXPECT_EQ(v.violations.at(0).spec, "MQTT-3.2.2-2");
+}
+
+TEST(SessionsChecker, SessionKeptAcrossACrashWithPersistencePasses) {
+  Bed bed({"sessions"});
+  bed.connect("dev", false, false);
+  bed.fault("begin broker_crash broker");
+  bed["dev"].connection_lost("broker_closed");
+  bed.fault("end broker_crash broker");
+  bed.connect("dev", false, true);
+  const Verdict& v =
+      bed.finish(CheckContext{bed.now_ns + 1'000'000'000, bed.now_ns + 1, true}).at(0);
+  EXPECT_TRUE(v.passed) << explain(v);
+  EXPECT_EQ(v.counts.indeterminate, 0u);
+}
+
+// Queued QoS 1 messages published before a crash: owed after it only when persistence was
+// declared.
+TEST(SessionsChecker, QueuedMessageLostInACrashFailsOnlyWithPersistence) {
+  for (const bool persistent : {true, false}) {
+    Bed bed({"sessions"});
+    bed.connect("pub");
+    bed.connect("sub", false);
+    bed.subscribe("sub", "q/#", 1);
+    bed["sub"].connection_lost("network");
+    bed.tick();
+    bed.publish("pub", "q/1", 1);
+    bed.fault("begin broker_crash broker");
+    bed["pub"].connection_lost("broker_closed");
+    bed.fault("end broker_crash broker");
+    bed.connect("sub", false, true);
+    const Verdict& v =
+        bed.finish(CheckContext{bed.now_ns + 1'000'000'000, bed.now_ns + 1, persistent}).at(0);
+    EXPECT_EQ(v.passed, !persistent) << explain(v);
+    EXPECT_EQ(v.counts.lost, persistent ? 1u : 0u) << explain(v);
+  }
 }
 
 class OfflineSubscriberBed : public Bed {

@@ -31,6 +31,39 @@ TEST(WillChecker, WillDeliveredAfterConnectionLossPasses) {
   EXPECT_EQ(v.counts.ok, 1u);
 }
 
+// A persistent-session subscriber offline when the connection was lost gets the will from
+// its queue after it reconnects: one item judged, one ok (it used to read checked 0 ok 1).
+TEST(WillChecker, WillDeliveredThroughTheOfflineQueueIsCountedOnce) {
+  Bed bed({"will"});
+  bed.connect("app", /*clean=*/false);
+  bed.subscribe("app", "status/#", 1);
+  bed["app"].connection_lost("network");
+  bed.tick();
+  std::string will = bed["dev"].connect_sent(true, "status/dev", 1, false, "offline");
+  bed.tick();
+  bed["dev"].connack(false, 0);
+  bed.tick();
+  bed["dev"].connection_lost("keepalive");
+  bed.tick();
+  bed.connect("app", /*clean=*/false, /*session_present=*/true);
+  bed.deliver("app", "status/dev", 1, will);
+  const Verdict& v = bed.verdict("will");
+  EXPECT_TRUE(v.passed) << explain(v);
+  EXPECT_EQ(v.counts.checked, 1u);
+  EXPECT_EQ(v.counts.ok, 1u);
+}
+
+// Counting stays honest when a will is owed: owed and delivered is one item, not two.
+TEST(WillChecker, OwedWillDeliveredIsCheckedOnce) {
+  WillBed bed;
+  bed["dev"].connection_lost("keepalive");
+  bed.tick();
+  bed.deliver("app", "status/dev", 1, bed.will);
+  const Verdict& v = bed.verdict("will");
+  EXPECT_EQ(v.counts.checked, 1u);
+  EXPECT_EQ(v.counts.ok, 1u);
+}
+
 TEST(WillChecker, MissingWillAfterConnectionLossFails) {
   WillBed bed;
   bed["dev"].connection_lost("network");

@@ -53,7 +53,7 @@ def test_live_run_returns_passing_verdicts_and_metrics(live_run, broker):
     assert_passed_with_files(result)
     assert result.broker == broker.url and "broker=" in repr(result)
     assert result.json["mode"] == "live"  # the HTML labels its time axis real time from this
-    expected = set(LIVE["checks"]) - {"qos"} | {"qos0", "qos1", "qos2"}
+    expected = set(LIVE["checks"]) - {"qos"} | {"qos0", "qos1", "qos2", "answers"}  # qos brings answers
     assert {v.guarantee for v in result.verdicts} == expected
     assert result.verdict("qos1").counts["checked"] > 0
     assert result.metrics.latency("qos1").count > 0

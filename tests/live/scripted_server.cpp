@@ -1,0 +1,146 @@
+#include "tests/live/scripted_server.h"
+
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <vector>
+
+namespace mqttbed::live::testing {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Connection {
+  int fd = -1;
+  std::string input;
+  bool connected = false;                     // CONNACK sent
+  std::optional<Clock::time_point> close_at;  // connack_then_close
+};
+
+void send_all(int fd, const std::string& bytes) {
+  std::size_t sent = 0;
+  while (sent < bytes.size()) {
+    ssize_t n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) return;  // the client is gone; the next read says so
+    sent += static_cast<std::size_t>(n);
+  }
+}
+
+// The first complete packet's type (high nibble) and length in `input`, if there is one.
+std::optional<std::pair<int, std::size_t>> next_packet(const std::string& input) {
+  if (input.size() < 2) return std::nullopt;
+  std::size_t remaining = 0;
+  std::size_t index = 1;
+  for (int shift = 0; shift <= 21; shift += 7, ++index) {
+    if (index >= input.size()) return std::nullopt;
+    auto byte = static_cast<std::uint8_t>(input[index]);
+    remaining |= static_cast<std::size_t>(byte & 0x7F) << shift;
+    if ((byte & 0x80) == 0) break;
+  }
+  std::size_t total = index + 1 + remaining;
+  if (input.size() < total) return std::nullopt;
+  return std::pair{static_cast<std::uint8_t>(input[0]) >> 4, total};
+}
+
+}  // namespace
+
+ScriptedServer::ScriptedServer(Behaviour behaviour, std::chrono::milliseconds close_after)
+    : behaviour_(behaviour), close_after_(close_after) {
+  listen_fd_ = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  // Port 0 and listen() before the constructor returns: no race for the port, no readiness
+  // to wait for.
+  if (listen_fd_ < 0 || bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
+      listen(listen_fd_, 64) != 0 ||
+      getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length) != 0 ||
+      pipe(wake_fds_) != 0) {
+    if (listen_fd_ >= 0) close(listen_fd_);
+    throw std::runtime_error("scripted server: cannot listen on 127.0.0.1");
+  }
+  port_ = ntohs(address.sin_port);
+  thread_ = std::thread([this] { serve(); });
+}
+
+ScriptedServer::~ScriptedServer() {
+  char byte = 0;
+  if (write(wake_fds_[1], &byte, 1) != 1) {
+    // The pipe cannot be full (one byte ever); nothing else to do.
+  }
+  thread_.join();
+  close(listen_fd_);
+  close(wake_fds_[0]);
+  close(wake_fds_[1]);
+}
+
+void ScriptedServer::serve() {
+  std::vector<Connection> clients;
+  for (;;) {
+    std::vector<pollfd> fds{{wake_fds_[0], POLLIN, 0}, {listen_fd_, POLLIN, 0}};
+    for (const auto& client : clients) fds.push_back({client.fd, POLLIN, 0});
+    int timeout_ms = -1;
+    auto now = Clock::now();
+    for (const auto& client : clients) {
+      if (!client.close_at) continue;
+      auto wait = std::chrono::ceil<std::chrono::milliseconds>(*client.close_at - now).count();
+      int wait_ms = static_cast<int>(std::max<std::int64_t>(0, wait));
+      timeout_ms = timeout_ms < 0 ? wait_ms : std::min(timeout_ms, wait_ms);
+    }
+    if (poll(fds.data(), fds.size(), timeout_ms) < 0) continue;
+    if (fds[0].revents != 0) break;
+    if (fds[1].revents & POLLIN) {
+      int fd = accept(listen_fd_, nullptr, nullptr);
+      if (fd >= 0) {
+        ++connections_;
+        if (behaviour_ == Behaviour::garbage)
+          send_all(fd, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+        clients.push_back(Connection{fd, {}, false, std::nullopt});
+      }
+    }
+    std::vector<Connection> kept;
+    now = Clock::now();
+    for (std::size_t i = 0; i < clients.size(); ++i) {
+      Connection& client = clients[i];
+      bool open = true;
+      if (fds[i + 2].revents != 0) {
+        char buffer[4096];
+        ssize_t got = recv(client.fd, buffer, sizeof buffer, 0);
+        if (got <= 0) open = false;
+        if (got > 0) client.input.append(buffer, static_cast<std::size_t>(got));
+      }
+      if (behaviour_ == Behaviour::garbage) client.input.clear();  // never answers MQTT
+      while (auto packet = next_packet(client.input)) {
+        auto [type, size] = *packet;
+        client.input.erase(0, size);
+        if (type == 1 && !client.connected) {  // CONNECT -> CONNACK accepted, no session
+          send_all(client.fd, std::string("\x20\x02\x00\x00", 4));
+          client.connected = true;
+          if (behaviour_ == Behaviour::connack_then_close) client.close_at = now + close_after_;
+        } else if (type == 12) {  // PINGREQ -> PINGRESP: the connection stays up
+          send_all(client.fd, std::string("\xD0\x00", 2));
+        } else if (type == 14) {  // DISCONNECT
+          open = false;
+        }
+        // Everything else goes unanswered: that is the script.
+      }
+      if (client.close_at && now >= *client.close_at) open = false;
+      if (open) {
+        kept.push_back(std::move(client));
+      } else {
+        close(client.fd);
+      }
+    }
+    clients = std::move(kept);
+  }
+  for (auto& client : clients) close(client.fd);
+}
+
+}  // namespace mqttbed::live::testing
