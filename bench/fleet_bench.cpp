@@ -3,16 +3,15 @@
 // SimGrid baseline moving the same messages over the same platform with no MQTT logic.
 // One run per process (SimGrid's engine is global); bench/run_fleet_bench.sh drives sizes.
 #include <sys/resource.h>
+#include <xbt/log.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
-#include <string>
-
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
-#include <xbt/log.h>
+#include <string>
 
 #include "sim/check/checker_thread.h"
 #include "sim/check/checks.h"
@@ -39,7 +38,9 @@ std::string fleet_yaml(int devices) {
          "    lan: {latency: 1ms, bandwidth: 100Mbps}\n"
          "    uplink: {latency: {dist: uniform, min: 5ms, max: 15ms}, bandwidth: 10Mbps}\n"
          "    cloud: {latency: 0.1ms, bandwidth: 1Gbps}\n"
-         "fleet:\n  homes: " + std::to_string(homes) + "\n  per_home:\n"
+         "fleet:\n  homes: " +
+         std::to_string(homes) +
+         "\n  per_home:\n"
          "    - {kind: gateway, count: 1, params: {summary_every: 1m}}\n"
          "    - {kind: light, count: 4, params: {report_every: 1m}}\n"
          "    - {kind: sensor, count: 3, params: {every: 1m, qos: 1, payload_bytes: 200B}}\n"
@@ -136,13 +137,13 @@ int run_baseline(int devices) {
     *publish = [&, from, app, publish] {
       ++messages;
       loop.schedule(platform.path_latency_floor(from), [&, from, app] {
-        loop.start_transfer(
-            platform.host(from), platform.host(simulation::kBrokerNode), 240, [&, app] {
-              loop.schedule(platform.path_latency_floor(app), [&, app] {
-                loop.start_transfer(platform.host(simulation::kBrokerNode), platform.host(app),
-                                    240, [] {});
-              });
-            });
+        loop.start_transfer(platform.host(from), platform.host(simulation::kBrokerNode), 240,
+                            [&, app] {
+                              loop.schedule(platform.path_latency_floor(app), [&, app] {
+                                loop.start_transfer(platform.host(simulation::kBrokerNode),
+                                                    platform.host(app), 240, [] {});
+                              });
+                            });
       });
       if (loop.now() + std::chrono::minutes(1) < scenario.duration)
         loop.schedule(std::chrono::minutes(1), *publish);

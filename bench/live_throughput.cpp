@@ -154,8 +154,8 @@ int main(int argc, char** argv) {
     // the publishers take turns instead of sending in bursts.
     auto start = loop.now();
     tick = [&, start] {
-      double periods = args.rate / args.publishers *
-                       std::chrono::duration<double>(loop.now() - start).count();
+      double periods =
+          args.rate / args.publishers * std::chrono::duration<double>(loop.now() - start).count();
       bool more = false;
       for (std::size_t i = 0; i < publishers.size(); ++i) {
         Publisher& p = publishers[i];

@@ -29,8 +29,8 @@ struct Publisher : mqtt::iaction_listener {
   std::unique_ptr<mqtt::async_client> client;
   std::string topic;
   void publish() {
-    if (running) client->publish(mqtt::make_message(topic, std::string(64, 'x'), 1, false),
-                                 nullptr, *this);
+    if (running)
+      client->publish(mqtt::make_message(topic, std::string(64, 'x'), 1, false), nullptr, *this);
   }
   void on_success(const mqtt::token&) override {
     ++acks;
@@ -69,9 +69,9 @@ int main(int argc, char** argv) {
     publishers.push_back(std::move(p));
   }
   for (auto& token : connecting) token->wait();
-  std::printf("%d clients connected in %.1f s\n", clients,
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - connect_start)
-                  .count());
+  std::printf(
+      "%d clients connected in %.1f s\n", clients,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - connect_start).count());
   auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < active && i < clients; ++i)
     publishers[static_cast<std::size_t>(i)]->publish();

@@ -1,7 +1,6 @@
 // The fleet's fixed names, spelled in one place.
 #include "devices/naming.h"
 
-
 namespace mqttbed::devices {
 
 DeviceIdentity home_identity(int account, int home, std::string_view kind, int index) {

@@ -34,7 +34,8 @@ void ShadowService::handle(const runtime::ReceivedMessage& message) {
   const auto now_s =
       std::chrono::duration_cast<std::chrono::seconds>(context_.runtime.now()).count();
   if (suffix == "update") {
-    // The deliberate bug (misbehave): every second accepted update keeps the version (a deliberate bug).
+    // The deliberate bug (misbehave): every second accepted update keeps the version (a deliberate
+    // bug).
     const bool bump = !reuse_version_ || accepted_updates_ % 2 == 0;
     const ShadowReply reply = store_.update(thing, message.payload, now_s, bump);
     if (reply.accepted) ++accepted_updates_;

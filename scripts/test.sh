@@ -4,5 +4,6 @@ set -eu
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
+scripts/lint.sh
 cd build
 ctest --output-on-failure -j"$(nproc)"

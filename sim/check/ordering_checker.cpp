@@ -36,8 +36,6 @@ void OrderingChecker::observe(const Event& event, const history::History& histor
   log_.add(std::move(v));
 }
 
-Verdict OrderingChecker::finish(const CheckContext&) {
-  return log_.verdict(name(), counts_);
-}
+Verdict OrderingChecker::finish(const CheckContext&) { return log_.verdict(name(), counts_); }
 
 }  // namespace mqttbed::check

@@ -257,9 +257,8 @@ Verdict RetainedChecker::finish(const CheckContext& context) {
   for (std::uint32_t client : clients) {
     // A crash since the store forgives the debt only if the broker never promised to keep it.
     auto& owed = owed_[client];
-    const auto forgiven = std::erase_if(owed, [&](const Owed& o) {
-      return o.crash_since_store && !context.broker_persistence;
-    });
+    const auto forgiven = std::erase_if(
+        owed, [&](const Owed& o) { return o.crash_since_store && !context.broker_persistence; });
     counts_.checked += forgiven;
     counts_.indeterminate += forgiven;
     if (history_ != nullptr) settle_owed(client, /*judged_lost=*/true, *history_);

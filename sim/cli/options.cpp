@@ -63,7 +63,8 @@ options:
                        as the last line, prefixed "mqttbed-summary: "
   --github-annotations run/check: print a GitHub Actions ::error line per violation
   --partial            check: judge a truncated history up to its last complete event
-)") + live::live_options_help() + R"(
+)") + live::live_options_help() +
+         R"(
   --broker-mutation NAME
                        test only: a deliberate broker-model or device bug that a checker
                        must catch (docs/checks.md, "Mutations")

@@ -13,7 +13,8 @@ void ProgressLine::update(const fleet::Progress& progress) {
     return;
   last_draw_ = now;
   double wall = std::chrono::duration<double>(now - started_).count();
-  std::fprintf(out_, "\r  virtual %7.0fs / %.0fs (%3.0f%%)  connected %7llu  events %10llu  %8.0f/s  ",
+  std::fprintf(out_,
+               "\r  virtual %7.0fs / %.0fs (%3.0f%%)  connected %7llu  events %10llu  %8.0f/s  ",
                seconds(progress.now), seconds(progress.end),
                100.0 * seconds(progress.now) / seconds(progress.end),
                static_cast<unsigned long long>(progress.connected_clients),

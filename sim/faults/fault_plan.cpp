@@ -37,10 +37,17 @@ std::vector<std::string> target_clients(const Target& target,
   for (const auto& slot : fleet) {
     bool selected = false;
     switch (target.kind) {
-      case Target::Kind::all: selected = true; break;
-      case Target::Kind::isp: selected = slot.home >= 0; break;
-      case Target::Kind::broker: break;
-      case Target::Kind::device_kind: selected = slot.kind == target.device_kind; break;
+      case Target::Kind::all:
+        selected = true;
+        break;
+      case Target::Kind::isp:
+        selected = slot.home >= 0;
+        break;
+      case Target::Kind::broker:
+        break;
+      case Target::Kind::device_kind:
+        selected = slot.kind == target.device_kind;
+        break;
       case Target::Kind::homes:
         selected = slot.home >= target.home_begin && slot.home < target.home_end;
         break;
@@ -72,8 +79,8 @@ FaultWindow base_window(const Fault& fault, std::size_t index) {
 }
 
 Duration exponential(runtime::Rng& rng, Duration mean) {
-  double seconds = std::exponential_distribution<double>(
-      1.0 / std::chrono::duration<double>(mean).count())(rng);
+  double seconds =
+      std::exponential_distribution<double>(1.0 / std::chrono::duration<double>(mean).count())(rng);
   return Duration(static_cast<std::int64_t>(seconds * 1e9));
 }
 

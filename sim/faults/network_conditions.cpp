@@ -4,12 +4,11 @@ namespace mqttbed::faults {
 
 using Kind = scenario::Fault::Kind;
 
-NetworkConditions::NetworkConditions(const std::vector<FaultWindow>& windows)
-    : windows_(windows) {
+NetworkConditions::NetworkConditions(const std::vector<FaultWindow>& windows) : windows_(windows) {
   for (std::size_t i = 0; i < windows.size(); ++i) {
     const auto& window = windows[i];
-    bool cuts_device = (window.kind == Kind::disconnect && !window.graceful) ||
-                       window.kind == Kind::device_reboot;
+    bool cuts_device =
+        (window.kind == Kind::disconnect && !window.graceful) || window.kind == Kind::device_reboot;
     bool network = window.kind == Kind::partition || window.kind == Kind::latency_spike ||
                    window.kind == Kind::loss_burst;
     if (!network && !cuts_device) continue;
@@ -22,11 +21,15 @@ void NetworkConditions::apply(const FaultWindow& window, Duration now,
                               PathCondition& condition) const {
   if (now < window.start || now >= window.end) return;
   switch (window.kind) {
-    case Kind::latency_spike: condition.extra_latency += window.extra_latency; break;
+    case Kind::latency_spike:
+      condition.extra_latency += window.extra_latency;
+      break;
     case Kind::loss_burst:
       condition.extra_loss = 1 - (1 - condition.extra_loss) * (1 - window.loss);
       break;
-    default: condition.cut = true; break;  // partition, ungraceful disconnect, reboot
+    default:
+      condition.cut = true;
+      break;  // partition, ungraceful disconnect, reboot
   }
 }
 

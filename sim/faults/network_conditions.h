@@ -11,9 +11,9 @@
 namespace mqttbed::faults {
 
 struct PathCondition {
-  bool cut = false;          // nothing gets through (partition, ungraceful disconnect, reboot)
+  bool cut = false;  // nothing gets through (partition, ungraceful disconnect, reboot)
   Duration extra_latency{0};
-  double extra_loss = 0;     // probability, combined with the link classes' own loss
+  double extra_loss = 0;  // probability, combined with the link classes' own loss
 };
 
 class NetworkConditions {

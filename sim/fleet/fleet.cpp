@@ -45,28 +45,21 @@ void build_fleet(const scenario::Scenario& scenario, runtime::Runtime& runtime,
     const auto& info = kind_info(slot.kind);
     if (slot.home < 0) fleet.phones.push_back(slot.client_id);
     devices::DeviceContext context{
-        runtime,
-        runtime::derive_rng(scenario.seed, slot.client_id),
-        identity_of(slot),
-        slot.group->params,
-        scenario.mqtt,
-        slot.home >= 0 ? home_things[slot.home] : account_things[slot.account],
-        observations,
-        misbehaviour.device_kind == slot.kind};
+        runtime,           runtime::derive_rng(scenario.seed, slot.client_id),
+        identity_of(slot), slot.group->params,
+        scenario.mqtt,     slot.home >= 0 ? home_things[slot.home] : account_things[slot.account],
+        observations,      misbehaviour.device_kind == slot.kind};
     add_device(fleet, slot.client_id, info.create(std::move(context)));
   }
   for (const auto& [name, info] : devices::registry()) {
     if (info.placement != devices::Placement::cloud) continue;
     const scenario::Params& params = fleet.cloud_params.emplace_back(devices::default_params(info));
     devices::DeviceIdentity identity = devices::shadow_identity();
-    devices::DeviceContext context{runtime,
-                                   runtime::derive_rng(scenario.seed, identity.client_id),
-                                   identity,
-                                   params,
-                                   scenario.mqtt,
-                                   {},
-                                   observations,
-                                   misbehaviour.device_kind == name};
+    devices::DeviceContext context{
+        runtime,       runtime::derive_rng(scenario.seed, identity.client_id),
+        identity,      params,
+        scenario.mqtt, {},
+        observations,  misbehaviour.device_kind == name};
     add_device(fleet, identity.client_id, info.create(std::move(context)));
   }
 }

@@ -20,7 +20,7 @@ struct Fleet {
   std::vector<std::unique_ptr<devices::Device>> devices;  // slots' order, then the cloud
   std::vector<std::string> client_ids;                    // of `devices`, in the same order
   std::map<std::string, devices::Device*> by_client;
-  std::vector<std::string> phones;  // per-account client ids (each on a host of its own)
+  std::vector<std::string> phones;            // per-account client ids (each on a host of its own)
   std::deque<scenario::Params> cloud_params;  // the cloud kinds' parameters (outlive devices)
 
   // True for a cloud service (index past the slots).

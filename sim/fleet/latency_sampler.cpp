@@ -17,11 +17,15 @@ double seconds(Duration d) { return std::chrono::duration<double>(d).count(); }
 
 Duration latency_floor(const scenario::LatencyDist& dist) {
   switch (dist.kind) {
-    case Kind::constant: return dist.value;
-    case Kind::uniform: return dist.min;
-    case Kind::pareto: return dist.scale;
+    case Kind::constant:
+      return dist.value;
+    case Kind::uniform:
+      return dist.min;
+    case Kind::pareto:
+      return dist.scale;
     case Kind::normal:  // unbounded below: keep everything in the sampled part
-    case Kind::lognormal: return Duration(0);
+    case Kind::lognormal:
+      return Duration(0);
   }
   return Duration(0);
 }
@@ -29,7 +33,9 @@ Duration latency_floor(const scenario::LatencyDist& dist) {
 Duration sample_latency_excess(const scenario::LatencyDist& dist, runtime::Rng& rng) {
   double sample = 0;
   switch (dist.kind) {
-    case Kind::constant: sample = seconds(dist.value); break;
+    case Kind::constant:
+      sample = seconds(dist.value);
+      break;
     case Kind::uniform:
       sample = std::uniform_real_distribution<double>(seconds(dist.min), seconds(dist.max))(rng);
       break;

@@ -26,7 +26,8 @@ Misbehaviour parse_misbehaviour(const std::string& name) {
     misbehaviour.broker = broker::parse_mutation(name);
   } catch (const std::invalid_argument&) {
     std::string known;
-    for (const std::string& each : misbehaviour_names()) known += (known.empty() ? "" : ", ") + each;
+    for (const std::string& each : misbehaviour_names())
+      known += (known.empty() ? "" : ", ") + each;
     throw std::invalid_argument("unknown mutation \"" + name + "\" (known: " + known + ")");
   }
   return misbehaviour;

@@ -5,10 +5,13 @@ namespace mqttbed::fleet {
 LinkPath access_links(const scenario::Network& network, Site site) {
   const auto& links = network.links;
   switch (site) {
-    case Site::home: return {&links.at("lan"), &links.at("uplink")};
-    case Site::phone: return {&links.at("uplink")};
+    case Site::home:
+      return {&links.at("lan"), &links.at("uplink")};
+    case Site::phone:
+      return {&links.at("uplink")};
     case Site::broker:
-    case Site::cloud_service: return {&links.at("cloud")};
+    case Site::cloud_service:
+      return {&links.at("cloud")};
   }
   return {};
 }

@@ -12,8 +12,7 @@ namespace {
 // Acted out on the connections, in the fault proxy (the rest go through the devices or the
 // broker command).
 bool through_proxy(const faults::FaultWindow& window) {
-  return window.kind != Kind::broker_crash &&
-         !(window.kind == Kind::disconnect && window.graceful);
+  return window.kind != Kind::broker_crash && !(window.kind == Kind::disconnect && window.graceful);
 }
 }  // namespace
 

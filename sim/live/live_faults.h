@@ -10,11 +10,11 @@
 #include <vector>
 
 #include "sim/faults/fault_plan.h"
+#include "sim/fleet/fleet.h"
 #include "sim/history/client_recorder.h"
 #include "sim/live/fault_proxy.h"
 #include "sim/live/live_loop.h"
 #include "sim/live/live_options.h"
-#include "sim/fleet/fleet.h"
 
 namespace mqttbed::live {
 

@@ -69,12 +69,13 @@ void set_live_option(LiveOptions& options, const std::string& name, const std::s
   const LiveOptionSpec* spec = find_live_option(name);
   if (spec == nullptr) {
     std::string known;
-    for (const auto& each : live_option_specs()) known += (known.empty() ? "" : ", ") + std::string(each.name);
+    for (const auto& each : live_option_specs())
+      known += (known.empty() ? "" : ", ") + std::string(each.name);
     throw std::invalid_argument("unknown live option '" + name + "' (known: " + known + ")");
   }
   if (spec->type == Type::flag && !value.empty() && value != "true" && value != "false")
-    throw std::invalid_argument(flag_of(spec->name) + ": expected true or false, found '" +
-                                value + "'");
+    throw std::invalid_argument(flag_of(spec->name) + ": expected true or false, found '" + value +
+                                "'");
   spec->set(options, value);
 }
 
@@ -85,15 +86,15 @@ std::string live_options_help() {
     if (spec.value_name[0] != '\0') head += std::string(" ") + spec.value_name;
     // Wrap the help at 88 columns, indented under the flag's column.
     std::string indent(23, ' ');
-    std::string line = head.size() < 23 ? head + std::string(23 - head.size(), ' ')
-                                         : head + "\n" + indent;
+    std::string line =
+        head.size() < 23 ? head + std::string(23 - head.size(), ' ') : head + "\n" + indent;
     std::string words = spec.help;
     std::size_t column = line.size() - line.rfind('\n') - 1;
     if (line.find('\n') == std::string::npos) column = line.size();
     for (std::size_t from = 0; from < words.size();) {
       std::size_t space = words.find(' ', from);
-      std::string word = words.substr(from, space == std::string::npos ? std::string::npos
-                                                                         : space - from);
+      std::string word =
+          words.substr(from, space == std::string::npos ? std::string::npos : space - from);
       if (column + word.size() > 88 && column > indent.size()) {
         line += "\n" + indent;
         column = indent.size();

@@ -161,8 +161,8 @@ fleet::RunStats run_live(const scenario::Scenario& scenario, history::History& h
   ShardBody body = [&](Shard shard, const Warn& shard_warn, const ProgressReport& report) {
     LiveOptions local = options;
     local.on_warning = shard_warn;
-    return run_shard(scenario, local, address, shard, loop, runtime, fleet, windows, record,
-                     report, shard_warn);
+    return run_shard(scenario, local, address, shard, loop, runtime, fleet, windows, record, report,
+                     shard_warn);
   };
   ShardResult result;
   if (processes == 1) {

@@ -5,10 +5,10 @@
 
 #include <string>
 
+#include "sim/fleet/run_contract.h"
 #include "sim/history/history.h"
 #include "sim/live/live_options.h"
 #include "sim/scenario/scenario.h"
-#include "sim/fleet/run_contract.h"
 
 namespace mqttbed::live {
 

@@ -95,8 +95,7 @@ void write_observations(const std::string& path, const Observed& observed) {
 // A child process: runs its shard and reports on `fd` ("progress EVENTS CONNECTED",
 // "warn TEXT", "error TEXT", "stats EVENTS WIRE_BYTES RESETS"). Returns the exit code.
 int run_child(const ShardedRun& run, Shard shard, history::History& record,
-              const Observed& observed, const ShardBody& body, const ShardDirectory& dir,
-              int fd) {
+              const Observed& observed, const ShardBody& body, const ShardDirectory& dir, int fd) {
   try {
     history::HistoryFileInfo info;
     info.end_ns = run.end.count();
@@ -130,9 +129,9 @@ void replay_observations(const std::string& path, const devices::Observations& o
       fields.push_back(line.substr(from, tab - from));
     fields.push_back(line.substr(from));
     if (fields[0] == "rt" && fields.size() == 5 && observations.on_command_round_trip) {
-      observations.on_command_round_trip(devices::CommandRoundTrip{
-          fields[1], fields[2], nanoseconds(std::stoll(fields[3])),
-          nanoseconds(std::stoll(fields[4]))});
+      observations.on_command_round_trip(
+          devices::CommandRoundTrip{fields[1], fields[2], nanoseconds(std::stoll(fields[3])),
+                                    nanoseconds(std::stoll(fields[4]))});
     } else if (fields[0] == "sup" && fields.size() == 3 && observations.on_command_superseded) {
       observations.on_command_superseded(fields[1], fields[2]);
     }
@@ -222,9 +221,9 @@ std::string reap_children(std::vector<Child>& children) {
       failure = "live run: process " + std::to_string(i + 1) + " of " +
                 std::to_string(children.size()) + " failed: " +
                 (!child.error.empty() ? child.error
-                 : WIFSIGNALED(status) ? std::string("killed by signal ") +
-                                             std::to_string(WTERMSIG(status))
-                                       : "exit status " + std::to_string(WEXITSTATUS(status)));
+                 : WIFSIGNALED(status)
+                     ? std::string("killed by signal ") + std::to_string(WTERMSIG(status))
+                     : "exit status " + std::to_string(WEXITSTATUS(status)));
     }
   }
   return failure;
@@ -236,8 +235,7 @@ ShardResult run_in_processes(const ShardedRun& run, LiveLoop& loop, history::His
                              const Observed& observed, const ShardBody& body,
                              const std::function<void(const fleet::Progress&)>& on_progress,
                              const Warn& warn, const std::function<void()>& after_children,
-                             history::History& history,
-                             const devices::Observations& observations) {
+                             history::History& history, const devices::Observations& observations) {
   ShardDirectory dir;
   // One clock for all, starting shortly after the last fork.
   const auto epoch = std::chrono::steady_clock::now() + std::chrono::milliseconds(200) +
@@ -282,10 +280,10 @@ ShardResult run_in_processes(const ShardedRun& run, LiveLoop& loop, history::His
 
   // One history, in time order, judged once by the observers of `history`.
   std::vector<std::string> paths;
+  paths.reserve(static_cast<std::size_t>(run.processes));
   for (int i = 0; i < run.processes; ++i) paths.push_back(dir.file(i, "jsonl"));
   history::merge_history_files(paths, history);
-  for (int i = 0; i < run.processes; ++i)
-    replay_observations(dir.file(i, "obs"), observations);
+  for (int i = 0; i < run.processes; ++i) replay_observations(dir.file(i, "obs"), observations);
   ShardResult total;
   for (const auto& child : children) {
     total.events += child.result.events;

@@ -33,11 +33,11 @@ struct ShardResult {
 };
 
 using Warn = std::function<void(const std::string&)>;
-using ProgressReport = std::function<void(std::chrono::nanoseconds now, std::uint64_t events,
-                                          int connected)>;
+using ProgressReport =
+    std::function<void(std::chrono::nanoseconds now, std::uint64_t events, int connected)>;
 // One process's part of the run: warnings and progress go through the callbacks given.
-using ShardBody = std::function<ShardResult(Shard shard, const Warn& warn,
-                                            const ProgressReport& report)>;
+using ShardBody =
+    std::function<ShardResult(Shard shard, const Warn& warn, const ProgressReport& report)>;
 
 // Processes for a fleet of `slots` devices: options.processes, else enough to keep each at
 // options.clients_per_process (plus one for the cloud services).
@@ -70,7 +70,6 @@ ShardResult run_in_processes(const ShardedRun& run, LiveLoop& loop, history::His
                              const Observed& observed, const ShardBody& body,
                              const std::function<void(const fleet::Progress&)>& on_progress,
                              const Warn& warn, const std::function<void()>& after_children,
-                             history::History& history,
-                             const devices::Observations& observations);
+                             history::History& history, const devices::Observations& observations);
 
 }  // namespace mqttbed::live

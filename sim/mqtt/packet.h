@@ -12,8 +12,20 @@ namespace mqttbed::mqtt {
 enum class Version : std::uint8_t { v311 = 4, v5 = 5 };
 
 enum class PacketType : std::uint8_t {
-  connect = 1, connack, publish, puback, pubrec, pubrel, pubcomp,
-  subscribe, suback, unsubscribe, unsuback, pingreq, pingresp, disconnect,
+  connect = 1,
+  connack,
+  publish,
+  puback,
+  pubrec,
+  pubrel,
+  pubcomp,
+  subscribe,
+  suback,
+  unsubscribe,
+  unsuback,
+  pingreq,
+  pingresp,
+  disconnect,
 };
 
 struct Will {
@@ -35,7 +47,7 @@ struct Packet {
 
   // CONNECT
   std::string client_id;
-  bool clean_session = true;       // v5: clean start
+  bool clean_session = true;  // v5: clean start
   std::uint16_t keepalive_s = 0;
   std::optional<Will> will;
   std::string username;

@@ -1,10 +1,10 @@
 #include "sim/report/metrics.h"
 
-#include "sim/scenario/client_id.h"
-
 #include <algorithm>
 #include <cctype>
 #include <tuple>
+
+#include "sim/scenario/client_id.h"
 
 namespace mqttbed::report {
 namespace {
@@ -120,8 +120,7 @@ Metrics::HomeSeries Metrics::home_series(std::size_t min_buckets) const {
     std::size_t next = 0;
     int level = 0;
     for (std::size_t b = 0; b < out.buckets; ++b) {
-      while (next < changes.size() &&
-             static_cast<std::size_t>(changes[next].first / factor) <= b) {
+      while (next < changes.size() && static_cast<std::size_t>(changes[next].first / factor) <= b) {
         level = changes[next].second;
         ++next;
       }

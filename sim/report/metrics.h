@@ -146,11 +146,11 @@ class Metrics {
   struct TimelineEntry {
     std::int64_t time_ns = 0;
     history::EventType type = history::EventType::connect_sent;
-    std::uint8_t code = 0;        // connack: return code
-    bool flag = false;            // connect_sent: a will is set; connack: session present
-    bool will_fired = false;      // a will of this client was delivered (type = delivered)
-    std::uint16_t detail = 0;     // timeline_detail(): connect_sent: clean/persistent;
-                                  // connection_lost/connect_failed: the reason
+    std::uint8_t code = 0;     // connack: return code
+    bool flag = false;         // connect_sent: a will is set; connack: session present
+    bool will_fired = false;   // a will of this client was delivered (type = delivered)
+    std::uint16_t detail = 0;  // timeline_detail(): connect_sent: clean/persistent;
+                               // connection_lost/connect_failed: the reason
   };
   struct Timeline {
     std::vector<TimelineEntry> entries;

@@ -192,7 +192,8 @@ ordered_json timelines_json(const Metrics& metrics, const std::vector<std::strin
       if (it != by_name.end()) take(it->second);
     }
     std::map<int, std::uint32_t> first_of_home;
-    for (std::uint32_t id : named) first_of_home.emplace(Metrics::home_of(history.client_name(id)), id);
+    for (std::uint32_t id : named)
+      first_of_home.emplace(Metrics::home_of(history.client_name(id)), id);
     for (const auto& [home, id] : first_of_home) {
       if (home >= 0) take(id);
     }
@@ -232,7 +233,8 @@ ordered_json timelines_json(const Metrics& metrics, const std::vector<std::strin
                       {"clients", std::move(clients)}};
 }
 
-ordered_json metrics_json(const Metrics& metrics, const std::vector<std::string>& timeline_clients) {
+ordered_json metrics_json(const Metrics& metrics,
+                          const std::vector<std::string>& timeline_clients) {
   return ordered_json{{"counters", counters_json(metrics.counters())},
                       {"latency", latency_json(metrics)},
                       {"shadow_convergence", histogram_json(metrics.shadow_convergence())},

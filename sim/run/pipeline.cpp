@@ -11,10 +11,10 @@
 #include "sim/check/verdict_format.h"
 #include "sim/history/history_file.h"
 #include "sim/live/live_run.h"
-#include "sim/simulation/simulation.h"
 #include "sim/report/junit_writer.h"
 #include "sim/report/metrics.h"
 #include "sim/report/report_writer.h"
+#include "sim/simulation/simulation.h"
 
 #ifndef MQTTBED_VERSION
 #define MQTTBED_VERSION "0.1.0"

@@ -7,10 +7,10 @@
 #include <vector>
 
 #include "sim/check/checker.h"
+#include "sim/fleet/run_contract.h"
 #include "sim/live/live_options.h"
 #include "sim/report/expectations.h"
 #include "sim/scenario/scenario.h"
-#include "sim/fleet/run_contract.h"
 
 namespace mqttbed::run {
 

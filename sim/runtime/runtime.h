@@ -6,10 +6,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <pcg_random.hpp>
 #include <random>
 #include <string>
-
-#include <pcg_random.hpp>
 
 #include "sim/runtime/mqtt_client.h"
 

@@ -1,10 +1,10 @@
 // The account namespace policy, level by level over the topic or filter.
 #include "sim/security/security.h"
 
-#include "sim/scenario/client_id.h"
-
 #include <cctype>
 #include <vector>
+
+#include "sim/scenario/client_id.h"
 
 namespace mqttbed::security {
 namespace {

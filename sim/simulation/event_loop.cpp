@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-
 #include <simgrid/kernel/resource/Action.hpp>
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>

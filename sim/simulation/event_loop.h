@@ -3,17 +3,17 @@
 // (model B of shared/notes/simgrid-scale.md: few actors scale, one actor per device does not).
 #pragma once
 
+#include <simgrid/forward.h>
+
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <queue>
-#include <unordered_map>
-#include <vector>
-
-#include <simgrid/forward.h>
 #include <simgrid/s4u/Comm.hpp>
 #include <simgrid/s4u/Host.hpp>
 #include <simgrid/s4u/Semaphore.hpp>
+#include <unordered_map>
+#include <vector>
 
 namespace mqttbed::simulation {
 

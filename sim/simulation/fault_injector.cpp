@@ -34,7 +34,9 @@ void FaultInjector::record(const faults::FaultWindow& window, const char* phase)
 void FaultInjector::begin(const faults::FaultWindow& window) {
   record(window, "begin");
   switch (window.kind) {
-    case Kind::broker_crash: broker_.crash(); break;
+    case Kind::broker_crash:
+      broker_.crash();
+      break;
     case Kind::disconnect:
       for (const auto& client_id : window.clients) {
         if (window.graceful) {
@@ -50,7 +52,8 @@ void FaultInjector::begin(const faults::FaultWindow& window) {
       break;
     case Kind::partition:
     case Kind::latency_spike:
-    case Kind::loss_burst: break;  // the Transport reads NetworkConditions per packet
+    case Kind::loss_burst:
+      break;  // the Transport reads NetworkConditions per packet
   }
 }
 

@@ -6,10 +6,10 @@
 #include <vector>
 
 #include "sim/faults/fault_plan.h"
+#include "sim/fleet/fleet.h"
 #include "sim/history/client_recorder.h"
 #include "sim/simulation/broker_bridge.h"
 #include "sim/simulation/event_loop.h"
-#include "sim/fleet/fleet.h"
 #include "sim/simulation/sim_runtime.h"
 
 namespace mqttbed::simulation {

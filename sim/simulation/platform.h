@@ -2,15 +2,13 @@
 // uplink), phones (mobile uplink) and the cloud (broker and shadow service hosts).
 #pragma once
 
+#include <simgrid/s4u/Host.hpp>
 #include <string>
 #include <vector>
 
-#include <simgrid/s4u/Host.hpp>
-
-#include "sim/simulation/event_loop.h"
-
 #include "sim/fleet/network_path.h"
 #include "sim/scenario/scenario.h"
+#include "sim/simulation/event_loop.h"
 
 namespace mqttbed::simulation {
 

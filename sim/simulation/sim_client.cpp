@@ -13,18 +13,21 @@ constexpr Duration kConnectTimeout = std::chrono::seconds(30);
 
 const char* reason_text(runtime::LossReason reason) {
   switch (reason) {
-    case runtime::LossReason::network: return "network";
-    case runtime::LossReason::keepalive: return "keepalive";
-    case runtime::LossReason::refused: return "refused";
-    case runtime::LossReason::broker_closed: return "broker_closed";
+    case runtime::LossReason::network:
+      return "network";
+    case runtime::LossReason::keepalive:
+      return "keepalive";
+    case runtime::LossReason::refused:
+      return "refused";
+    case runtime::LossReason::broker_closed:
+      return "broker_closed";
   }
   return "unknown";
 }
 }  // namespace
 
 SimMqttClient::SimMqttClient(std::string client_id, NodeId node, int home, EventLoop& loop,
-                             Transport& transport, history::History& history,
-                             Directory& directory)
+                             Transport& transport, history::History& history, Directory& directory)
     : client_id_(std::move(client_id)),
       node_(node),
       home_(home),
@@ -70,9 +73,8 @@ void SimMqttClient::connect(const runtime::ConnectOptions& options) {
     std::string payload =
         recorder_.connect_sent(options.clean_session, will->topic, will->qos, will->retain,
                                will->payload, expiry_s, connect.keepalive_s);
-    connect.will =
-        mqtt::Will{will->topic, std::move(payload), static_cast<std::uint8_t>(will->qos),
-                   will->retain};
+    connect.will = mqtt::Will{will->topic, std::move(payload), static_cast<std::uint8_t>(will->qos),
+                              will->retain};
   } else {
     recorder_.connect_sent(options.clean_session, expiry_s, connect.keepalive_s);
   }
@@ -164,11 +166,17 @@ std::uint16_t SimMqttClient::next_packet_id() {
 
 void SimMqttClient::on_packet(const Packet& packet) {
   switch (packet.type) {
-    case PacketType::connack: on_connack(packet); break;
-    case PacketType::publish: on_publish(packet); break;
+    case PacketType::connack:
+      on_connack(packet);
+      break;
+    case PacketType::publish:
+      on_publish(packet);
+      break;
     case PacketType::puback:
     case PacketType::pubrec:
-    case PacketType::pubcomp: on_ack(packet); break;
+    case PacketType::pubcomp:
+      on_ack(packet);
+      break;
     case PacketType::pubrel: {
       incoming_qos2_.erase(packet.packet_id);
       Packet pubcomp;
@@ -177,10 +185,17 @@ void SimMqttClient::on_packet(const Packet& packet) {
       send(std::move(pubcomp));
       break;
     }
-    case PacketType::suback: on_suback(packet, true); break;
-    case PacketType::unsuback: on_suback(packet, false); break;
-    case PacketType::pingresp: ping_outstanding_ = false; break;
-    default: break;  // a broker sends nothing else to a client
+    case PacketType::suback:
+      on_suback(packet, true);
+      break;
+    case PacketType::unsuback:
+      on_suback(packet, false);
+      break;
+    case PacketType::pingresp:
+      ping_outstanding_ = false;
+      break;
+    default:
+      break;  // a broker sends nothing else to a client
   }
 }
 
@@ -232,8 +247,8 @@ void SimMqttClient::on_publish(const Packet& packet) {
   std::string payload =
       recorder_.delivered(packet.topic, packet.qos, packet.retain, packet.dup, packet.payload);
   if (on_message) {
-    on_message(runtime::ReceivedMessage{packet.topic, std::move(payload), packet.qos,
-                                        packet.retain, packet.dup});
+    on_message(runtime::ReceivedMessage{packet.topic, std::move(payload), packet.qos, packet.retain,
+                                        packet.dup});
   }
 }
 

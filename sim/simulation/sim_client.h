@@ -25,8 +25,8 @@ class SimMqttClient final : public runtime::MqttClient, public ClientEndpoint {
     bool run_over = false;  // teardown after the run: destruction is not a device reboot
   };
 
-  SimMqttClient(std::string client_id, NodeId node, int home, EventLoop& loop,
-                Transport& transport, history::History& history, Directory& directory);
+  SimMqttClient(std::string client_id, NodeId node, int home, EventLoop& loop, Transport& transport,
+                history::History& history, Directory& directory);
   ~SimMqttClient() override;
 
   const std::string& client_id() const override { return client_id_; }
@@ -85,7 +85,7 @@ class SimMqttClient final : public runtime::MqttClient, public ClientEndpoint {
   ConnectionId connection_ = 0;
   std::list<OutFlow> outgoing_;            // QoS 1/2 flows in send order (MQTT-4.6.0-1)
   std::set<std::uint16_t> incoming_qos2_;  // held until PUBREL (MQTT-4.3.3-2)
-  std::list<PendingRequest> requests_;  // lists: an empty std::deque already holds ~600 B
+  std::list<PendingRequest> requests_;     // lists: an empty std::deque already holds ~600 B
   std::uint16_t last_packet_id_ = 0;
   TimerId keepalive_timer_ = 0;
   TimerId connect_timer_ = 0;

@@ -25,8 +25,7 @@ class SimRuntime final : public runtime::Runtime {
     return loop_.schedule(delay, std::move(callback));
   }
   void cancel(runtime::TimerId id) override { loop_.cancel(id); }
-  std::unique_ptr<runtime::MqttClient> make_client(const std::string& client_id,
-                                                   int home) override;
+  std::unique_ptr<runtime::MqttClient> make_client(const std::string& client_id, int home) override;
 
   // The live client of a device, or nullptr (not created, or between reboots).
   SimMqttClient* client(const std::string& client_id) const;

@@ -1,10 +1,10 @@
 #include "sim/simulation/simulation.h"
 
-#include <memory>
+#include <xbt/log.h>
 
+#include <memory>
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
-#include <xbt/log.h>
 
 #include "sim/faults/network_conditions.h"
 #include "sim/fleet/fleet.h"
@@ -37,8 +37,8 @@ std::unique_ptr<simgrid::s4u::Engine> make_engine() {
 
 broker::BrokerConfig broker_config(const scenario::Scenario& scenario, broker::Mutation mutation) {
   broker::BrokerConfig config;
-  config.version = scenario.mqtt.version == scenario::MqttVersion::v5 ? mqtt::Version::v5
-                                                                      : mqtt::Version::v311;
+  config.version =
+      scenario.mqtt.version == scenario::MqttVersion::v5 ? mqtt::Version::v5 : mqtt::Version::v311;
   config.max_inflight = scenario.broker.max_inflight;
   config.max_queued = scenario.broker.max_queued;
   config.persistence = scenario.broker.persistence;
@@ -70,8 +70,8 @@ fleet::RunStats run_simulation(const scenario::Scenario& scenario, history::Hist
   std::vector<faults::FaultWindow> windows = faults::plan_faults(scenario, slots);
   if (hooks.on_fault_plan) hooks.on_fault_plan(windows);
   faults::NetworkConditions conditions(windows);
-  mqtt::Version version = scenario.mqtt.version == scenario::MqttVersion::v5 ? mqtt::Version::v5
-                                                                             : mqtt::Version::v311;
+  mqtt::Version version =
+      scenario.mqtt.version == scenario::MqttVersion::v5 ? mqtt::Version::v5 : mqtt::Version::v311;
   Transport transport(loop, platform, conditions, scenario.network, version, scenario.seed);
   broker::BrokerConfig config = broker_config(scenario, hooks.misbehaviour.broker);
   BrokerBridge broker(std::move(config), loop, transport);
@@ -85,8 +85,9 @@ fleet::RunStats run_simulation(const scenario::Scenario& scenario, history::Hist
   for (std::size_t i = 0; i < fleet.devices.size(); ++i) {
     devices::Device* device = fleet.devices[i].get();
     // The cloud service is up before the fleet.
-    nanoseconds at = i < fleet.slots.size() ? fleet::start_offset(scenario, fleet.slots[i].client_id)
-                                            : nanoseconds(0);
+    nanoseconds at = i < fleet.slots.size()
+                         ? fleet::start_offset(scenario, fleet.slots[i].client_id)
+                         : nanoseconds(0);
     loop.schedule_at(at, [device] { device->start(); });
   }
   for (auto& device : fleet.devices) {
@@ -101,8 +102,9 @@ fleet::RunStats run_simulation(const scenario::Scenario& scenario, history::Hist
   std::function<void()> progress = [&] {
     if (hooks.on_progress)
       hooks.on_progress(fleet::Progress{loop.now(), end, loop.events_processed(),
-                                 broker.broker().stats().connections});
-    if (loop.now() + std::chrono::seconds(1) <= end) loop.schedule(std::chrono::seconds(1), progress);
+                                        broker.broker().stats().connections});
+    if (loop.now() + std::chrono::seconds(1) <= end)
+      loop.schedule(std::chrono::seconds(1), progress);
   };
   loop.schedule_at(nanoseconds(0), progress);
 

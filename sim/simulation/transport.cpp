@@ -3,8 +3,8 @@
 #include <cmath>
 #include <memory>
 
-#include "sim/mqtt/packet_size.h"
 #include "sim/fleet/latency_sampler.h"
+#include "sim/mqtt/packet_size.h"
 
 namespace mqttbed::simulation {
 
@@ -95,7 +95,8 @@ void Transport::attempt(ConnectionId id, bool upward, std::uint64_t seq,
   double delivered = condition.cut ? 0.0 : 1.0 - condition.extra_loss;
   for (const auto* link_class : path) delivered *= 1.0 - link_class->loss;
   // Every segment of the frame must get through.
-  double segments = std::ceil(static_cast<double>(bytes) / (kSegmentPayloadBytes + kSegmentHeaderBytes));
+  double segments =
+      std::ceil(static_cast<double>(bytes) / (kSegmentPayloadBytes + kSegmentHeaderBytes));
   double lost = 1.0 - std::pow(delivered, std::max(1.0, segments));
   runtime::Rng& rng = *connection.rng;
   if (lost > 0 && std::uniform_real_distribution<double>(0.0, 1.0)(rng) < lost) {
@@ -112,7 +113,8 @@ void Transport::attempt(ConnectionId id, bool upward, std::uint64_t seq,
     return;
   }
   Duration latency = condition.extra_latency + platform_.path_latency_floor(connection.node);
-  for (const auto* link_class : path) latency += fleet::sample_latency_excess(link_class->latency, rng);
+  for (const auto* link_class : path)
+    latency += fleet::sample_latency_excess(link_class->latency, rng);
   ++stats_.packets;
   stats_.bytes += bytes;
   NodeId from = upward ? connection.node : kBrokerNode;

@@ -39,7 +39,7 @@ class BrokerEndpoint {
 
 struct TransportStats {
   std::uint64_t packets = 0;
-  std::uint64_t bytes = 0;            // on the wire, TCP/IP headers included
+  std::uint64_t bytes = 0;  // on the wire, TCP/IP headers included
   std::uint64_t retransmissions = 0;
   std::uint64_t broken_connections = 0;
 };
@@ -79,8 +79,8 @@ class Transport {
     std::string client_id;
     ClientEndpoint* client = nullptr;  // null once the client side closed
     bool broker_open = true;
-    Direction up;    // client -> broker
-    Direction down;  // broker -> client
+    Direction up;                 // client -> broker
+    Direction down;               // broker -> client
     runtime::Rng* rng = nullptr;  // the client's network draws (stable per client id)
     int in_flight = 0;
   };

@@ -13,8 +13,8 @@ const std::string kDefault = std::string(MQTTBED_SOURCE_DIR) + "/scenarios/defau
 TEST(Cli, HelpListsCommandsAndExitCodes) {
   CliResult result = run_mqttbed("--help");
   EXPECT_EQ(result.exit_code, 0);
-  for (const char* text : {"run FILE", "validate FILE", "check HISTORY", "exit codes",
-                           "0  ran", "1  a guarantee", "2  bad usage", "3  runtime failure"})
+  for (const char* text : {"run FILE", "validate FILE", "check HISTORY", "exit codes", "0  ran",
+                           "1  a guarantee", "2  bad usage", "3  runtime failure"})
     EXPECT_NE(result.output.find(text), std::string::npos) << text;
 }
 
@@ -62,7 +62,8 @@ TEST(Cli, ValidateReportsLineAndColumn) {
 }
 
 TEST(Cli, ValidateAcceptsEveryShippedScenario) {
-  CliResult result = run_mqttbed("validate " + std::string(MQTTBED_SOURCE_DIR) + "/scenarios/*.yaml");
+  CliResult result =
+      run_mqttbed("validate " + std::string(MQTTBED_SOURCE_DIR) + "/scenarios/*.yaml");
   EXPECT_EQ(result.exit_code, 0) << result.output;
 }
 

@@ -11,8 +11,7 @@ namespace {
 std::string report_without_wall_clock(const std::string& scenario, const std::string& seed,
                                       const std::string& name) {
   std::string dir = scratch_dir(name);
-  CliResult result =
-      run_mqttbed("run " + scenario + " --quiet --seed " + seed + " --out " + dir);
+  CliResult result = run_mqttbed("run " + scenario + " --quiet --seed " + seed + " --out " + dir);
   EXPECT_LE(result.exit_code, 1) << result.output;
   std::string text = read_file(dir + "/report.json");
   auto start = text.find("\"wall_clock\"");

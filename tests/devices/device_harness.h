@@ -26,9 +26,10 @@ struct DeviceHarness {
       : params(devices::default_params(*devices::find_kind(kind))) {}
 
   std::unique_ptr<devices::Device> make(const devices::DeviceIdentity& identity) {
-    devices::DeviceContext context{
-        runtime,     runtime::derive_rng(seed, identity.client_id), identity, params, mqtt, things,
-        observations, misbehave};
+    devices::DeviceContext context{runtime,      runtime::derive_rng(seed, identity.client_id),
+                                   identity,     params,
+                                   mqtt,         things,
+                                   observations, misbehave};
     return devices::find_kind(identity.kind)->create(std::move(context));
   }
 

@@ -1,4 +1,5 @@
-// The shadow service: versions, optimistic locking, deltas, get, and the deliberate version-reuse bug.
+// The shadow service: versions, optimistic locking, deltas, get, and the deliberate version-reuse
+// bug.
 #include "devices/shadow_service.h"
 
 #include <gtest/gtest.h>

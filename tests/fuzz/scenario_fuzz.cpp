@@ -9,8 +9,7 @@
 #include "tests/scenario/test_catalog.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const mqttbed::scenario::KindCatalog kCatalog =
-      mqttbed::scenario::testing::test_catalog();
+  static const mqttbed::scenario::KindCatalog kCatalog = mqttbed::scenario::testing::test_catalog();
   std::string text(reinterpret_cast<const char*>(data), size);
   try {
     mqttbed::scenario::load_scenario_text(text, "fuzz.yaml", kCatalog);

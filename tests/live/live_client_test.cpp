@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "sim/history/history.h"
-#include "sim/live/fault_proxy.h"
 #include "sim/live/broker_address.h"
+#include "sim/live/fault_proxy.h"
 #include "sim/live/live_run.h"
 #include "sim/live/live_runtime.h"
 #include "tests/live/mosquitto_broker.h"

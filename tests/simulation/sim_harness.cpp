@@ -39,11 +39,11 @@ fleet:
     - {kind: sensor, count: 1, params: {every: 5s, qos: 1}}
   per_account:
     - {kind: app, count: 1, params: {command_every: 20s}}
-faults: )" + faults_yaml + "\n" + extra_yaml;
+faults: )" +
+         faults_yaml + "\n" + extra_yaml;
 }
 
-void simulate(const std::string& yaml, SimulatedRun& run,
-              const fleet::RunHooks& hooks) {
+void simulate(const std::string& yaml, SimulatedRun& run, const fleet::RunHooks& hooks) {
   scenario::Scenario scenario =
       scenario::load_scenario_text(yaml, "test.yaml", run::device_catalog());
   run.history.add_observer([&run](const history::Event& event) { run.events.push_back(event); });

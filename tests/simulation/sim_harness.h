@@ -27,7 +27,6 @@ struct SimulatedRun {
 std::string small_fleet_yaml(const std::string& faults_yaml, const std::string& extra_yaml = "");
 
 // Loads `yaml` with the real device catalog and runs it; the run owns its History.
-void simulate(const std::string& yaml, SimulatedRun& run,
-              const fleet::RunHooks& hooks = {});
+void simulate(const std::string& yaml, SimulatedRun& run, const fleet::RunHooks& hooks = {});
 
 }  // namespace mqttbed::testing
