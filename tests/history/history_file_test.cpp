@@ -75,6 +75,8 @@ TEST(HistoryFile, ConnectWithoutRecordedKeepaliveReadsAsEightySeconds) {
   std::ofstream(path) << R"({"format":"mqttbed-history","version":1})"
                       << "\n"
                       << R"({"t":1,"e":"connect_sent","c":"a","detail":"clean"})"
+                      << "\n"
+                      << R"({"end":true,"end_ns":2,"settle_start_ns":1,"events":1})"
                       << "\n";
   History history;
   std::vector<Event> events;
