@@ -119,7 +119,7 @@ Options parse_options(const std::vector<std::string>& args) {
       options.quiet = true;
     } else if (arg == "--help" || arg == "-h") {
       options.command = Options::Command::help;
-    } else if (arg.rfind("-", 0) == 0) {
+    } else if (arg.rfind('-', 0) == 0) {
       throw UsageError("unknown option '" + arg + "' (see mqttbed --help)");
     } else {
       options.files.push_back(arg);

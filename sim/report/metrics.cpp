@@ -159,7 +159,7 @@ void Metrics::add_timeline(std::uint32_t client, const Event& event, bool will_f
       entry.detail = 1;  // "(other)"
     }
   }
-  timeline.entries.push_back(std::move(entry));
+  timeline.entries.push_back(entry);
 }
 
 void Metrics::on_event(const Event& event) {
