@@ -13,6 +13,7 @@
 #include <simgrid/s4u/Engine.hpp>
 #include <string>
 
+#include "sim/check/check_catalog.h"
 #include "sim/check/checker_thread.h"
 #include "sim/check/checks.h"
 #include "sim/history/history.h"
@@ -63,14 +64,13 @@ double peak_rss_mib() {
 }
 
 int run_mqttbed(int devices, bool with_checks) {
-  scenario::Scenario scenario =
-      scenario::load_scenario_text(fleet_yaml(devices), "fleet-bench", run::device_catalog());
+  scenario::Scenario scenario = run::load_scenario_text(fleet_yaml(devices), "fleet-bench");
   history::History history;
   // As a run does (run/pipeline.cpp): the checkers on their own thread, metrics inline.
   std::optional<check::CheckerThread> checkers;
   report::Metrics metrics(history, report::metrics_options_for(scenario));
   if (with_checks) {
-    checkers.emplace(check::make_checkers(check::check_names()));
+    checkers.emplace(check::make_checkers(check::scenario_check_names()));
     checkers->attach(history);
     metrics.attach(history);
   }
@@ -108,8 +108,7 @@ int run_mqttbed(int devices, bool with_checks) {
 // The same platform and message pattern (each device's message goes to the broker, the
 // broker forwards it to the account's app), with no MQTT, devices, broker model or checkers.
 int run_baseline(int devices) {
-  scenario::Scenario scenario =
-      scenario::load_scenario_text(fleet_yaml(devices), "fleet-bench", run::device_catalog());
+  scenario::Scenario scenario = run::load_scenario_text(fleet_yaml(devices), "fleet-bench");
   xbt_log_control_set("root.thresh:critical");
   int argc = 2;
   char arg0[] = "baseline", arg1[] = "--cfg=network/model:CM02";

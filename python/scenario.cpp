@@ -29,8 +29,7 @@ py::dict summary(const scenario::Scenario& s) {
   for (const auto& group : s.fleet.per_home) per_home += group.count;
   for (const auto& group : s.fleet.per_account) per_account += group.count;
   long long accounts = (s.fleet.homes + s.fleet.homes_per_account - 1) / s.fleet.homes_per_account;
-  py::list checks, faults;
-  for (scenario::Check check : s.checks) checks.append(scenario::to_string(check));
+  py::list checks = py::cast(s.checks), faults;
   for (const auto& fault : s.faults)
     faults.append(py::dict(py::arg("kind") = scenario::to_string(fault.kind),
                            py::arg("target") = fault.target.text));

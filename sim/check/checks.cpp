@@ -2,63 +2,18 @@
 
 #include <stdexcept>
 
-#include "sim/check/answers_checker.h"
+#include "sim/check/check_catalog.h"
 #include "sim/check/checker_thread.h"
-#include "sim/check/completeness_checker.h"
-#include "sim/check/isolation_checker.h"
-#include "sim/check/ordering_checker.h"
-#include "sim/check/qos_checker.h"
-#include "sim/check/retained_checker.h"
-#include "sim/check/sessions_checker.h"
-#include "sim/check/shadow_checker.h"
-#include "sim/check/will_checker.h"
 #include "sim/history/history_file.h"
-#include "sim/security/security.h"
 
 namespace mqttbed::check {
 
-const std::vector<std::string>& check_names() {
-  static const std::vector<std::string> kNames = {
-      "qos", "ordering", "retained", "will", "sessions", "shadow", "isolation", "completeness"};
-  return kNames;
-}
-
 namespace {
 
-void add_checkers(const std::string& name, const std::shared_ptr<ClientSessions>& sessions,
-                  std::vector<std::unique_ptr<Checker>>& out) {
-  if (name == "qos") {
-    for (int level = 0; level <= 2; ++level)
-      out.push_back(std::make_unique<QosChecker>(level, sessions));
-    // The QoS promises presuppose that the server answers the publishes and subscribes at
-    // all; without this a server that answers nothing passes them vacuously (issue 12).
-    out.push_back(std::make_unique<AnswersChecker>());
-  } else if (name == "answers") {
-    out.push_back(std::make_unique<AnswersChecker>());
-  } else if (name == "qos0" || name == "qos1" || name == "qos2") {
-    out.push_back(std::make_unique<QosChecker>(name.back() - '0', sessions));
-  } else if (name == "ordering") {
-    out.push_back(std::make_unique<OrderingChecker>());
-  } else if (name == "retained") {
-    out.push_back(std::make_unique<RetainedChecker>());
-  } else if (name == "will") {
-    out.push_back(std::make_unique<WillChecker>(sessions));
-  } else if (name == "sessions") {
-    out.push_back(std::make_unique<SessionsChecker>(sessions));
-  } else if (name == "shadow") {
-    out.push_back(std::make_unique<ShadowChecker>());
-  } else if (name == "isolation") {
-    out.push_back(std::make_unique<IsolationChecker>(
-        [](const std::string& client, std::string_view topic, bool write) {
-          return security::is_allowed(client, topic, write);
-        }));
-  } else if (name == "completeness") {
-    out.push_back(std::make_unique<CompletenessChecker>(sessions));
-  } else {
-    std::string known;
-    for (const std::string& n : check_names()) known += (known.empty() ? "" : ", ") + n;
-    throw std::invalid_argument("unknown check \"" + name + "\" (known: " + known + ")");
-  }
+std::string known_checks() {
+  std::string known;
+  for (const CheckSpec& spec : check_catalog()) known += (known.empty() ? "" : ", ") + spec.name;
+  return known;
 }
 
 }  // namespace
@@ -68,7 +23,12 @@ std::vector<std::unique_ptr<Checker>> make_checkers(const std::vector<std::strin
   // One connection/subscription tracker for all: at 100,000 clients, five copies of its
   // topic trie and client table were most of the checkers' memory and trie matching.
   auto sessions = std::make_shared<ClientSessions>();
-  for (const std::string& name : names) add_checkers(name, sessions, checkers);
+  for (const std::string& name : names) {
+    const CheckSpec* spec = find_check(name);
+    if (spec == nullptr)
+      throw std::invalid_argument("unknown check \"" + name + "\" (known: " + known_checks() + ")");
+    spec->make(sessions, checkers);
+  }
   return checkers;
 }
 

@@ -12,13 +12,8 @@
 
 namespace mqttbed::check {
 
-// The names a scenario may list: qos (= qos0 + qos1 + qos2), ordering, retained, will,
-// sessions, shadow, isolation, completeness.
-const std::vector<std::string>& check_names();
-
-// One checker per guarantee named, in the order given ("qos" expands to three). Throws
-// std::invalid_argument naming an unknown check and listing the known ones. Isolation uses
-// security::is_allowed.
+// The checkers of each check named (check_catalog.h), in the order given ("qos" expands to
+// four). Throws std::invalid_argument naming an unknown check and listing the known ones.
 std::vector<std::unique_ptr<Checker>> make_checkers(const std::vector<std::string>& names);
 
 // Makes every checker an observer of `history` (the checkers must outlive the run).

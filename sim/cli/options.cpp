@@ -3,6 +3,8 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "sim/check/check_catalog.h"
+
 namespace mqttbed::cli {
 
 namespace {
@@ -24,6 +26,17 @@ Options::Command parse_command(const std::string& word) {
   if (word == "--version" || word == "version") return Options::Command::version;
   throw UsageError("unknown command '" + word +
                    "', expected run, validate, check, report, --help or --version");
+}
+
+std::string checks_help() {
+  std::string text;
+  for (const check::CheckSpec& spec : check::check_catalog()) {
+    if (!spec.part_of.empty()) continue;
+    std::string name = "  " + spec.name;
+    text +=
+        name + std::string(name.size() < 23 ? 23 - name.size() : 1, ' ') + spec.description + "\n";
+  }
+  return text;
 }
 
 }  // namespace
@@ -68,6 +81,9 @@ options:
   --broker-mutation NAME
                        test only: a deliberate broker-model or device bug that a checker
                        must catch (docs/checks.md, "Mutations")
+checks (a scenario's checks: list; all of them when it has none):
+)" + checks_help() +
+         R"(
 exit codes:
   0  ran, and every checked guarantee and expectation held
   1  a guarantee was violated or an expectation missed

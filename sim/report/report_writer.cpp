@@ -51,8 +51,7 @@ ordered_json fault_json(const Fault& fault) {
 ordered_json scenario_json(const scenario::Scenario& scenario) {
   ordered_json faults = ordered_json::array();
   for (const Fault& fault : scenario.faults) faults.push_back(fault_json(fault));
-  ordered_json checks = ordered_json::array();
-  for (scenario::Check check : scenario.checks) checks.push_back(scenario::to_string(check));
+  ordered_json checks = scenario.checks;
   return ordered_json{{"name", scenario.name},
                       {"file", scenario.file},
                       {"seed", scenario.seed},

@@ -1,5 +1,5 @@
-// The device registry seen as the scenario loader's KindCatalog, and the one call that
-// loads a scenario fully validated (kinds, parameters, expectation metrics).
+// The device registry and the check catalog seen as the scenario loader's Catalog, and the
+// one call that loads a scenario fully validated (kinds, parameters, checks, metrics).
 #pragma once
 
 #include <string>
@@ -8,7 +8,7 @@
 
 namespace mqttbed::run {
 
-scenario::KindCatalog device_catalog();
+scenario::Catalog catalog();
 
 // Loads and validates a scenario against the real device kinds and the known `expect:`
 // metrics; throws scenario::ScenarioError (file:line:col) on any problem.

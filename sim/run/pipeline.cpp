@@ -31,12 +31,6 @@ std::string iso8601_now() {
   return text;
 }
 
-std::vector<std::string> check_names(const scenario::Scenario& scenario) {
-  std::vector<std::string> names;
-  for (scenario::Check check : scenario.checks) names.emplace_back(scenario::to_string(check));
-  return names;
-}
-
 fleet::RunHooks make_hooks(const RunOptions& options, report::Metrics& metrics) {
   fleet::RunHooks hooks;
   hooks.on_progress = options.on_progress;
@@ -72,7 +66,7 @@ RunResult run_scenario(const scenario::Scenario& scenario, const RunOptions& opt
   std::filesystem::create_directories(out_dir);
 
   history::History history;
-  check::CheckerThread checkers(check::make_checkers(check_names(scenario)));
+  check::CheckerThread checkers(check::make_checkers(scenario.checks));
   checkers.attach(history);
   report::Metrics metrics(history, report::metrics_options_for(scenario));
   metrics.attach(history);
@@ -81,7 +75,7 @@ RunResult run_scenario(const scenario::Scenario& scenario, const RunOptions& opt
     history::HistoryFileInfo info;
     info.end_ns = (scenario.duration + scenario.settle).count();
     info.settle_start_ns = scenario.duration.count();
-    info.checks = check_names(scenario);
+    info.checks = scenario.checks;
     info.retained_survive_restart = scenario.broker.persistence;
     writer.emplace(options.history_path, history, info);
     writer->attach(history);

@@ -35,7 +35,7 @@ std::string read_name(const Field& field) {
   return name;
 }
 
-Scenario read_scenario(const Field& root, const KindCatalog& kinds) {
+Scenario read_scenario(const Field& root, const Catalog& catalog) {
   root.expect_keys({"name", "seed", "duration", "settle", "mqtt", "broker", "network", "fleet",
                     "faults", "checks", "expect"});
   Scenario scenario;
@@ -51,10 +51,10 @@ Scenario read_scenario(const Field& root, const KindCatalog& kinds) {
   if (auto broker = root.get("broker")) scenario.broker = read_broker(*broker);
   scenario.network = default_network();
   if (auto network = root.get("network")) scenario.network = read_network(*network);
-  scenario.fleet = read_fleet(root.require("fleet"), kinds);
+  scenario.fleet = read_fleet(root.require("fleet"), catalog.kinds);
   if (auto faults = root.get("faults")) scenario.faults = read_faults(*faults, scenario);
-  scenario.checks = all_checks();
-  if (auto checks = root.get("checks")) scenario.checks = read_checks(*checks);
+  scenario.checks = catalog.checks;
+  if (auto checks = root.get("checks")) scenario.checks = read_checks(*checks, catalog.checks);
   if (auto expect = root.get("expect")) scenario.expect = read_expect(*expect);
   return scenario;
 }
@@ -70,17 +70,17 @@ ScenarioError::ScenarioError(const std::string& file, int line, int column,
       key_path_(key_path) {}
 
 Scenario load_scenario_text(const std::string& text, const std::string& file,
-                            const KindCatalog& kinds) {
+                            const Catalog& catalog) {
   YAML::Node document = parse_single_document(text, file);
   YAML::Mark start;
   start.line = 0;
   start.column = 0;
   Field root(document, "", &file, start);
   if (!root.is_map()) root.fail_expected("a mapping with name, duration and fleet");
-  return read_scenario(root, kinds);
+  return read_scenario(root, catalog);
 }
 
-Scenario load_scenario_file(const std::string& path, const KindCatalog& kinds) {
+Scenario load_scenario_file(const std::string& path, const Catalog& catalog) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw ScenarioError(path, 0, 0, "",
@@ -88,7 +88,7 @@ Scenario load_scenario_file(const std::string& path, const KindCatalog& kinds) {
   }
   std::ostringstream text;
   text << in.rdbuf();
-  return load_scenario_text(text.str(), path, kinds);
+  return load_scenario_text(text.str(), path, catalog);
 }
 
 }  // namespace mqttbed::scenario

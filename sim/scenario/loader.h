@@ -19,6 +19,13 @@ struct KindSpec {
 };
 using KindCatalog = std::map<std::string, KindSpec>;
 
+// What names in a scenario are checked against. The scenario library knows neither the
+// device registry nor the checkers; its callers pass their catalogs in.
+struct Catalog {
+  KindCatalog kinds;
+  std::vector<std::string> checks;  // a `checks:` list may name these; all of them by default
+};
+
 class ScenarioError : public std::runtime_error {
  public:
   // what() is the full "file:line:col: key.path: found X, expected Y" message.
@@ -37,9 +44,9 @@ class ScenarioError : public std::runtime_error {
 };
 
 // Throws ScenarioError on any problem (including unreadable files and YAML syntax).
-Scenario load_scenario_file(const std::string& path, const KindCatalog& kinds);
+Scenario load_scenario_file(const std::string& path, const Catalog& catalog);
 // Same, from text; `file` names it in messages.
 Scenario load_scenario_text(const std::string& text, const std::string& file,
-                            const KindCatalog& kinds);
+                            const Catalog& catalog);
 
 }  // namespace mqttbed::scenario

@@ -1,4 +1,5 @@
 // Readers of checks: (which guarantees to judge) and expect: (thresholds on metrics).
+#include <algorithm>
 #include <cctype>
 
 #include "sim/scenario/readers.h"
@@ -6,16 +7,6 @@
 
 namespace mqttbed::scenario {
 namespace {
-
-constexpr Check kAllChecks[] = {Check::qos,       Check::ordering,    Check::retained,
-                                Check::will,      Check::sessions,    Check::shadow,
-                                Check::isolation, Check::completeness};
-
-std::vector<std::string> check_names() {
-  std::vector<std::string> names;
-  for (Check check : kAllChecks) names.emplace_back(to_string(check));
-  return names;
-}
 
 bool is_metric_name(const std::string& name) {
   // Dotted lower-case words: "latency.qos1.p99".
@@ -78,26 +69,18 @@ Expectation read_expectation(const std::string& metric, const Field& field) {
 
 }  // namespace
 
-std::vector<Check> read_checks(const Field& field) {
-  std::vector<Check> checks;
-  auto names = check_names();
+std::vector<std::string> read_checks(const Field& field, const std::vector<std::string>& known) {
+  std::vector<std::string> checks;
   for (const Field& item : field.items()) {
     std::string name = item.is_scalar() ? item.as_string() : "";
-    bool found = false;
-    for (Check check : kAllChecks) {
-      if (name != to_string(check)) continue;
-      found = true;
-      for (Check seen : checks) {
-        if (seen == check) item.fail("found check '" + name + "' twice, expected each once");
-      }
-      checks.push_back(check);
-    }
-    if (!found) item.fail_expected(join_alternatives(names) + did_you_mean(name, names));
+    if (std::find(known.begin(), known.end(), name) == known.end())
+      item.fail_expected(join_alternatives(known) + did_you_mean(name, known));
+    if (std::find(checks.begin(), checks.end(), name) != checks.end())
+      item.fail("found check '" + name + "' twice, expected each once");
+    checks.push_back(name);
   }
   return checks;
 }
-
-std::vector<Check> all_checks() { return {std::begin(kAllChecks), std::end(kAllChecks)}; }
 
 std::vector<Expectation> read_expect(const Field& field) {
   std::vector<Expectation> expect;

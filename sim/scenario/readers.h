@@ -21,9 +21,8 @@ Params read_params(const std::optional<Field>& field, const KindSpec& spec);
 // Needs the fleet (targets must select something) and the duration (windows must fit).
 std::vector<Fault> read_faults(const Field& field, const Scenario& scenario);
 Target read_target(const Field& field, const Scenario& scenario);
-std::vector<Check> read_checks(const Field& field);
-// Every check, the default when checks: is not written.
-std::vector<Check> all_checks();
+// `known`: the check catalog's scenario-level names.
+std::vector<std::string> read_checks(const Field& field, const std::vector<std::string>& known);
 std::vector<Expectation> read_expect(const Field& field);
 
 }  // namespace mqttbed::scenario

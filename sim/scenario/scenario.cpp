@@ -2,28 +2,6 @@
 
 namespace mqttbed::scenario {
 
-const char* to_string(Check check) {
-  switch (check) {
-    case Check::qos:
-      return "qos";
-    case Check::ordering:
-      return "ordering";
-    case Check::retained:
-      return "retained";
-    case Check::will:
-      return "will";
-    case Check::sessions:
-      return "sessions";
-    case Check::shadow:
-      return "shadow";
-    case Check::isolation:
-      return "isolation";
-    case Check::completeness:
-      return "completeness";
-  }
-  return "?";
-}
-
 const char* to_string(Fault::Kind kind) {
   switch (kind) {
     case Fault::Kind::disconnect:

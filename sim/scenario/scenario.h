@@ -156,8 +156,6 @@ struct BrokerSettings {
   bool qos2 = true;  // false: grants at most QoS 1 (as AWS IoT does)
 };
 
-enum class Check { qos, ordering, retained, will, sessions, shadow, isolation, completeness };
-
 struct Expectation {
   std::string metric;  // e.g. "latency.qos1.p99"
   enum class Op { lt, le, gt, ge, eq } op = Op::lt;
@@ -177,11 +175,10 @@ struct Scenario {
   Network network;
   Fleet fleet;
   std::vector<Fault> faults;
-  std::vector<Check> checks;
+  std::vector<std::string> checks;  // names from the check catalog (sim/check/check_catalog.h)
   std::vector<Expectation> expect;
 };
 
-const char* to_string(Check check);
 const char* to_string(Fault::Kind kind);
 
 }  // namespace mqttbed::scenario

@@ -7,6 +7,7 @@
 
 #include <stdexcept>
 
+#include "sim/check/check_catalog.h"
 #include "sim/check/verdict_format.h"
 #include "tests/check/bed.h"
 
@@ -44,8 +45,8 @@ void play(Bed& bed, int rounds) {
 }
 
 TEST(CheckerThread, JudgesAsTheCheckersDoInline) {
-  Bed bed(check_names());  // inline checkers
-  CheckerThread threaded(make_checkers(check_names()));
+  Bed bed(scenario_check_names());  // inline checkers
+  CheckerThread threaded(make_checkers(scenario_check_names()));
   threaded.attach(bed.history);
   play(bed, 40000);
   ASSERT_GT(bed.history.size(), 4 * CheckerThread::kBatchEvents);
@@ -99,7 +100,7 @@ TEST(CheckerThread, FinishRethrowsWhatACheckerThrewAfterTheRunGoesOn) {
 
 TEST(CheckerThread, AnAbandonedRunStopsTheThread) {
   Bed bed({});
-  auto threaded = std::make_unique<CheckerThread>(make_checkers(check_names()));
+  auto threaded = std::make_unique<CheckerThread>(make_checkers(scenario_check_names()));
   threaded->attach(bed.history);
   play(bed, 20000);
   threaded.reset();  // no finish(): the destructor must stop and join the worker

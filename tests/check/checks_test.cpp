@@ -3,8 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
+#include "sim/check/check_catalog.h"
 #include "sim/check/verdict_format.h"
 #include "sim/history/history_file.h"
 #include "tests/check/bed.h"
@@ -22,7 +26,30 @@ std::vector<std::string> names_of(const std::vector<std::unique_ptr<Checker>>& c
 TEST(Checks, QosExpandsToThreeLevelsAndAnswersAndEveryNameIsKnown) {
   EXPECT_EQ(names_of(make_checkers({"qos", "will"})),
             (std::vector<std::string>{"qos0", "qos1", "qos2", "answers", "will"}));
-  EXPECT_EQ(make_checkers(check_names()).size(), check_names().size() + 3);
+  EXPECT_EQ(make_checkers(scenario_check_names()).size(), scenario_check_names().size() + 3);
+}
+
+// The catalog is the one list: every check makes checkers, a part is made by its whole,
+// every checker's verdict is named by a catalog entry, and docs/checks.md defines each one.
+TEST(Checks, CatalogEntriesMakeTheirCheckersAndAreDocumented) {
+  std::ifstream docs_file(MQTTBED_SOURCE_DIR "/docs/checks.md");
+  std::stringstream docs;
+  docs << docs_file.rdbuf();
+  for (const CheckSpec& spec : check_catalog()) {
+    SCOPED_TRACE(spec.name);
+    EXPECT_FALSE(spec.description.empty());
+    EXPECT_NE(docs.str().find("\n## " + spec.name), std::string::npos) << "no docs section";
+    auto made = names_of(make_checkers({spec.name}));
+    ASSERT_FALSE(made.empty());
+    for (const std::string& name : made) EXPECT_NE(find_check(name), nullptr) << name;
+    if (!spec.part_of.empty()) {
+      EXPECT_EQ(made, std::vector<std::string>{spec.name});
+      auto whole = names_of(make_checkers({spec.part_of}));
+      EXPECT_NE(std::find(whole.begin(), whole.end(), spec.name), whole.end());
+    }
+  }
+  EXPECT_EQ(find_check("nonsense"), nullptr);
+  EXPECT_THROW(make_checkers({"nonsense"}), std::invalid_argument);
 }
 
 // A guarantee that judged nothing passes, but says so in the summary and the report.
@@ -128,8 +155,8 @@ TEST(Checks, HistoryFileReJudgesToTheSameVerdicts) {
       (std::filesystem::temp_directory_path() / "mqttbed-checks-roundtrip.jsonl").string();
   std::vector<Verdict> live;
   {
-    Bed bed(check_names());
-    history::HistoryWriter writer(path, bed.history, {.checks = check_names()});
+    Bed bed(scenario_check_names());
+    history::HistoryWriter writer(path, bed.history, {.checks = scenario_check_names()});
     writer.attach(bed.history);
     record_two_violations(bed);
     bed.connect("acct1-app0");

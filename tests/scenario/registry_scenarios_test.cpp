@@ -5,13 +5,14 @@
 #include <filesystem>
 
 #include "devices/registry.h"
+#include "sim/check/check_catalog.h"
 #include "sim/scenario/loader.h"
 
 namespace mqttbed::scenario {
 namespace {
 
 TEST(ExampleScenarios, EveryFileLoadsWithTheRealDeviceRegistry) {
-  const KindCatalog catalog = devices::kind_catalog();
+  const Catalog catalog = {devices::kind_catalog(), check::scenario_check_names()};
   int loaded = 0;
   for (const auto& entry : std::filesystem::directory_iterator(MQTTBED_SOURCE_DIR "/scenarios")) {
     if (entry.path().extension() != ".yaml") continue;

@@ -191,6 +191,13 @@ TEST(ScenarioDocs, DocumentEveryKeyTheSchemaDeclares) {
   }
 }
 
+// The schema's list of check names is documentation of the check catalog, which is the
+// source; editors that validate against the schema must accept exactly what the loader does.
+TEST(ScenarioSchema, CheckNamesAreTheCheckCatalogs) {
+  json names = read_schema()["properties"]["checks"]["items"]["enum"];
+  EXPECT_EQ(names.get<std::vector<std::string>>(), check::scenario_check_names());
+}
+
 TEST(ScenarioDocs, CompleteExampleLoads) {
   // "Examples are tests": the reference's complete example must stay a valid scenario.
   std::ifstream in(kSource / "docs/scenario.md");

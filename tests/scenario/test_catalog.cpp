@@ -17,7 +17,7 @@ ParamSpec qos_param() { return {"qos", ParamType::qos, std::int64_t{1}, "", 0, 2
 
 }  // namespace
 
-KindCatalog test_catalog() {
+KindCatalog test_kinds() {
   KindCatalog catalog;
   catalog["gateway"] = {"home",
                         {duration_param("summary_every", 60s, 1s),

@@ -2,10 +2,14 @@
 // use, mirroring devices/registry.cpp without depending on it.
 #pragma once
 
+#include "sim/check/check_catalog.h"
 #include "sim/scenario/loader.h"
 
 namespace mqttbed::scenario::testing {
 
-KindCatalog test_catalog();
+KindCatalog test_kinds();
+
+// The test kinds with the real check catalog's names.
+inline Catalog test_catalog() { return {test_kinds(), check::scenario_check_names()}; }
 
 }  // namespace mqttbed::scenario::testing

@@ -45,7 +45,7 @@ const std::string kFaults = R"(  - {kind: disconnect, target: kind=sensor, mtbf:
 )";
 
 scenario::Scenario load(const std::string& text) {
-  return scenario::load_scenario_text(text, "streams.yaml", run::device_catalog());
+  return run::load_scenario_text(text, "streams.yaml");
 }
 
 // Every window of the plan, by its fault's kind and unit: "disconnect kind=sensor (acct0-...)".

@@ -44,8 +44,7 @@ faults: )" +
 }
 
 void simulate(const std::string& yaml, SimulatedRun& run, const fleet::RunHooks& hooks) {
-  scenario::Scenario scenario =
-      scenario::load_scenario_text(yaml, "test.yaml", run::device_catalog());
+  scenario::Scenario scenario = run::load_scenario_text(yaml, "test.yaml");
   run.history.add_observer([&run](const history::Event& event) { run.events.push_back(event); });
   run.stats = simulation::run_simulation(scenario, run.history, hooks);
 }

@@ -1,0 +1,94 @@
+#include "sim/check/check_catalog.h"
+
+#include "sim/check/answers_checker.h"
+#include "sim/check/completeness_checker.h"
+#include "sim/check/isolation_checker.h"
+#include "sim/check/ordering_checker.h"
+#include "sim/check/qos_checker.h"
+#include "sim/check/retained_checker.h"
+#include "sim/check/sessions_checker.h"
+#include "sim/check/shadow_checker.h"
+#include "sim/check/will_checker.h"
+#include "sim/security/security.h"
+
+namespace mqttbed::check {
+namespace {
+
+using Sessions = std::shared_ptr<ClientSessions>;
+using Out = std::vector<std::unique_ptr<Checker>>;
+
+// A check made of one checker that needs nothing but the shared session tracker.
+template <class C>
+auto one() {
+  return [](const Sessions&, Out& out) { out.push_back(std::make_unique<C>()); };
+}
+template <class C>
+auto one_with_sessions() {
+  return [](const Sessions& sessions, Out& out) { out.push_back(std::make_unique<C>(sessions)); };
+}
+auto qos_level(int level) {
+  return [level](const Sessions& sessions, Out& out) {
+    out.push_back(std::make_unique<QosChecker>(level, sessions));
+  };
+}
+
+std::vector<CheckSpec> build_catalog() {
+  std::vector<CheckSpec> catalog = {
+      {"qos", "QoS 0 at most, 1 at least, 2 exactly once; every PUBLISH, SUBSCRIBE answered",
+       [](const Sessions& sessions, Out& out) {
+         for (int level = 0; level <= 2; ++level)
+           out.push_back(std::make_unique<QosChecker>(level, sessions));
+         // The QoS promises presuppose that the server answers the publishes and subscribes
+         // at all; without this a server that answers nothing passes them vacuously.
+         out.push_back(std::make_unique<AnswersChecker>());
+       },
+       ""},
+      {"ordering", "first deliveries from one publisher, topic and QoS arrive in publish order",
+       one<OrderingChecker>(), ""},
+      {"retained", "a new subscription gets each matching topic's last retained message",
+       one<RetainedChecker>(), ""},
+      {"will", "a will is published iff the connection ends without DISCONNECT",
+       one_with_sessions<WillChecker>(), ""},
+      {"sessions", "a persistent session keeps its subscriptions and queued messages",
+       one_with_sessions<SessionsChecker>(), ""},
+      {"shadow", "device shadows converge and versions only grow", one<ShadowChecker>(), ""},
+      {"isolation", "no client publishes or receives outside what its account may",
+       [](const Sessions&, Out& out) {
+         out.push_back(std::make_unique<IsolationChecker>(
+             [](const std::string& client, std::string_view topic, bool write) {
+               return security::is_allowed(client, topic, write);
+             }));
+       },
+       ""},
+      {"completeness", "every seq/total series reaches its subscribers complete",
+       one_with_sessions<CompletenessChecker>(), ""},
+      {"qos0", "QoS 0: at most once", qos_level(0), "qos"},
+      {"qos1", "QoS 1: at least once", qos_level(1), "qos"},
+      {"qos2", "QoS 2: exactly once", qos_level(2), "qos"},
+      {"answers", "every PUBLISH and SUBSCRIBE that needs an answer gets one",
+       one<AnswersChecker>(), "qos"},
+  };
+  return catalog;
+}
+
+}  // namespace
+
+const std::vector<CheckSpec>& check_catalog() {
+  static const std::vector<CheckSpec> kCatalog = build_catalog();
+  return kCatalog;
+}
+
+std::vector<std::string> scenario_check_names() {
+  std::vector<std::string> names;
+  for (const CheckSpec& spec : check_catalog())
+    if (spec.part_of.empty()) names.push_back(spec.name);
+  return names;
+}
+
+const CheckSpec* find_check(const std::string& name) {
+  for (const CheckSpec& spec : check_catalog())
+    if (spec.name == name) return &spec;
+  return nullptr;
+}
+
+}  // namespace mqttbed::check
