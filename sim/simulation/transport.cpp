@@ -86,7 +86,7 @@ void Transport::send(ConnectionId id, bool upward, Frame frame) {
 // One try of one frame: lost (retry after RTO, doubled each time, MQTT over TCP sees only
 // the delay) or on its way through SimGrid after the sampled latency excess.
 void Transport::attempt(ConnectionId id, bool upward, std::uint64_t seq,
-                        std::shared_ptr<Frame> frame, int retries) {
+                        const std::shared_ptr<Frame>& frame, int retries) {
   Connection& connection = connections_.at(id);
   faults::PathCondition condition =
       conditions_.at(loop_.now(), connection.home, connection.client_id);

@@ -86,7 +86,7 @@ class Transport {
   };
 
   void send(ConnectionId id, bool upward, Frame frame);
-  void attempt(ConnectionId id, bool upward, std::uint64_t seq, std::shared_ptr<Frame> frame,
+  void attempt(ConnectionId id, bool upward, std::uint64_t seq, const std::shared_ptr<Frame>& frame,
                int retries);
   void arrive(ConnectionId id, bool upward, std::uint64_t seq, Frame frame);
   void deliver(ConnectionId id, bool upward, const Frame& frame);
