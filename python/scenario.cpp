@@ -47,7 +47,7 @@ py::dict summary(const scenario::Scenario& s) {
 void bind_scenario(py::module_& module) {
   static py::exception<scenario::ScenarioError> error(module, "ScenarioError", PyExc_ValueError);
   // pybind11's translator type takes the exception_ptr by value.
-  py::register_exception_translator([](std::exception_ptr pointer) {  // NOLINT(performance-unnecessary-value-param)
+  py::register_exception_translator([](std::exception_ptr pointer) {  // NOLINT
     try {
       if (pointer) std::rethrow_exception(pointer);
     } catch (const scenario::ScenarioError& e) {
