@@ -12,6 +12,7 @@
 #include "sim/check/checks.h"
 #include "sim/check/verdict_format.h"
 #include "sim/cli/options.h"
+#include "sim/cli/probe_command.h"
 #include "sim/cli/progress_line.h"
 #include "sim/history/history_file.h"
 #include "sim/report/atomic_file.h"
@@ -169,6 +170,8 @@ int dispatch(const Options& options) {
       return check_command(options);
     case Options::Command::report:
       return report_command(options);
+    case Options::Command::probe:
+      return probe_command(options);
   }
   return kBadInput;
 }

@@ -21,11 +21,12 @@ Options::Command parse_command(const std::string& word) {
   if (word == "run") return Options::Command::run;
   if (word == "validate") return Options::Command::validate;
   if (word == "check") return Options::Command::check;
+  if (word == "probe") return Options::Command::probe;
   if (word == "report") return Options::Command::report;
   if (word == "help" || word == "--help" || word == "-h") return Options::Command::help;
   if (word == "--version" || word == "version") return Options::Command::version;
   throw UsageError("unknown command '" + word +
-                   "', expected run, validate, check, report, --help or --version");
+                   "', expected run, validate, check, report, probe, --help or --version");
 }
 
 std::string checks_help() {
@@ -61,6 +62,11 @@ usage:
   mqttbed report REPORT.json [OTHER.json] [--out FILE]
       Write the self-contained HTML fleet report of a run, or of two runs compared
       (FILE defaults to report.html, or compare.html for two, beside the first).
+  mqttbed probe --broker URL [--probe NAME]... [--out FILE]
+      Conformance probes: raw packets a correct client never sends (a second CONNECT,
+      reserved bits, QoS 3, ill-formed topics) and routing rules ($-topics, overlapping
+      subscriptions, the keepalive timeout), each judged against the MQTT 3.1.1 statement
+      it cites; --out writes the results as JSON (docs/live.md, "Conformance probes").
   mqttbed --help | --version
 
 options:
@@ -127,6 +133,8 @@ Options parse_options(const std::vector<std::string>& args) {
       options.summary_json_path = value_of(i);
     } else if (arg == "--github-annotations") {
       options.github_annotations = true;
+    } else if (arg == "--probe") {
+      options.probes.push_back(value_of(i));
     } else if (arg == "--partial") {
       options.partial = true;
     } else if (arg == "--no-html") {
@@ -156,6 +164,11 @@ Options parse_options(const std::vector<std::string>& args) {
     throw UsageError("--junit, --summary-json and --github-annotations apply to run and check");
   if (options.partial && options.command != Options::Command::check)
     throw UsageError("--partial applies to check only");
+  if (options.command == Options::Command::probe &&
+      (options.live.broker_url.empty() || !options.files.empty()))
+    throw UsageError("probe: expected --broker URL and no files");
+  if (!options.probes.empty() && options.command != Options::Command::probe)
+    throw UsageError("--probe applies to probe only");
   if (options.command == Options::Command::validate && options.files.empty())
     throw UsageError("validate: expected at least one scenario file");
   return options;

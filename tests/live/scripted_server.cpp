@@ -5,10 +5,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <vector>
+
+#include "sim/probe/wire.h"
 
 namespace mqttbed::live::testing {
 
@@ -20,6 +23,8 @@ struct Connection {
   int fd = -1;
   std::string input;
   bool connected = false;                     // CONNACK sent
+  int granted = -1;                           // sloppy_broker: highest QoS granted, -1 none
+  std::uint16_t next_id = 0;                  // sloppy_broker: its forwards' packet ids
   std::optional<Clock::time_point> close_at;  // connack_then_close
 };
 
@@ -46,6 +51,59 @@ std::optional<std::pair<int, std::size_t>> next_packet(const std::string& input)
   std::size_t total = index + 1 + remaining;
   if (input.size() < total) return std::nullopt;
   return std::pair{static_cast<std::uint8_t>(input[0]) >> 4, total};
+}
+
+// sloppy_broker's answer to one packet; forwards go to every subscribed client.
+void sloppy(Connection& client, std::vector<Connection>& clients, const probe::Packet& packet) {
+  using namespace probe;
+  switch (packet.type) {
+    case kConnect:
+      send_all(client.fd, std::string("\x20\x02\x00\x00", 4));
+      break;
+    case kSubscribe: {
+      std::string body = packet.body.substr(0, 2);
+      for (std::size_t at = 2; at + 2 <= packet.body.size();) {
+        std::size_t length = (static_cast<std::uint8_t>(packet.body[at]) << 8) |
+                             static_cast<std::uint8_t>(packet.body[at + 1]);
+        at += 2 + length;
+        if (at >= packet.body.size()) break;
+        client.granted = std::max(client.granted, packet.body[at] & 3);
+        body.push_back(packet.body[at++]);
+      }
+      send_all(client.fd, std::string(1, '\x90') + static_cast<char>(body.size()) + body);
+      break;
+    }
+    case kPublish: {
+      int qos = (packet.flags >> 1) & 3;
+      std::size_t length = (static_cast<std::uint8_t>(packet.body[0]) << 8) |
+                           static_cast<std::uint8_t>(packet.body[1]);
+      std::string topic = packet.body.substr(2, length);
+      std::uint16_t id = 0;
+      if (qos > 0 && packet.body.size() >= 4 + length)
+        id = static_cast<std::uint16_t>((static_cast<std::uint8_t>(packet.body[2 + length]) << 8) |
+                                        static_cast<std::uint8_t>(packet.body[3 + length]));
+      std::string payload = packet.body.substr(2 + length + (qos > 0 ? 2 : 0));
+      if (qos == 1) send_all(client.fd, ack(kPuback, id));
+      if (qos >= 2) send_all(client.fd, ack(kPubrec, id));
+      for (Connection& other : clients) {
+        if (other.granted < 0) continue;
+        int forward = std::min(std::min(qos, 2), other.granted);
+        send_all(other.fd, publish(topic, payload, forward, forward > 0 ? ++other.next_id : 0));
+      }
+      break;
+    }
+    case kPubrec:
+      send_all(client.fd, ack(kPubrel, packet.id()));
+      break;
+    case kPubrel:
+      send_all(client.fd, ack(kPubcomp, packet.id()));
+      break;
+    case kPingreq:
+      send_all(client.fd, std::string("\xD0\x00", 2));
+      break;
+    default:
+      break;
+  }
 }
 
 }  // namespace
@@ -102,7 +160,7 @@ void ScriptedServer::serve() {
         ++connections_;
         if (behaviour_ == Behaviour::garbage)
           send_all(fd, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
-        clients.push_back(Connection{fd, {}, false, std::nullopt});
+        clients.push_back(Connection{fd, {}, false, -1, 0, std::nullopt});
       }
     }
     std::vector<Connection> kept;
@@ -119,6 +177,16 @@ void ScriptedServer::serve() {
       if (behaviour_ == Behaviour::garbage) client.input.clear();  // never answers MQTT
       while (auto packet = next_packet(client.input)) {
         auto [type, size] = *packet;
+        if (behaviour_ == Behaviour::sloppy_broker) {
+          probe::PacketReader reader;
+          reader.feed(client.input.substr(0, size));
+          client.input.erase(0, size);
+          if (auto whole = reader.next(); whole && whole->type != probe::kDisconnect)
+            sloppy(client, clients, *whole);
+          else
+            open = false;
+          continue;
+        }
         client.input.erase(0, size);
         if (type == 1 && !client.connected) {  // CONNECT -> CONNACK accepted, no session
           send_all(client.fd, std::string("\x20\x02\x00\x00", 4));

@@ -20,6 +20,13 @@ class ScriptedServer {
     // CONNACK 0 and PINGRESP to PINGREQ (the connection stays up), nothing else: no PUBACK,
     // PUBREC, PUBCOMP, SUBACK or UNSUBACK, no delivery.
     connack_then_silent,
+    // A broker that checks nothing (for the conformance probes' failing side): CONNACK 0 to
+    // every CONNECT (a second one, an empty client id, reserved bits), SUBACK granting what
+    // was asked whatever the flags, acknowledges every PUBLISH (QoS 3 too), forwards each to
+    // every connection that subscribed to anything ($-topics too) once, at the highest QoS
+    // granted to that connection (capped by the publish's), and never disconnects anyone
+    // for silence.
+    sloppy_broker,
   };
 
   explicit ScriptedServer(Behaviour behaviour,
