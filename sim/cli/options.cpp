@@ -62,7 +62,7 @@ usage:
   mqttbed report REPORT.json [OTHER.json] [--out FILE]
       Write the self-contained HTML fleet report of a run, or of two runs compared
       (FILE defaults to report.html, or compare.html for two, beside the first).
-  mqttbed probe --broker URL [--probe NAME]... [--out FILE]
+  mqttbed probe --broker URL [--probe NAME]... [--out FILE] [--username U --password P]
       Conformance probes: raw packets a correct client never sends (a second CONNECT,
       reserved bits, QoS 3, ill-formed topics) and routing rules ($-topics, overlapping
       subscriptions, the keepalive timeout), each judged against the MQTT 3.1.1 statement

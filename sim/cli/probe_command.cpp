@@ -18,6 +18,8 @@ int probe_command(const Options& options) {
       throw std::invalid_argument("probe: only tcp:// brokers (the probes speak plain TCP)");
     settings.host = address.host;
     settings.port = address.port;
+    settings.username = options.live.username;
+    settings.password = options.live.password;
   } catch (const std::invalid_argument& error) {
     std::fprintf(stderr, "mqttbed: %s\n", error.what());
     return kBadInput;

@@ -73,6 +73,8 @@ ProbeResult expect_close(const ProbeSettings& s, const ProbeInfo& info, const By
 ConnectSpec client(const ProbeSettings& s, const std::string& suffix) {
   ConnectSpec spec;
   spec.client_id = s.client_prefix + "-" + suffix;
+  spec.username = s.username;
+  spec.password = s.password;
   return spec;
 }
 
@@ -83,7 +85,7 @@ ProbeResult second_connect(const ProbeSettings& s, const ProbeInfo& info) {
 
 ProbeResult empty_client_id_persistent(const ProbeSettings& s, const ProbeInfo& info) {
   auto connection = open(s);
-  ConnectSpec spec;
+  ConnectSpec spec = client(s, "");
   spec.client_id = "";
   spec.clean_session = false;
   connection->send(connect(spec));

@@ -33,6 +33,7 @@ struct ProbeSettings {
   // the keepalive in whole seconds (mosquitto's time_t arithmetic), so one second.
   std::chrono::milliseconds keepalive_tolerance{1000};
   std::string client_prefix = "mqttbed-probe";
+  std::string username, password;  // for every probe connection, when the broker wants them
 };
 
 struct ProbeInfo {

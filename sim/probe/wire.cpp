@@ -46,12 +46,17 @@ Bytes connect(const ConnectSpec& spec) {
   std::uint8_t flags = spec.reserved_flag & 1;
   if (spec.clean_session) flags |= 0x02;
   if (spec.will) flags |= 0x04;
+  if (!spec.username.empty()) flags |= 0xC0;  // user name and password flags
   body.push_back(static_cast<char>(flags));
   put_u16(body, static_cast<std::uint16_t>(spec.keepalive_s));
   put_string(body, spec.client_id);
   if (spec.will) {
     put_string(body, spec.will->first);
     put_string(body, spec.will->second);
+  }
+  if (!spec.username.empty()) {
+    put_string(body, spec.username);
+    put_string(body, spec.password);
   }
   return frame(kConnect, 0, body);
 }

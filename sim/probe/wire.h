@@ -38,6 +38,7 @@ struct ConnectSpec {
   int keepalive_s = 60;
   std::optional<std::pair<std::string, std::string>> will;  // topic, payload (QoS 0)
   std::uint8_t reserved_flag = 0;  // bit 0 of the connect flags; must be 0 (MQTT-3.1.2-3)
+  std::string username, password;  // sent when username is not empty
 };
 
 Bytes connect(const ConnectSpec& spec);

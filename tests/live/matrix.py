@@ -37,9 +37,11 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 DATA = os.path.join(HERE, "data")
+# Not a scenario file: `mqttbed probe` (raw-packet conformance probes, docs/live.md).
+PROBES = "probes"
 DEFAULT_SCENARIOS = [os.path.join(DATA, name) for name in
                      ("live-default.yaml", "live-faults.yaml", "live-qos.yaml", "live-clean.yaml",
-                      "live-crash.yaml")]
+                      "live-crash.yaml")] + [PROBES]
 EXPECTED_FILE = os.path.join(HERE, "matrix_expected.json")
 AEDES_DIR = os.path.join(HERE, "brokers", "aedes")
 RABBITMQ_SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server"
@@ -383,14 +385,38 @@ def scenario_name(path):
 
 
 def has_broker_crash(path):
+    if path == PROBES:
+        return False
     with open(path) as f:
         return re.search(r"kind:\s*broker_crash", f.read()) is not None
+
+
+def probe_guarantees(path):
+    """`mqttbed probe --out` results as the matrix's guarantees: one row per probe."""
+    with open(path) as f:
+        results = json.load(f)
+    guarantees = {}
+    for r in results:
+        violated = r["outcome"] == "violated"
+        guarantees[r["probe"]] = {
+            "kept": not violated,
+            "counts": {"checked": 0 if r["outcome"] == "indeterminate" else 1},
+            "violation_count": 1 if violated else 0,
+            "violations": [{"invariant": r["probe"], "spec": r["spec_id"], "clients": [],
+                            "excerpt": [f"expected: {r['expected']}",
+                                        f"observed: {r['observed']}"]}] if violated else [],
+        }
+    return guarantees
 
 
 def run_cell(mqttbed, broker_class, scenario, out_root, keep_logs):
     """Runs one scenario against one broker; returns the cell's result (without the
     comparison with what is declared)."""
     name = scenario_name(scenario)
+    if scenario == PROBES and broker_class is Builtin:
+        return {"status": "skipped", "wall_seconds": 0,
+                "reason": "the probes send raw bytes over TCP; the model takes decoded packets",
+                "error": None}
     out = os.path.join(out_root, f"{broker_class.name}-{name}")
     os.makedirs(out, exist_ok=True)
     started = time.monotonic()
@@ -399,8 +425,11 @@ def run_cell(mqttbed, broker_class, scenario, out_root, keep_logs):
         control = None
         try:
             broker.start()
-            command = [mqttbed, "run", scenario, "--quiet", "--no-html", "--out", out,
-                       "--history", os.path.join(out, "history.jsonl")]
+            if scenario == PROBES:
+                command = [mqttbed, "probe", "--out", os.path.join(out, "probes.json")]
+            else:
+                command = [mqttbed, "run", scenario, "--quiet", "--no-html", "--out", out,
+                           "--history", os.path.join(out, "history.jsonl")]
             if broker.url:
                 command += ["--broker", broker.url]
                 if getattr(broker, "credentials", None):
@@ -424,6 +453,9 @@ def run_cell(mqttbed, broker_class, scenario, out_root, keep_logs):
             "wall_seconds": round(time.monotonic() - started, 1), "exit_code": done.returncode}
     if done.returncode not in (0, 1):
         cell.update(status="error", error=f"mqttbed exit {done.returncode}: {done.stderr.strip()}")
+        return cell
+    if scenario == PROBES:
+        cell["guarantees"] = probe_guarantees(os.path.join(out, "probes.json"))
         return cell
     with open(os.path.join(out, "report.json")) as f:
         report = json.load(f)
@@ -624,7 +656,8 @@ def print_summary(matrix, brokers):
                 print(f"{scenario:<14} {broker}: {cell['status']}: "
                       f"{cell.get('error') or cell.get('reason')}")
         present = {g for c in by_broker.values() for g in c.get("guarantees", {})}
-        for guarantee in [g for g in GUARANTEES if g in present]:
+        for guarantee in [g for g in GUARANTEES if g in present] + \
+                sorted(present - set(GUARANTEES)):
             cells = []
             for broker in brokers:
                 result = by_broker[broker].get("guarantees", {}).get(guarantee)
