@@ -83,6 +83,19 @@ TEST(Cli, UnreachableBrokerIsRuntimeFailureNotAVerdict) {
   EXPECT_NE(result.output.find("unreachable"), std::string::npos) << result.output;
 }
 
+TEST(Cli, ProbeNeedsABrokerAndKnownProbesAndSaysWhenItIsUnreachable) {
+  EXPECT_EQ(run_mqttbed("probe").exit_code, 2);
+  EXPECT_EQ(run_mqttbed("probe " + kDefault + " --broker tcp://127.0.0.1:1").exit_code, 2);
+  EXPECT_EQ(run_mqttbed("run " + kDefault + " --probe second_connect").exit_code, 2);
+  EXPECT_EQ(run_mqttbed("probe --broker ssl://127.0.0.1:1").exit_code, 2);
+  CliResult unknown = run_mqttbed("probe --broker tcp://127.0.0.1:1 --probe no_such_probe");
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
+  EXPECT_NE(unknown.output.find("no_such_probe"), std::string::npos) << unknown.output;
+  CliResult unreachable = run_mqttbed("probe --broker tcp://127.0.0.1:1");
+  EXPECT_EQ(unreachable.exit_code, 3) << unreachable.output;
+  EXPECT_NE(unreachable.output.find("unreachable"), std::string::npos) << unreachable.output;
+}
+
 TEST(Cli, UnwritableOutputIsRuntimeFailure) {
   CliResult result = run_mqttbed("run " + kDefault + " --quiet --out /proc/mqttbed-cannot-write");
   EXPECT_EQ(result.exit_code, 3) << result.output;
