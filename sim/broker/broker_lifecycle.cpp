@@ -169,7 +169,7 @@ void Broker::State::publish_will(const std::string& client_id, const mqtt::Will&
     return;
   }
   ++stats.wills_published;
-  route(mqtt::Message{will.topic, will.payload, will.qos, will.retain}, client_id);
+  route(mqtt::Message{will.topic, will.payload, will.qos, will.retain}, client_id, /*will=*/true);
 }
 
 void Broker::State::arm_session_expiry(const std::string& client_id, std::uint32_t seconds) {

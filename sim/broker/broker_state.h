@@ -66,7 +66,8 @@ struct Broker::State {
 
   // --- routing to sessions (broker_routing.cpp)
   bool authorized(const std::string& client_id, const std::string& topic, bool write) const;
-  void route(mqtt::Message message, const std::string& publisher);
+  // `will`: the message is a last will (MQTT-3.1.2-8), routed like a PUBLISH.
+  void route(mqtt::Message message, const std::string& publisher, bool will = false);
   void deliver(std::uint64_t session_key, const mqtt::Message& message,
                const std::string& publisher);
   void offer(mqtt::Session& session, mqtt::Message message);

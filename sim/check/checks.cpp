@@ -5,6 +5,7 @@
 #include "sim/check/answers_checker.h"
 #include "sim/check/checker_thread.h"
 #include "sim/check/completeness_checker.h"
+#include "sim/check/delivery_checker.h"
 #include "sim/check/isolation_checker.h"
 #include "sim/check/ordering_checker.h"
 #include "sim/check/qos_checker.h"
@@ -18,8 +19,9 @@
 namespace mqttbed::check {
 
 const std::vector<std::string>& check_names() {
-  static const std::vector<std::string> kNames = {
-      "qos", "ordering", "retained", "will", "sessions", "shadow", "isolation", "completeness"};
+  static const std::vector<std::string> kNames = {"qos",       "ordering",     "retained",
+                                                  "will",      "sessions",     "shadow",
+                                                  "isolation", "completeness", "deliveries"};
   return kNames;
 }
 
@@ -54,6 +56,8 @@ void add_checkers(const std::string& name, const std::shared_ptr<ClientSessions>
         }));
   } else if (name == "completeness") {
     out.push_back(std::make_unique<CompletenessChecker>(sessions));
+  } else if (name == "deliveries") {
+    out.push_back(std::make_unique<DeliveryChecker>());
   } else {
     std::string known;
     for (const std::string& n : check_names()) known += (known.empty() ? "" : ", ") + n;

@@ -136,6 +136,12 @@ void ClientRecorder::unsubscribe_sent(const std::string& filter) {
   append(event);
 }
 
+void ClientRecorder::unsuback(const std::string& filter) {
+  Event event = make(EventType::unsuback);
+  event.topic = history_.string_id(filter);
+  append(event);
+}
+
 EnvelopedPublish ClientRecorder::publish_sent(const std::string& topic, int qos, bool retain,
                                               std::string_view payload) {
   Event event = make(EventType::publish_sent);

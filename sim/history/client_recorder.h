@@ -61,6 +61,7 @@ class ClientRecorder {
   void subscribe_sent(const std::string& filter, int qos);
   void suback(const std::string& filter, int granted_qos);  // 128 = failure
   void unsubscribe_sent(const std::string& filter);
+  void unsuback(const std::string& filter);  // the UNSUBACK of the UNSUBSCRIBE of `filter`
 
   // The application handed a message to the client: assigns the next seq of this publisher
   // (never reused, across reconnects and clients) and returns the payload to send. Call once

@@ -7,9 +7,9 @@
 namespace mqttbed::scenario {
 namespace {
 
-constexpr Check kAllChecks[] = {Check::qos,       Check::ordering,    Check::retained,
-                                Check::will,      Check::sessions,    Check::shadow,
-                                Check::isolation, Check::completeness};
+constexpr Check kAllChecks[] = {Check::qos,       Check::ordering,     Check::retained,
+                                Check::will,      Check::sessions,     Check::shadow,
+                                Check::isolation, Check::completeness, Check::deliveries};
 
 std::vector<std::string> check_names() {
   std::vector<std::string> names;

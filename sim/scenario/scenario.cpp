@@ -20,6 +20,8 @@ const char* to_string(Check check) {
       return "isolation";
     case Check::completeness:
       return "completeness";
+    case Check::deliveries:
+      return "deliveries";
   }
   return "?";
 }
