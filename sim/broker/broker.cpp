@@ -11,7 +11,7 @@
 namespace mqttbed::broker {
 namespace {
 
-constexpr std::array<Mutation, 14> kMutations = {
+constexpr std::array<Mutation, 16> kMutations = {
     Mutation::none,
     Mutation::drop_offline_qos1,
     Mutation::duplicate_qos2,
@@ -26,6 +26,8 @@ constexpr std::array<Mutation, 14> kMutations = {
     Mutation::deliver_after_unsubscribe,
     Mutation::upgrade_qos,
     Mutation::retain_on_forward,
+    Mutation::never_time_out,
+    Mutation::no_takeover,
 };
 
 }  // namespace
@@ -60,6 +62,10 @@ const char* to_string(Mutation mutation) {
       return "upgrade_qos";
     case Mutation::retain_on_forward:
       return "retain_on_forward";
+    case Mutation::never_time_out:
+      return "never_time_out";
+    case Mutation::no_takeover:
+      return "no_takeover";
   }
   return "unknown";
 }

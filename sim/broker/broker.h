@@ -35,6 +35,8 @@ enum class Mutation {
   deliver_after_unsubscribe,   // UNSUBACK sent, but the filter keeps routing to the session
   upgrade_qos,                 // deliver at the granted QoS even above the publish QoS
   retain_on_forward,           // keep RETAIN=1 on live forwards to established subscriptions
+  never_time_out,              // never end a silent connection (no keepalive expiry)
+  no_takeover,                 // a second CONNECT leaves the first to its keepalive expiry
 };
 
 Mutation parse_mutation(const std::string& name);  // throws std::invalid_argument

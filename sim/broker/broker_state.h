@@ -49,6 +49,7 @@ struct Broker::State {
   void end_connection(ConnectionId id, mqtt::ConnectionEnd end);
   void refuse(ConnectionId id);  // close a connection the broker keeps no record of
   void arm_keepalive(ConnectionId id, std::uint64_t serial);
+  void linger_until_keepalive(ConnectionId id);  // Mutation::no_takeover
   void handle_will(const Connection& connection, mqtt::ConnectionEnd end, bool session_ends);
   void publish_will(const std::string& client_id, const mqtt::Will& will);
   void arm_session_expiry(const std::string& client_id, std::uint32_t expiry_s);
