@@ -40,7 +40,12 @@ std::map<std::string, KindInfo> build_registry() {
        {duration_param("summary_every", 60s, 1s, "period of the home summary"),
         qos_param(1, "QoS of state/command subscriptions, relayed commands and summaries"),
         {"partner", ParamType::string, std::string("mso0"),
-         "partner id when the fleet gives none (certificate attribute)"}},
+         "partner id when the fleet gives none (certificate attribute)"},
+        {"decommission_home", ParamType::integer, std::int64_t{-1},
+         "the home (fleet number) whose gateway is decommissioned; -1 = none", -1, 1e9},
+        duration_param("decommission_after", 60s, 1s,
+                       "when, after its start, that gateway clears its retained status (empty "
+                       "retained payload) and leaves for good")},
        factory<Gateway>()},
       {"light",
        Placement::home,

@@ -56,16 +56,23 @@ INSTANTIATE_TEST_SUITE_P(
         Mutation{"skip_will", "mutations.yaml", {"will"}, {}},
         Mutation{"forget_retained_on_restart", "mutations-clean.yaml", {"retained"}, {}},
         Mutation{"forget_sessions_on_restart", "mutations-crash.yaml", {"sessions"}, {}},
-        Mutation{"leak_across_accounts", "mutations.yaml", {"isolation"}, {}},
+        // A copy leaked to another account is also a delivery no subscription asked for.
+        Mutation{"leak_across_accounts", "mutations.yaml", {"isolation"}, {"deliveries"}},
         // Nothing is acknowledged or subscribed: the other promises have nothing left to owe
         // (their verdicts say so: vacuous), only answers can fail.
         Mutation{"drop_acks", "mutations.yaml", {"answers"}, {}},
         Mutation{"refuse_subscriptions", "mutations.yaml", {"isolation"}, {}},
-        Mutation{"reuse_shadow_version", "mutations.yaml", {"shadow"}, {}}),
+        Mutation{"reuse_shadow_version", "mutations.yaml", {"shadow"}, {}},
+        Mutation{"deliver_after_unsubscribe", "mutations-subscriptions.yaml", {"deliveries"}, {}},
+        Mutation{"upgrade_qos", "mutations-subscriptions.yaml", {"deliveries"}, {}},
+        Mutation{"retain_on_forward", "mutations-subscriptions.yaml", {"deliveries"}, {}},
+        Mutation{"never_time_out", "mutations.yaml", {"will"}, {}},
+        Mutation{"no_takeover", "mutations-subscriptions.yaml", {"will"}, {}}),
     [](const ::testing::TestParamInfo<Mutation>& info) { return std::string(info.param.name); });
 
 TEST(BrokerMutation, BothTestBedsPassWithoutMutation) {
-  for (const char* scenario : {"mutations.yaml", "mutations-clean.yaml", "mutations-crash.yaml"}) {
+  for (const char* scenario : {"mutations.yaml", "mutations-clean.yaml", "mutations-crash.yaml",
+                               "mutations-subscriptions.yaml"}) {
     for (const auto& verdict : verdicts_of(scenario, "", 0))
       EXPECT_TRUE(verdict["passed"].get<bool>()) << scenario << ": " << verdict["guarantee"];
   }
