@@ -105,12 +105,13 @@ void WillChecker::on_delivered(const Event& event, const history::History& histo
   auto& deliveries = record.deliveries;
   auto counted = std::find_if(deliveries.begin(), deliveries.end(),
                               [&](const auto& d) { return d.first == event.client; });
+  const Due* late = nullptr;
   if (counted == deliveries.end()) {
     deliveries.push_back({event.client, 1});
     auto owed = std::find_if(record.owed.begin(), record.owed.end(),
                              [&](const SubscriberMark& m) { return m.client == event.client; });
     const bool was_owed = owed != record.owed.end();
-    const Due* late = was_owed ? noticed_late(record, *owed, event) : nullptr;
+    if (was_owed) late = noticed_late(record, *owed, event);
     if (was_owed) record.owed.erase(owed);
     if (record.outcome == Outcome::connecting || record.outcome == Outcome::open) {
       record.early.push_back(event.client);  // counted and judged at settle
