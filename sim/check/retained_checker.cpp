@@ -50,8 +50,8 @@ void RetainedChecker::observe(const Event& event, const history::History& histor
         if (event.retain && event.bytes == 0) {
           ++counts_.checked;
           ++counts_.unexpected;
-          report("an empty retained message is never stored nor delivered", "MQTT-3.3.1-11",
-                 event, nullptr, nullptr, history);
+          report("an empty retained message is never stored nor delivered", "MQTT-3.3.1-11", event,
+                 nullptr, nullptr, history);
         }
         break;
       }

@@ -161,8 +161,7 @@ std::optional<WillChecker::Due> WillChecker::due(const Record& record) const {
   return due;
 }
 
-const WillChecker::Due* WillChecker::noticed_late(const Record& record,
-                                                  const SubscriberMark& owed,
+const WillChecker::Due* WillChecker::noticed_late(const Record& record, const SubscriberMark& owed,
                                                   const Event& delivery) {
   late_ = due(record);
   if (!late_ || record.outcome != Outcome::lost) return nullptr;

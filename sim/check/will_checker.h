@@ -88,7 +88,7 @@ class WillChecker : public Checker {
   std::unordered_map<std::uint64_t, Record> wills_;           // by pair_key(publisher, seq)
   std::unordered_map<std::uint32_t, std::uint64_t> current_;  // client -> its will's key
   std::unordered_map<std::uint32_t, std::uint64_t> lost_;     // client -> last lost will's key
-  std::optional<Due> late_;  // noticed_late's answer
+  std::optional<Due> late_;                                   // noticed_late's answer
   Counts counts_;
   ViolationLog log_;
 };
