@@ -66,7 +66,7 @@ INSTANTIATE_TEST_SUITE_P(
         Mutation{"deliver_after_unsubscribe", "mutations-subscriptions.yaml", {"deliveries"}, {}},
         Mutation{"upgrade_qos", "mutations-subscriptions.yaml", {"deliveries"}, {}},
         Mutation{"retain_on_forward", "mutations-subscriptions.yaml", {"deliveries"}, {}},
-        Mutation{"never_time_out", "mutations.yaml", {"will"}, {}},
+        Mutation{"never_time_out", "mutations-subscriptions.yaml", {"will"}, {}},
         Mutation{"no_takeover", "mutations-subscriptions.yaml", {"will"}, {}}),
     [](const ::testing::TestParamInfo<Mutation>& info) { return std::string(info.param.name); });
 
