@@ -1,6 +1,8 @@
 // The app's command loop and round-trip measurement over shadow documents.
 #include "devices/app.h"
 
+#include <algorithm>
+
 #include "devices/naming.h"
 
 namespace mqttbed::devices {
@@ -32,9 +34,24 @@ App::App(DeviceContext context)
       command_jitter_(context_.params.get_duration("command_jitter")),
       qos_(static_cast<int>(context_.params.get_int("qos"))),
       keeper_(context_.runtime, context_.rng, context_.mqtt, context_.identity.client_id, -1),
-      command_timer_(context_.runtime) {
-  std::vector<Subscription> subscriptions = {
-      {"platform/" + context_.identity.account + "/#", qos_}};
+      command_timer_(context_.runtime),
+      view_every_(context_.params.get_duration("view_every")),
+      view_for_(context_.params.get_duration("view_for")),
+      view_timer_(context_.runtime) {
+  const std::string account = "platform/" + context_.identity.account;
+  std::vector<Subscription> subscriptions;
+  if (context_.params.get_bool("watch_account")) subscriptions.push_back({account + "/#", qos_});
+  // Overlaps platform/{account}/#: a 3.1.1 broker may send one copy per filter (MQTT-3.3.5-1).
+  if (context_.params.get_bool("watch_gateways")) {
+    subscriptions.push_back({account + "/+/gateway/status", qos_});
+  }
+  for (const std::string& thing : context_.home_things) {
+    const auto parts = scenario::parse_client_id(thing);
+    if (!parts || parts->home < 0) continue;
+    const std::string home = home_name(parts->home);
+    if (std::find(homes_.begin(), homes_.end(), home) == homes_.end()) homes_.push_back(home);
+  }
+  std::sort(homes_.begin(), homes_.end());
   // One subscription per thing: the authorizer refuses a wildcard in the thing position.
   for (const std::string& thing : context_.home_things) {
     subscriptions.push_back({shadow_topic(thing, "update/documents"), kShadowQos});
@@ -49,6 +66,7 @@ App::App(DeviceContext context)
 void App::start() {
   keeper_.start();
   arm_command();
+  arm_view();
 }
 
 void App::reboot() {
@@ -111,7 +129,36 @@ void App::on_documents(const std::string& thing, const json& body) {
   }
 }
 
+// The user opens a home's view every `view_every` (plus up to half of it, drawn) and leaves
+// it after `view_for`: the app subscribes to the home and unsubscribes again.
+void App::arm_view() {
+  if (view_every_.count() <= 0 || homes_.empty()) return;
+  const runtime::Duration extra(
+      std::uniform_int_distribution<std::int64_t>(0, view_every_.count() / 2)(context_.rng));
+  view_timer_.arm(view_every_ + extra, [this] { open_view(); });
+}
+
+void App::open_view() {
+  close_view();
+  auto pick = std::uniform_int_distribution<std::size_t>(0, homes_.size() - 1);
+  view_ = "platform/" + context_.identity.account + "/" + homes_[pick(context_.rng)] + "/#";
+  keeper_.add_subscription({view_, qos_});
+  view_timer_.arm(view_for_, [this] {
+    close_view();
+    arm_view();
+  });
+}
+
+void App::close_view() {
+  if (view_.empty()) return;
+  keeper_.remove_subscription(view_);
+  view_.clear();
+}
+
 // Settle phase: no new periodic traffic; connection upkeep and replies go on.
-void App::stop_workload() { command_timer_.cancel(); }
+void App::stop_workload() {
+  command_timer_.cancel();
+  view_timer_.cancel();
+}
 
 }  // namespace mqttbed::devices

@@ -1,12 +1,16 @@
 // A mobile app (kind "app", one or more per account): watches its account's platform
 // topics and its lights' shadows, sets a random light's desired state every
 // `command_every`, and measures how long until the light reports it (command round-trip).
+// Optionally its user opens one home's view at a time (SUBSCRIBE to the home, UNSUBSCRIBE
+// when leaving it) and it watches every gateway's status through a second, overlapping
+// filter.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "devices/connection_keeper.h"
 #include "devices/device.h"
@@ -37,6 +41,9 @@ class App : public Device {
   void send_command();
   void on_message(const runtime::ReceivedMessage& message);
   void on_documents(const std::string& thing, const nlohmann::json& body);
+  void arm_view();
+  void open_view();
+  void close_view();
 
   DeviceContext context_;
   runtime::Duration command_every_;
@@ -44,6 +51,11 @@ class App : public Device {
   int qos_;
   ConnectionKeeper keeper_;
   TimerSlot command_timer_;
+  runtime::Duration view_every_;
+  runtime::Duration view_for_;
+  std::vector<std::string> homes_;  // "home3", the homes of its things, sorted
+  std::string view_;                // the open view's filter, "" when none
+  TimerSlot view_timer_;
   std::map<std::string, PendingCommand> pending_;  // by thing
   std::uint64_t commands_ = 0;
   std::uint64_t platform_messages_ = 0;

@@ -28,6 +28,23 @@ void ConnectionKeeper::set_subscriptions(std::vector<Subscription> subscriptions
   subscriptions_ = std::move(subscriptions);
 }
 
+void ConnectionKeeper::add_subscription(const Subscription& subscription) {
+  std::erase(unsubscribe_on_resume_, subscription.filter);
+  subscriptions_.push_back(subscription);
+  if (state_ == State::online) client_->subscribe(subscription.filter, subscription.qos);
+}
+
+void ConnectionKeeper::remove_subscription(const std::string& filter) {
+  const auto removed = std::erase_if(
+      subscriptions_, [&filter](const Subscription& s) { return s.filter == filter; });
+  if (removed == 0) return;
+  if (state_ == State::online) {
+    client_->unsubscribe(filter);
+  } else {
+    unsubscribe_on_resume_.push_back(filter);
+  }
+}
+
 void ConnectionKeeper::make_client() {
   client_ = runtime_.make_client(client_id_, home_);
   client_->on_connected = [this](bool session_present) { handle_connected(session_present); };
@@ -103,12 +120,16 @@ void ConnectionKeeper::handle_connected(bool session_present) {
   }
   state_ = State::online;
   failures_ = 0;
-  // A present session still holds our subscriptions (MQTT-3.2.2-2); otherwise we start empty.
-  if (!session_present) {
+  // A present session still holds our subscriptions (MQTT-3.2.2-2), and those dropped while
+  // offline; otherwise we start empty.
+  if (session_present) {
+    for (const std::string& filter : unsubscribe_on_resume_) client_->unsubscribe(filter);
+  } else {
     for (const Subscription& subscription : subscriptions_) {
       client_->subscribe(subscription.filter, subscription.qos);
     }
   }
+  unsubscribe_on_resume_.clear();
   if (callbacks_.on_online) callbacks_.on_online(session_present);
 }
 

@@ -43,6 +43,11 @@ class ConnectionKeeper {
   // will and credentials before start().
   runtime::ConnectOptions& options() { return options_; }
   void set_subscriptions(std::vector<Subscription> subscriptions);
+  // One more subscription, kept from now on (SUBSCRIBE now if online).
+  void add_subscription(const Subscription& subscription);
+  // Drops a subscription: UNSUBSCRIBE now if online; if offline, at the next connection that
+  // finds the session still present (a persistent session keeps it until told).
+  void remove_subscription(const std::string& filter);
   void set_callbacks(Callbacks callbacks) { callbacks_ = std::move(callbacks); }
 
   // Creates the client and connects now.
@@ -82,6 +87,7 @@ class ConnectionKeeper {
   int home_;
   runtime::ConnectOptions options_;
   std::vector<Subscription> subscriptions_;
+  std::vector<std::string> unsubscribe_on_resume_;
   Callbacks callbacks_;
   std::unique_ptr<runtime::MqttClient> client_;
   TimerSlot reconnect_timer_;

@@ -43,7 +43,9 @@ Gateway::Gateway(DeviceContext context)
       qos_(static_cast<int>(context_.params.get_int("qos"))),
       keeper_(context_.runtime, context_.rng, context_.mqtt, context_.identity.client_id,
               context_.identity.home),
-      summary_timer_(context_.runtime) {
+      summary_timer_(context_.runtime),
+      decommission_after_(context_.params.get_duration("decommission_after")),
+      decommission_timer_(context_.runtime) {
   const std::string& partner = context_.identity.partner;
   certificate_ = {partner.empty() ? context_.params.get_string("partner") : partner,
                   context_.identity.account, draw_uuid(context_.rng), draw_mac(context_.rng)};
@@ -80,9 +82,27 @@ json Gateway::status_payload(const char* status) const {
 void Gateway::start() {
   keeper_.start();
   arm_summary();
+  // Kinds are listed once per home section, so the one gateway to remove is named by home.
+  if (context_.params.get_int("decommission_home") == context_.identity.home) {
+    decommission_timer_.arm(decommission_after_, [this] { decommission(); });
+  }
+}
+
+// The installer removes the gateway: an empty retained payload clears its status for every
+// later subscriber (MQTT-3.3.1-10), then a DISCONNECT (no will, MQTT-3.14.4-3) a little
+// later, so the clear is acknowledged first; it never connects again.
+void Gateway::decommission() {
+  if (!keeper_.publish(status_topic(), "", kPresenceQos, /*retain=*/true)) {
+    decommission_timer_.arm(std::chrono::seconds(1), [this] { decommission(); });  // offline
+    return;
+  }
+  decommissioned_ = true;
+  summary_timer_.cancel();
+  decommission_timer_.arm(std::chrono::seconds(2), [this] { keeper_.disconnect(); });
 }
 
 void Gateway::reboot() {
+  if (decommissioned_) return;
   // The certificate is in flash and survives; what the gateway had heard does not.
   states_.clear();
   updates_ = 0;
@@ -91,14 +111,21 @@ void Gateway::reboot() {
 }
 
 void Gateway::disconnect_gracefully() {
+  if (decommissioned_) return;
   // A clean DISCONNECT discards the will (MQTT-3.14.4-3), so say "offline" ourselves.
   keeper_.publish(status_topic(), status_payload("offline").dump(), kPresenceQos, true);
   keeper_.disconnect();
 }
 
-void Gateway::resume() { keeper_.resume(); }
+void Gateway::resume() {
+  if (!decommissioned_) keeper_.resume();
+}
 
 void Gateway::on_online() {
+  if (decommissioned_) {  // reconnected after a loss before its DISCONNECT went out
+    keeper_.disconnect();
+    return;
+  }
   // Birth message: retained, so whoever subscribes later learns the gateway is up, and it
   // replaces the retained "offline" a previous will may have left.
   keeper_.publish(status_topic(), status_payload("online").dump(), kPresenceQos, true);
@@ -141,6 +168,9 @@ void Gateway::publish_summary() {
 }
 
 // Settle phase: no new periodic traffic; connection upkeep and replies go on.
-void Gateway::stop_workload() { summary_timer_.cancel(); }
+void Gateway::stop_workload() {
+  summary_timer_.cancel();
+  if (!decommissioned_) decommission_timer_.cancel();
+}
 
 }  // namespace mqttbed::devices

@@ -1,7 +1,8 @@
 // A residential gateway (kind "gateway"): connects with the identity of its certificate
 // (partner, account, installation UUID, MAC), announces itself online with a retained
 // birth message and offline through its will, summarises its home's device states and
-// relays commands to devices.
+// relays commands to devices. Optionally it is decommissioned: it clears its retained status
+// with an empty retained payload and leaves for good.
 #pragma once
 
 #include <map>
@@ -42,6 +43,7 @@ class Gateway : public Device {
   void on_message(const runtime::ReceivedMessage& message);
   void arm_summary();
   void publish_summary();
+  void decommission();
 
   DeviceContext context_;
   runtime::Duration summary_every_;
@@ -49,6 +51,9 @@ class Gateway : public Device {
   GatewayCertificate certificate_;
   ConnectionKeeper keeper_;
   TimerSlot summary_timer_;
+  runtime::Duration decommission_after_;
+  TimerSlot decommission_timer_;
+  bool decommissioned_ = false;
   std::map<std::string, nlohmann::json> states_;  // latest state per device level
   std::uint64_t updates_ = 0;                     // state messages since the last summary
 };

@@ -11,7 +11,7 @@
 namespace mqttbed::broker {
 namespace {
 
-constexpr std::array<Mutation, 11> kMutations = {
+constexpr std::array<Mutation, 16> kMutations = {
     Mutation::none,
     Mutation::drop_offline_qos1,
     Mutation::duplicate_qos2,
@@ -23,6 +23,11 @@ constexpr std::array<Mutation, 11> kMutations = {
     Mutation::leak_across_accounts,
     Mutation::drop_acks,
     Mutation::refuse_subscriptions,
+    Mutation::deliver_after_unsubscribe,
+    Mutation::upgrade_qos,
+    Mutation::retain_on_forward,
+    Mutation::never_time_out,
+    Mutation::no_takeover,
 };
 
 }  // namespace
@@ -51,6 +56,16 @@ const char* to_string(Mutation mutation) {
       return "drop_acks";
     case Mutation::refuse_subscriptions:
       return "refuse_subscriptions";
+    case Mutation::deliver_after_unsubscribe:
+      return "deliver_after_unsubscribe";
+    case Mutation::upgrade_qos:
+      return "upgrade_qos";
+    case Mutation::retain_on_forward:
+      return "retain_on_forward";
+    case Mutation::never_time_out:
+      return "never_time_out";
+    case Mutation::no_takeover:
+      return "no_takeover";
   }
   return "unknown";
 }

@@ -32,6 +32,11 @@ enum class Mutation {
   leak_across_accounts,        // also deliver to a subscriber of another account
   drop_acks,                   // answer no PUBLISH (PUBACK, PUBREC) and no SUBSCRIBE (SUBACK)
   refuse_subscriptions,        // SUBACK 0x80 for every filter, those the policy permits too
+  deliver_after_unsubscribe,   // UNSUBACK sent, but the filter keeps routing to the session
+  upgrade_qos,                 // deliver at the granted QoS even above the publish QoS
+  retain_on_forward,           // keep RETAIN=1 on live forwards to established subscriptions
+  never_time_out,              // never end a silent connection (no keepalive expiry)
+  no_takeover,                 // a second CONNECT leaves the first to its keepalive expiry
 };
 
 Mutation parse_mutation(const std::string& name);  // throws std::invalid_argument

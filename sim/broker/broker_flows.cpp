@@ -170,7 +170,9 @@ void Broker::State::on_unsubscribe(Connection& connection, const mqtt::Packet& p
   mqtt::Session* session = sessions.find(connection.client_id);
   for (const std::string& filter : packet.unsubscribe_filters) {
     session->unsubscribe(filter);
-    subscriptions.erase(filter, connection.session_key);
+    // --- MUTATION deliver_after_unsubscribe: the filter keeps routing (UNSUBACK all the same).
+    if (config.mutation != Mutation::deliver_after_unsubscribe)
+      subscriptions.erase(filter, connection.session_key);
   }
   // MQTT-3.10.4-4/-5: UNSUBACK with the same id, even if nothing was subscribed.
   send(connection.id, mqtt::PacketType::unsuback, packet.packet_id);

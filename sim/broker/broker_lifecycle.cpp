@@ -64,7 +64,11 @@ void Broker::State::on_connect(ConnectionId id, const mqtt::Packet& packet) {
   }
   // MQTT-3.1.4-2: the existing connection of this client id is closed (its will fires).
   if (Connection* older = connections.find_client(client_id)) {
-    end_connection(older->id, mqtt::ConnectionEnd::takeover);
+    if (config.mutation == Mutation::no_takeover) {
+      linger_until_keepalive(older->id);
+    } else {
+      end_connection(older->id, mqtt::ConnectionEnd::takeover);
+    }
   }
   // v5: a new connection before the Will Delay ends cancels the will (MQTT-3.1.3-9), and
   // the session stops its expiry countdown.
@@ -96,9 +100,24 @@ void Broker::State::on_connect(ConnectionId id, const mqtt::Packet& packet) {
   if (attached.session_present) resume(attached.session, id);
 }
 
+// --- MUTATION no_takeover: the old connection is not ended by the new CONNECT; it goes on
+// (out of the client-id table, which holds one connection per id) until its keepalive runs
+// out, and only then is its will published.
+void Broker::State::linger_until_keepalive(ConnectionId id) {
+  Connection old = connections.remove(id);
+  closed.insert(id);
+  host.close(id);
+  const Duration expiry = old.last_packet + old.keepalive_timeout - host.now();
+  schedule(std::max(expiry, Duration::zero()), [this, old = std::move(old)] {
+    handle_will(old, mqtt::ConnectionEnd::keepalive_expired, /*session_ends=*/false);
+  });
+}
+
 void Broker::State::arm_keepalive(ConnectionId id, std::uint64_t serial) {
   const Connection* connection = connections.find(id);
   if (connection == nullptr || connection->keepalive_timeout == Duration::zero()) return;
+  // --- MUTATION never_time_out: a silent connection is never ended (MQTT-3.1.2-24 broken).
+  if (config.mutation == Mutation::never_time_out) return;
   // One timer per connection: when it fires early (packets came since), it re-arms for the
   // rest of the window instead of every packet scheduling one.
   const Duration deadline = connection->last_packet + connection->keepalive_timeout;
@@ -169,7 +188,7 @@ void Broker::State::publish_will(const std::string& client_id, const mqtt::Will&
     return;
   }
   ++stats.wills_published;
-  route(mqtt::Message{will.topic, will.payload, will.qos, will.retain}, client_id);
+  route(mqtt::Message{will.topic, will.payload, will.qos, will.retain}, client_id, /*will=*/true);
 }
 
 void Broker::State::arm_session_expiry(const std::string& client_id, std::uint32_t seconds) {

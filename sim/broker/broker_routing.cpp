@@ -12,9 +12,12 @@ bool Broker::State::authorized(const std::string& client_id, const std::string& 
   return !config.authorize || config.authorize(client_id, topic, write);
 }
 
-void Broker::State::route(mqtt::Message message, const std::string& publisher) {
+void Broker::State::route(mqtt::Message message, const std::string& publisher, bool will) {
   if (message.retain) retained.update(message);  // MQTT-3.3.1-5, -10, -11
-  message.retain = false;  // MQTT-3.3.1-9: forwarded to existing subscribers with RETAIN=0
+  // MQTT-3.3.1-9: forwarded to existing subscribers with RETAIN=0. --- MUTATION
+  // retain_on_forward: RETAIN kept on forwards of PUBLISHes (wills keep the rule, so the
+  // mutation stays the deliveries checker's alone).
+  if (config.mutation != Mutation::retain_on_forward || will) message.retain = false;
   // MQTT-3.3.5-1: a session matching through several filters gets one copy at the
   // highest granted QoS; every copy is capped at the publish QoS (MQTT-3.8.4-6).
   std::map<std::uint64_t, std::uint8_t> granted_by_session;
@@ -25,6 +28,8 @@ void Broker::State::route(mqtt::Message message, const std::string& publisher) {
   for (const auto& [key, granted] : granted_by_session) {
     mqtt::Message copy = message;
     copy.qos = std::min(message.qos, granted);
+    // --- MUTATION upgrade_qos: the granted QoS, even above the publish QoS.
+    if (config.mutation == Mutation::upgrade_qos) copy.qos = granted;
     deliver(key, copy, publisher);
   }
   // --- MUTATION leak_across_accounts: one more copy to a client not allowed to read it.

@@ -49,6 +49,7 @@ struct Broker::State {
   void end_connection(ConnectionId id, mqtt::ConnectionEnd end);
   void refuse(ConnectionId id);  // close a connection the broker keeps no record of
   void arm_keepalive(ConnectionId id, std::uint64_t serial);
+  void linger_until_keepalive(ConnectionId id);  // Mutation::no_takeover
   void handle_will(const Connection& connection, mqtt::ConnectionEnd end, bool session_ends);
   void publish_will(const std::string& client_id, const mqtt::Will& will);
   void arm_session_expiry(const std::string& client_id, std::uint32_t expiry_s);
@@ -66,7 +67,8 @@ struct Broker::State {
 
   // --- routing to sessions (broker_routing.cpp)
   bool authorized(const std::string& client_id, const std::string& topic, bool write) const;
-  void route(mqtt::Message message, const std::string& publisher);
+  // `will`: the message is a last will (MQTT-3.1.2-8), routed like a PUBLISH.
+  void route(mqtt::Message message, const std::string& publisher, bool will = false);
   void deliver(std::uint64_t session_key, const mqtt::Message& message,
                const std::string& publisher);
   void offer(mqtt::Session& session, mqtt::Message message);

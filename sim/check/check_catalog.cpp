@@ -2,6 +2,7 @@
 
 #include "sim/check/answers_checker.h"
 #include "sim/check/completeness_checker.h"
+#include "sim/check/delivery_checker.h"
 #include "sim/check/isolation_checker.h"
 #include "sim/check/ordering_checker.h"
 #include "sim/check/qos_checker.h"
@@ -62,6 +63,9 @@ std::vector<CheckSpec> build_catalog() {
        ""},
       {"completeness", "every seq/total series reaches its subscribers complete",
        one_with_sessions<CompletenessChecker>(), ""},
+      {"deliveries",
+       "a delivery matches a subscription held, at no higher QoS, RETAIN only on replays",
+       one<DeliveryChecker>(), ""},
       {"qos0", "QoS 0: at most once", qos_level(0), "qos"},
       {"qos1", "QoS 1: at least once", qos_level(1), "qos"},
       {"qos2", "QoS 2: exactly once", qos_level(2), "qos"},

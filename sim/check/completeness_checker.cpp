@@ -4,6 +4,7 @@
 #include <map>
 
 #include "sim/check/seq_set.h"
+#include "sim/mqtt/topic.h"
 
 namespace mqttbed::check {
 
@@ -97,9 +98,13 @@ void CompletenessChecker::on_delivered(const Event& event) {
   if (!delivered_[pair_key(event.client, event.msg.publisher)].insert(event.msg.seq)) return;
   const Stream& stream = streams_[index];
   const std::uint64_t position = position_of(stream, event.msg.seq, event.app_seq);
-  const SubscriberMark mark{event.client, event.qos, sessions_->state(event.client).session,
-                            sessions_->state(event.client).subscriptions,
-                            sessions_->state(event.client).connection};
+  SubscriberMark mark{event.client, event.qos, sessions_->state(event.client).session,
+                      sessions_->state(event.client).subscriptions,
+                      sessions_->state(event.client).connection};
+  // Arrived after the subscriber had dropped every matching filter (buffered across its
+  // UNSUBSCRIBE, MQTT-3.10.4-3): the next delivery comes through a new subscription, so a
+  // gap before it is explained, as for an UNSUBSCRIBE between the two deliveries.
+  if (!holds_matching(event)) mark.subscriptions = kNoSubscription;
   auto [it, first] =
       readers_.try_emplace(pair_key(event.client, index),
                            Reader{index, event.client, position, event.msg.seq, mark, event, {}});
@@ -128,6 +133,14 @@ void CompletenessChecker::on_delivered(const Event& event) {
   reader.msg_seq = event.msg.seq;
   reader.mark = mark;
   reader.last = event;
+}
+
+bool CompletenessChecker::holds_matching(const Event& event) const {
+  const std::string& topic = history_->string(event.topic);
+  for (std::uint32_t filter : sessions_->state(event.client).filters) {
+    if (mqtt::topic_matches(history_->string(filter), topic)) return true;
+  }
+  return false;
 }
 
 void CompletenessChecker::out_of_order(Reader& reader, std::uint64_t position, const Event& event) {

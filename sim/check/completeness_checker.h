@@ -82,6 +82,9 @@ class CompletenessChecker : public Checker {
   // Did the publisher's connection end after message `from_seq` and before `to_seq`?
   bool publisher_broke(std::uint32_t publisher, std::uint64_t from_seq, std::uint64_t to_seq) const;
   void out_of_order(Reader& reader, std::uint64_t position, const history::Event& event);
+  // Does the subscriber hold a granted filter matching the delivery's topic now?
+  bool holds_matching(const history::Event& event) const;
+  static constexpr std::uint32_t kNoSubscription = UINT32_MAX;  // a mark's subscriptions
   // Counts a gap, and reports it when unexplained; `after` null for a tail gap.
   void judge(const Reader& reader, const Gap& gap, const history::Event* after);
 

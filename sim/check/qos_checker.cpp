@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "sim/mqtt/topic.h"
+
 namespace mqttbed::check {
 
 using history::Event;
@@ -18,7 +20,8 @@ const char* QosChecker::name() const {
 
 void QosChecker::observe(const Event& event, const history::History& history) {
   history_ = &history;
-  if (level_ > 0) sessions_->observe(event, history);  // QoS 0 owes nothing to anyone
+  // QoS 0 owes nothing to anyone, but needs the subscriptions to tell overlap copies.
+  sessions_->observe(event, history);
   switch (event.type) {
     case EventType::connect_sent:
     case EventType::publish_sent:
@@ -43,6 +46,9 @@ void QosChecker::observe(const Event& event, const history::History& history) {
 
 void QosChecker::on_publish(const Event& event, const history::History& history) {
   if (level_ == 0 || event.qos < level_) return;
+  // An empty retained PUBLISH travels without its identity (client_recorder.h): its
+  // deliveries cannot be told from any other foreign message, so nothing is owed by id.
+  if (event.retain && event.bytes == 0) return;
   Pending pending{event, false, {}};
   sessions_->connected_subscribers(history.string(event.topic), [&](const SubscriberMark& mark) {
     // MQTT-3.8.4-6: delivered at the lower of the publish QoS and the granted QoS.
@@ -62,10 +68,43 @@ Violation QosChecker::violation(const char* invariant, const char* spec, const E
   return v;
 }
 
+void QosChecker::pay(const Event& event) {
+  if (auto it = pending_.find(message_key(event.msg)); it != pending_.end()) {
+    auto& owed = it->second.owed;
+    auto match = std::find_if(owed.begin(), owed.end(),
+                              [&](const Owed& o) { return o.subscriber.client == event.client; });
+    if (match != owed.end()) {
+      ++counts_.ok;
+      owed.erase(match);
+      if (owed.empty()) pending_.erase(it);
+    }
+  }
+}
+
+// MQTT-3.3.5-1 (MQTT 5: MQTT-3.3.4-2 and the copies it allows): a client whose subscriptions
+// overlap may get one copy per matching subscription. True for a repeated copy within that
+// number.
+bool QosChecker::overlap_copy(const Event& event, const history::History& history) {
+  const std::string& topic = history.string(event.topic);
+  std::uint32_t matching = 0;
+  for (std::uint32_t filter : sessions_->state(event.client).filters) {
+    if (mqtt::topic_matches(history.string(filter), topic)) ++matching;
+  }
+  if (matching <= 1) return false;
+  std::uint32_t& copies =
+      overlap_copies_[{pair_key(event.client, event.msg.publisher), event.msg.seq}];
+  copies = std::max<std::uint32_t>(copies, 1);  // the first copy went by unnoticed
+  return ++copies <= matching;
+}
+
 void QosChecker::on_delivered(const Event& event, const history::History& history) {
   // Wills are the will checker's; retained-store copies (retain=1, MQTT-3.3.1-9) answer a
   // new subscription and are the retained checker's, so neither counts as a duplicate.
-  if (event.is_will || event.msg.seq == 0 || event.qos != level_) return;
+  if (event.is_will || event.msg.seq == 0) return;
+  // Above the QoS owed it still arrived, so it is not lost here; the deliveries checker
+  // judges the QoS itself (MQTT-3.8.4-6).
+  if (level_ > 0 && event.qos > level_) pay(event);
+  if (event.qos != level_) return;
   const bool issued =
       event.msg.publisher < last_seq_.size() && event.msg.seq <= last_seq_[event.msg.publisher];
   if (!issued) {
@@ -77,18 +116,10 @@ void QosChecker::on_delivered(const Event& event, const history::History& histor
     return;
   }
   if (level_ == 0) ++counts_.checked;
-  if (auto it = pending_.find(message_key(event.msg)); it != pending_.end()) {
-    auto& owed = it->second.owed;
-    auto match = std::find_if(owed.begin(), owed.end(),
-                              [&](const Owed& o) { return o.subscriber.client == event.client; });
-    if (match != owed.end()) {
-      ++counts_.ok;
-      owed.erase(match);
-      if (owed.empty()) pending_.erase(it);
-    }
-  }
+  pay(event);
   if (event.retain) return;
-  if (delivered_[pair_key(event.client, event.msg.publisher)].insert(event.msg.seq)) {
+  if (delivered_[pair_key(event.client, event.msg.publisher)].insert(event.msg.seq) ||
+      overlap_copy(event, history)) {
     if (level_ == 0) ++counts_.ok;
     return;
   }

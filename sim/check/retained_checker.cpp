@@ -44,7 +44,17 @@ void RetainedChecker::observe(const Event& event, const history::History& histor
         add_candidate(event);
       break;
     case EventType::delivered:
-      if (event.msg.seq == 0) break;
+      if (event.msg.seq == 0) {
+        // An empty retained message travels without identity (client_recorder.h); a
+        // zero-length retained replay is wrong whoever published it.
+        if (event.retain && event.bytes == 0) {
+          ++counts_.checked;
+          ++counts_.unexpected;
+          report("an empty retained message is never stored nor delivered", "MQTT-3.3.1-11", event,
+                 nullptr, nullptr, history);
+        }
+        break;
+      }
       mark_stored(event);  // a delivered message was surely in the broker by now
       if (event.retain) {
         auto& owed = owed_[event.client];

@@ -36,9 +36,15 @@ void WillChecker::on_connection_event(const Event& event, const history::History
       }
       current_[event.client] = message_key(event.msg);
       wills_[message_key(event.msg)] =
-          Record{event, {}, Outcome::connecting, faults_.active(event.client), {}, {}, {}};
+          Record{event, {}, Outcome::connecting, faults_.active(event.client), {}, {}, {}, -1};
       return;
     case EventType::connack:
+      if (auto lost = lost_.find(event.client); lost != lost_.end() && event.code == 0) {
+        if (auto taken = wills_.find(lost->second); taken != wills_.end()) {
+          taken->second.taken_over_ns = event.time_ns;
+        }
+        lost_.erase(lost);
+      }
       if (record != nullptr && record->outcome == Outcome::connecting) {
         record->outcome = event.code == 0 ? Outcome::open : Outcome::refused;
       }
@@ -67,6 +73,7 @@ void WillChecker::close(Record& record, const Event& event, Outcome outcome,
   record.disturbed =
       record.disturbed || faults_.disturbed_since(record.connect.time_ns, record.connect.client);
   if (outcome != Outcome::lost) return;
+  lost_[record.connect.client] = message_key(record.connect.msg);
   const std::uint8_t will_qos = record.connect.qos;
   sessions_->connected_subscribers(
       history.string(record.connect.topic), [&](const SubscriberMark& mark) {
@@ -98,11 +105,14 @@ void WillChecker::on_delivered(const Event& event, const history::History& histo
   auto& deliveries = record.deliveries;
   auto counted = std::find_if(deliveries.begin(), deliveries.end(),
                               [&](const auto& d) { return d.first == event.client; });
+  const Due* late = nullptr;
   if (counted == deliveries.end()) {
     deliveries.push_back({event.client, 1});
-    const bool was_owed = std::erase_if(record.owed, [&](const SubscriberMark& m) {
-                            return m.client == event.client;
-                          }) > 0;
+    auto owed = std::find_if(record.owed.begin(), record.owed.end(),
+                             [&](const SubscriberMark& m) { return m.client == event.client; });
+    const bool was_owed = owed != record.owed.end();
+    if (was_owed) late = noticed_late(record, *owed, event);
+    if (was_owed) record.owed.erase(owed);
     if (record.outcome == Outcome::connecting || record.outcome == Outcome::open) {
       record.early.push_back(event.client);  // counted and judged at settle
       return;
@@ -127,11 +137,43 @@ void WillChecker::on_delivered(const Event& event, const history::History& histo
     ++counts_.unexpected;
     report("a refused CONNECT's will is never published", "MQTT-3.2.2-5", record, event.client,
            &event);
+  } else if (late != nullptr) {
+    ++counts_.unexpected;
+    report(late->invariant, late->spec, record, event.client, &event);
   } else if (record.outcome == Outcome::lost) {
     ++counts_.ok;
   } else {
     ++counts_.indeterminate;  // after a disturbed DISCONNECT or an unanswered CONNECT
   }
+}
+
+std::optional<WillChecker::Due> WillChecker::due(const Record& record) const {
+  std::optional<Due> due;
+  if (const auto notice_ns = broker_notice_bound_ns(record.connect.keepalive_s)) {
+    due = Due{record.end.time_ns + *notice_ns, "MQTT-3.1.2-24",
+              "a will is published within 1.5 x keepalive (+ 2 s) of its connection's loss"};
+  }
+  if (record.taken_over_ns >= 0 && (!due || record.taken_over_ns < due->ns)) {
+    due = Due{record.taken_over_ns, "MQTT-3.1.4-2",
+              "a CONNECT taking the client id over ends the old connection: its will is "
+              "published by that CONNACK (+ 2 s)"};
+  }
+  return due;
+}
+
+const WillChecker::Due* WillChecker::noticed_late(const Record& record, const SubscriberMark& owed,
+                                                  const Event& delivery) {
+  late_ = due(record);
+  if (!late_ || record.outcome != Outcome::lost) return nullptr;
+  // Judged only where nothing but the broker can explain the delay: the subscriber kept the
+  // connection it had when the loss was seen, and no fault touched it or the broker since.
+  const ClientState& subscriber = sessions_->state(owed.client);
+  if (!subscriber.connected || subscriber.connection != owed.connection ||
+      faults_.disturbed_since(record.end.time_ns, owed.client) ||
+      faults_.crashed_since(record.connect.time_ns)) {
+    return nullptr;
+  }
+  return delivery.time_ns > late_->ns + kNoticeToleranceNs ? &*late_ : nullptr;
 }
 
 void WillChecker::report(const char* invariant, const char* spec, const Record& record,
@@ -174,10 +216,11 @@ void WillChecker::settle(const Record& record, const CheckContext& context) {
       ++counts_.indeterminate;
     }
   }
-  // The latest moment the broker must have published the will; none with keepalive off.
-  const auto notice_ns = broker_notice_bound_ns(record.connect.keepalive_s);
+  // The latest moment the broker must have published the will; none with keepalive off and
+  // no takeover.
+  const auto due_by = due(record);
   for (const SubscriberMark& owed : record.owed) {
-    const bool judged = notice_ns && record.end.time_ns + *notice_ns < context.deadline_ns() &&
+    const bool judged = due_by && due_by->ns < context.deadline_ns() &&
                         !faults_.crashed_since(record.connect.time_ns) &&
                         sessions_->alive_since(owed, /*same_connection=*/owed.granted_qos == 0);
     if (!judged) {

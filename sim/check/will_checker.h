@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -26,9 +27,20 @@ namespace mqttbed::check {
 //    after the client saw it (MQTT-3.1.2-24, broker_notice.h): only a loss noticed that way
 //    before the settle window is judged; with keepalive 0 (no bound) none is;
 //  - a will reaches a subscriber at most once: a second copy without DUP is a second
-//    publication (MQTT-3.1.2-10).
+//    publication (MQTT-3.1.2-10);
+//  - keepalive timing: an owed will delivered later than 1.5 x keepalive + kNoticeToleranceNs
+//    after the client saw its connection end is a broker that noticed the silent connection
+//    too late (MQTT-3.1.2-24), judged where the subscriber kept its connection and no fault
+//    touched it or the broker meanwhile;
+//  - takeover: once the client's next CONNECT is accepted (CONNACK 0), the broker has ended
+//    the old connection (MQTT-3.1.4-2), so a will of a connection lost before it (a reboot
+//    that left its connection half-open) is due by that CONNACK + kNoticeToleranceNs, if that
+//    is earlier than the keepalive bound.
 class WillChecker : public Checker {
  public:
+  // Allowed on top of 1.5 x keepalive: the will's way to the subscriber (network latency)
+  // and a broker's keepalive timer granularity (mosquitto checks about once a second).
+  static constexpr std::int64_t kNoticeToleranceNs = 2'000'000'000;
   // `sessions`: shared with the other checkers (see QosChecker).
   explicit WillChecker(
       std::shared_ptr<ClientSessions> sessions = std::make_shared<ClientSessions>())
@@ -47,13 +59,26 @@ class WillChecker : public Checker {
     std::vector<SubscriberMark> owed;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> deliveries;  // (subscriber, count)
     std::vector<std::uint32_t> early;  // subscribers that got it while the connection was open
+    // CONNACK 0 of the client's next connection after this one was lost: by then the broker
+    // has taken the client id over and ended this one (MQTT-3.1.4-2); -1 = none.
+    std::int64_t taken_over_ns = -1;
   };
+  // When the will of a lost connection must be out, and the rule that says so.
+  struct Due {
+    std::int64_t ns = 0;
+    const char* spec = "";
+    const char* invariant = "";
+  };
+  std::optional<Due> due(const Record& record) const;
 
   void on_connection_event(const history::Event& event, const history::History& history);
   void on_delivered(const history::Event& event, const history::History& history);
   void close(Record& record, const history::Event& event, Outcome outcome,
              const history::History& history);
   void settle(const Record& record, const CheckContext& context);
+  // The rule a delivery of `record`'s will to `owed` broke by coming late, or nullptr.
+  const Due* noticed_late(const Record& record, const SubscriberMark& owed,
+                          const history::Event& delivery);
   void report(const char* invariant, const char* spec, const Record& record,
               std::uint32_t subscriber, const history::Event* delivery);
 
@@ -62,6 +87,8 @@ class WillChecker : public Checker {
   FaultState faults_;
   std::unordered_map<std::uint64_t, Record> wills_;           // by pair_key(publisher, seq)
   std::unordered_map<std::uint32_t, std::uint64_t> current_;  // client -> its will's key
+  std::unordered_map<std::uint32_t, std::uint64_t> lost_;     // client -> last lost will's key
+  std::optional<Due> late_;                                   // noticed_late's answer
   Counts counts_;
   ViolationLog log_;
 };

@@ -136,6 +136,12 @@ void ClientRecorder::unsubscribe_sent(const std::string& filter) {
   append(event);
 }
 
+void ClientRecorder::unsuback(const std::string& filter) {
+  Event event = make(EventType::unsuback);
+  event.topic = history_.string_id(filter);
+  append(event);
+}
+
 EnvelopedPublish ClientRecorder::publish_sent(const std::string& topic, int qos, bool retain,
                                               std::string_view payload) {
   Event event = make(EventType::publish_sent);
@@ -146,6 +152,10 @@ EnvelopedPublish ClientRecorder::publish_sent(const std::string& topic, int qos,
   describe_payload(topic, payload, event);
   if (qos > 0) in_flight_[event.msg.seq] = {event.topic, event.qos};
   append(event);
+  // A zero-length retained PUBLISH clears the topic's retained message (MQTT-3.3.1-10): the
+  // envelope would make it a retained message like any other, so it travels bare and its
+  // deliveries are foreign (docs/checks.md).
+  if (retain && payload.empty()) return {event.msg.seq, std::string()};
   return {event.msg.seq, envelope::encode(name_, event.msg.seq, payload, qos)};
 }
 

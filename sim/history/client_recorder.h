@@ -61,10 +61,12 @@ class ClientRecorder {
   void subscribe_sent(const std::string& filter, int qos);
   void suback(const std::string& filter, int granted_qos);  // 128 = failure
   void unsubscribe_sent(const std::string& filter);
+  void unsuback(const std::string& filter);  // the UNSUBACK of the UNSUBSCRIBE of `filter`
 
   // The application handed a message to the client: assigns the next seq of this publisher
   // (never reused, across reconnects and clients) and returns the payload to send. Call once
-  // per application publish; a resend of the same PUBLISH is not a new event.
+  // per application publish; a resend of the same PUBLISH is not a new event. An empty
+  // retained payload is returned empty (it must reach the broker zero-length, MQTT-3.3.1-10).
   EnvelopedPublish publish_sent(const std::string& topic, int qos, bool retain,
                                 std::string_view payload);
   void publish_acked(std::uint64_t seq);  // PUBACK (QoS 1) or PUBCOMP (QoS 2)

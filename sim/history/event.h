@@ -23,6 +23,7 @@ enum class EventType : std::uint8_t {
   disconnect_sent,   // DISCONNECT written (graceful end, will discarded)
   connection_lost,   // connection ended without our DISCONNECT; detail = reason
   fault,             // a fault began or ended (client = target or "*"); detail describes it
+  unsuback,          // UNSUBACK received; topic = the filter its UNSUBSCRIBE named
 };
 
 // Who published a message and its per-publisher sequence number: the message's identity,

@@ -89,6 +89,10 @@ LiveMqttClient::LiveMqttClient(std::string client_id, ClientContext& context)
           granted = -1;  // no SUBACK at all (connection gone): nothing to record
         }
         post([this, request, granted] { on_suback(request, granted); });
+      }),
+      unsubscribe_listener_([this](const ::mqtt::token& token, bool ok) {
+        std::uint64_t request = value_of(token);
+        post([this, request, ok] { on_unsuback(request, ok); });
       }) {}
 
 ::mqtt::async_client& LiveMqttClient::paho() {
@@ -213,6 +217,7 @@ void LiveMqttClient::disconnect() {
   set_state(State::disconnected);
   ++attempt_;  // whatever Paho still reports about this connection is stale now
   pending_subscribes_.clear();
+  pending_unsubscribes_.clear();
   if (options_.clean_session) outgoing_.clear();
   try {
     paho_->disconnect(0);
@@ -269,11 +274,23 @@ void LiveMqttClient::on_suback(std::uint64_t request, int granted) {
 
 void LiveMqttClient::unsubscribe(const std::string& filter) {
   if (state_ != State::connected) return;
+  std::uint64_t request = next_request_++;
+  pending_unsubscribes_[request] = filter;
   recorder_.unsubscribe_sent(filter);
   try {
-    paho_->unsubscribe(filter);
+    paho_->unsubscribe(filter, context_of(request), unsubscribe_listener_);
   } catch (const ::mqtt::exception&) {
+    pending_unsubscribes_.erase(request);
   }
+}
+
+void LiveMqttClient::on_unsuback(std::uint64_t request, bool ok) {
+  auto it = pending_unsubscribes_.find(request);
+  if (it == pending_unsubscribes_.end()) return;
+  std::string filter = std::move(it->second);
+  pending_unsubscribes_.erase(it);
+  // A failure is no UNSUBACK (the connection went first): the subscription may still hold.
+  if (ok) recorder_.unsuback(filter);
 }
 
 void LiveMqttClient::on_message_arrived(const ::mqtt::const_message_ptr& message) {
@@ -293,6 +310,7 @@ void LiveMqttClient::on_lost(std::uint64_t attempt) {
   State was = state_;
   set_state(State::disconnected);
   pending_subscribes_.clear();
+  pending_unsubscribes_.clear();
   if (options_.clean_session) outgoing_.clear();  // no session to resend from
   if (was == State::connecting) {
     recorder_.connect_failed(-1);

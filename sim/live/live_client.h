@@ -83,6 +83,7 @@ class LiveMqttClient final : public runtime::MqttClient {
   void on_connect_result(std::uint64_t attempt, bool ok, bool session_present, int code);
   void on_publish_result(std::uint64_t seq, int qos, bool ok);
   void on_suback(std::uint64_t request, int granted);
+  void on_unsuback(std::uint64_t request, bool ok);
   void on_message_arrived(const ::mqtt::const_message_ptr& message);
   void on_lost(std::uint64_t attempt);
   // The Paho client, made at the first connect(): only then is the route known, and a
@@ -103,12 +104,14 @@ class LiveMqttClient final : public runtime::MqttClient {
   std::set<std::uint64_t> outgoing_;            // QoS >= 1 publishes not yet acknowledged
   std::uint64_t next_request_ = 1;
   std::unordered_map<std::uint64_t, std::string> pending_subscribes_;
+  std::unordered_map<std::uint64_t, std::string> pending_unsubscribes_;
   // Cleared on destruction; work Paho posted after that is dropped on the loop.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   // Listeners before the Paho client: Paho holds references to them until it is destroyed.
   Listener connect_listener_;
   Listener publish_listener_;
   Listener subscribe_listener_;
+  Listener unsubscribe_listener_;
   std::unique_ptr<::mqtt::async_client> paho_;  // null until the first connect()
 };
 

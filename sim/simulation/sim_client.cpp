@@ -277,7 +277,10 @@ void SimMqttClient::on_suback(const Packet& packet, bool subscribe) {
   if (it == requests_.end()) return;
   PendingRequest request = *it;
   requests_.erase(it);
-  if (!subscribe) return;
+  if (!subscribe) {
+    recorder_.unsuback(request.filter);
+    return;
+  }
   int granted = packet.granted.empty() ? 0x80 : packet.granted.front();
   recorder_.suback(request.filter, granted);
   if (on_subscribed) on_subscribed(request.filter, granted);

@@ -14,10 +14,12 @@ using mqtt::PacketType;
 class BrokerMutation : public BrokerFixture {};
 
 TEST(MutationNames, EveryNameRoundTrips) {
-  for (Mutation m : {Mutation::none, Mutation::drop_offline_qos1, Mutation::duplicate_qos2,
-                     Mutation::reorder, Mutation::will_after_disconnect, Mutation::skip_will,
-                     Mutation::forget_retained_on_restart, Mutation::forget_sessions_on_restart,
-                     Mutation::leak_across_accounts, Mutation::drop_acks}) {
+  for (Mutation m :
+       {Mutation::none, Mutation::drop_offline_qos1, Mutation::duplicate_qos2, Mutation::reorder,
+        Mutation::will_after_disconnect, Mutation::skip_will, Mutation::forget_retained_on_restart,
+        Mutation::forget_sessions_on_restart, Mutation::leak_across_accounts, Mutation::drop_acks,
+        Mutation::refuse_subscriptions, Mutation::deliver_after_unsubscribe, Mutation::upgrade_qos,
+        Mutation::retain_on_forward, Mutation::never_time_out, Mutation::no_takeover}) {
     EXPECT_EQ(parse_mutation(to_string(m)), m);
   }
   EXPECT_EQ(parse_mutation("skip-will"), Mutation::skip_will);
@@ -148,6 +150,68 @@ TEST_F(BrokerMutation, WithoutMutationNoLeak) {
   connect(4, "a.pub");
   publish(4, "a/t", "private", 1);
   EXPECT_TRUE(host.take_publishes(2).empty());
+}
+
+TEST_F(BrokerMutation, DeliverAfterUnsubscribeKeepsRouting) {
+  config.mutation = Mutation::deliver_after_unsubscribe;
+  connect(1, "sub");
+  subscribe(1, "t", 1);
+  mqtt::Packet unsubscribe;
+  unsubscribe.type = PacketType::unsubscribe;
+  unsubscribe.packet_id = 9;
+  unsubscribe.unsubscribe_filters = {"t"};
+  broker().on_packet(1, unsubscribe);
+  EXPECT_EQ(host.take_first(1).type, PacketType::unsuback);
+  connect(2, "pub");
+  publish(2, "t", "after", 1);
+  EXPECT_EQ(payloads(host.take_publishes(1)), std::vector<std::string>{"after"});
+}
+
+TEST_F(BrokerMutation, UpgradeQosDeliversAtTheGrantAboveThePublish) {
+  config.mutation = Mutation::upgrade_qos;
+  connect(1, "sub");
+  subscribe(1, "t", 2);
+  connect(2, "pub");
+  publish(2, "t", "x", 1);
+  const auto got = host.take_publishes(1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].qos, 2);
+}
+
+TEST_F(BrokerMutation, RetainOnForwardKeepsRetainForPublishesNotWills) {
+  config.mutation = Mutation::retain_on_forward;
+  connect(1, "sub");
+  subscribe(1, "t/#", 1);
+  connect(2, "pub", {.keepalive_s = 0, .will = will("t/will", "gone", 1, true)});
+  publish(2, "t/a", "x", 1, /*retain=*/true);
+  auto got = host.take_publishes(1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_TRUE(got[0].retain);
+  broker().on_connection_lost(2);
+  got = host.take_publishes(1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_FALSE(got[0].retain);
+}
+
+TEST_F(BrokerMutation, NeverTimeOutKeepsASilentConnection) {
+  config.mutation = Mutation::never_time_out;
+  connect(1, "sub");
+  subscribe(1, "t", 1);
+  connect(2, "dev", {.keepalive_s = 10, .will = will("t", "gone", 1)});
+  host.advance(std::chrono::seconds(60));
+  EXPECT_TRUE(host.take_publishes(1).empty());
+  EXPECT_FALSE(host.was_closed(2));
+}
+
+TEST_F(BrokerMutation, NoTakeoverLeavesTheWillToTheKeepalive) {
+  config.mutation = Mutation::no_takeover;
+  connect(1, "sub");
+  subscribe(1, "t", 1);
+  connect(2, "dev", {.keepalive_s = 10, .will = will("t", "gone", 1)});
+  connect(3, "dev", {.keepalive_s = 10});
+  EXPECT_TRUE(host.take_publishes(1).empty());  // a takeover would have published it now
+  host.advance(std::chrono::seconds(16));
+  EXPECT_EQ(payloads(host.take_publishes(1)), std::vector<std::string>{"gone"});
 }
 
 }  // namespace

@@ -172,5 +172,62 @@ TEST(QosChecker, PublishAfterTheSettleWindowBeganIsNotJudged) {
   EXPECT_EQ(v.counts.indeterminate, 1u);
 }
 
+// MQTT-3.3.5-1: with overlapping subscriptions a 3.1.1 broker may send one copy per matching
+// subscription. Before the QoS checkers counted the matching filters, the second copy here
+// failed qos2 as a duplicate (issue 12).
+TEST(QosChecker, OneCopyPerOverlappingSubscriptionIsNoDuplicate) {
+  PairBed bed(2);
+  bed.subscribe("sub", "a/+", 2);
+  auto m = bed.publish("pub", "a/b", 2);
+  bed.deliver("sub", "a/b", 2, m);
+  bed.deliver("sub", "a/b", 2, m);
+  const Verdict& v = bed.verdict("qos2");
+  EXPECT_TRUE(v.passed) << explain(v);
+  EXPECT_EQ(v.counts.duplicated, 0u);
+}
+
+TEST(QosChecker, MoreCopiesThanOverlappingSubscriptionsFail) {
+  PairBed bed(2);
+  bed.subscribe("sub", "a/+", 2);
+  auto m = bed.publish("pub", "a/b", 2);
+  for (int i = 0; i < 3; ++i) bed.deliver("sub", "a/b", 2, m);
+  const Verdict& v = bed.verdict("qos2");
+  EXPECT_FALSE(v.passed);
+  EXPECT_EQ(v.counts.duplicated, 1u);
+}
+
+TEST(QosChecker, Qos0CopyPerOverlappingSubscriptionIsNoDuplicate) {
+  PairBed bed(0);
+  bed.subscribe("sub", "a/+", 0);
+  auto m = bed.publish("pub", "a/b", 0);
+  bed.deliver("sub", "a/b", 0, m);
+  bed.deliver("sub", "a/b", 0, m);
+  const Verdict& v = bed.verdict("qos0");
+  EXPECT_TRUE(v.passed) << explain(v);
+  EXPECT_EQ(v.counts.ok, 2u);
+}
+
+// None missing: the copy at the highest matching grant is owed (mosquitto 2.0.11 sent only a
+// QoS 1 copy although one of the two subscriptions was granted QoS 2).
+TEST(QosChecker, OverlapServedOnlyAtTheLowerGrantIsLost) {
+  PairBed bed(2);
+  bed.subscribe("sub", "a/+", 1);
+  auto m = bed.publish("pub", "a/b", 2);
+  bed.deliver("sub", "a/b", 1, m);
+  const Verdict& v = bed.verdict("qos2");
+  EXPECT_FALSE(v.passed);
+  EXPECT_EQ(v.counts.lost, 1u);
+}
+
+// A copy above the owed QoS arrived: not lost (the deliveries check judges the QoS).
+TEST(QosChecker, UpgradedDeliveryPaysTheQos1Debt) {
+  PairBed bed(2);
+  auto m = bed.publish("pub", "a/b", 1);
+  bed.deliver("sub", "a/b", 2, m);
+  const Verdict& v = bed.verdict("qos1");
+  EXPECT_TRUE(v.passed) << explain(v);
+  EXPECT_EQ(v.counts.ok, 1u);
+}
+
 }  // namespace
 }  // namespace mqttbed::check::testing

@@ -104,6 +104,89 @@ TEST(WillChecker, MissingWillAfterOneAndAHalfShortKeepalivesFails) {
 
 // Keepalive 0 turns the mechanism off (MQTT 3.1.1 §3.1.2.10): the broker may never notice a
 // silent loss, so its will is never owed (a delivered one still counts).
+// MQTT-3.1.2-24: a broker that never times out a silent connection publishes the will only
+// when something else ends it (here 40 s later, keepalive 10 s: due by 15 s + 2 s).
+TEST(WillChecker, WillLaterThanOneAndAHalfKeepalivesFails) {
+  WillBed bed(/*keepalive_s=*/10);
+  bed["dev"].connection_lost("network");
+  bed.tick(40 * kSecondNs);
+  bed.deliver("app", "status/dev", 1, bed.will);
+  const Verdict& v = bed.verdict("will");
+  EXPECT_FALSE(v.passed);
+  EXPECT_EQ(v.counts.unexpected, 1u);
+  ASSERT_EQ(v.violations.size(), 1u);
+  EXPECT_EQ(v.violations[0].spec, "MQTT-3.1.2-24");
+}
+
+TEST(WillChecker, WillWithinOneAndAHalfKeepalivesAndTheTolerancePasses) {
+  WillBed bed(/*keepalive_s=*/10);
+  bed["dev"].connection_lost("network");
+  bed.tick(16 * kSecondNs);
+  bed.deliver("app", "status/dev", 1, bed.will);
+  const Verdict& v = bed.verdict("will");
+  EXPECT_TRUE(v.passed) << explain(v);
+  EXPECT_EQ(v.counts.ok, 1u);
+}
+
+// The subscriber's own reconnect may explain the delay: not judged for timing.
+TEST(WillChecker, LateWillToASubscriberThatReconnectedIsNotJudgedLate) {
+  Bed bed({"will"});
+  bed.connect("app", /*clean=*/false);
+  bed.subscribe("app", "status/#", 1);
+  std::string will = bed["dev"].connect_sent(true, "status/dev", 1, false, "offline", {}, 10);
+  bed.tick();
+  bed["dev"].connack(false, 0);
+  bed.tick();
+  bed["dev"].connection_lost("network");
+  bed.tick();
+  bed["app"].connection_lost("network");
+  bed.tick(30 * kSecondNs);
+  bed.connect("app", /*clean=*/false, /*session_present=*/true);
+  bed.deliver("app", "status/dev", 1, will);
+  const Verdict& v = bed.verdict("will");
+  EXPECT_TRUE(v.passed) << explain(v);
+}
+
+// MQTT-3.1.4-2: a rebooted device reconnects before the broker noticed its old connection
+// died; accepting the new CONNECT ends the old one, so its will is due then, not 1.5 x
+// keepalive later.
+class TakeoverBed : public WillBed {
+ public:
+  TakeoverBed() : WillBed(/*keepalive_s=*/60) {
+    (*this)["dev"].connection_lost("reboot");
+    tick();
+    (*this)["dev"].connect_sent(true, "status/dev", 1, false, "offline", {}, 60);
+    tick();
+    (*this)["dev"].connack(false, 0);
+    tick();
+  }
+};
+
+TEST(WillChecker, WillLongAfterTheTakeoverFails) {
+  TakeoverBed bed;
+  bed.tick(30 * kSecondNs);  // within 1.5 x 60 s, but long after the new CONNACK
+  bed.deliver("app", "status/dev", 1, bed.will);
+  const Verdict& v = bed.verdict("will");
+  EXPECT_FALSE(v.passed);
+  ASSERT_EQ(v.violations.size(), 1u);
+  EXPECT_EQ(v.violations[0].spec, "MQTT-3.1.4-2");
+}
+
+TEST(WillChecker, WillAtTheTakeoverPasses) {
+  TakeoverBed bed;
+  bed.deliver("app", "status/dev", 1, bed.will);
+  const Verdict& v = bed.verdict("will");
+  EXPECT_TRUE(v.passed) << explain(v);
+  EXPECT_EQ(v.counts.ok, 1u);
+}
+
+TEST(WillChecker, MissingWillAfterATakeoverFails) {
+  TakeoverBed bed;
+  const Verdict& v = bed.verdict("will");
+  EXPECT_FALSE(v.passed);
+  EXPECT_EQ(v.counts.lost, 1u);
+}
+
 TEST(WillChecker, WillWithKeepaliveOffIsNeverOwed) {
   WillBed bed(0);
   bed["dev"].connection_lost("network");

@@ -17,7 +17,7 @@ struct Mutation {
   // Guarantees that restate the same fault from another angle and may fail with it: an
   // application-level seq/total gap is what a lost or reordered message looks like to the
   // app (completeness), and shadow documents that arrive out of order break the version
-  // order a client sees (shadow).
+  // order a client sees (shadow); a message held back arrives late, a will too (will).
   std::set<std::string> may_fail;
 };
 
@@ -51,21 +51,29 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         Mutation{"drop_offline_qos1", "mutations.yaml", {"sessions"}, {"qos1", "completeness"}},
         Mutation{"duplicate_qos2", "mutations-clean.yaml", {"qos2"}, {}},
-        Mutation{"reorder", "mutations.yaml", {"ordering"}, {"completeness", "shadow"}},
+        // Holding a message back up to 5 s also holds a will past 1.5 x keepalive + 2 s.
+        Mutation{"reorder", "mutations.yaml", {"ordering"}, {"completeness", "shadow", "will"}},
         Mutation{"will_after_disconnect", "mutations.yaml", {"will"}, {}},
         Mutation{"skip_will", "mutations.yaml", {"will"}, {}},
         Mutation{"forget_retained_on_restart", "mutations-clean.yaml", {"retained"}, {}},
         Mutation{"forget_sessions_on_restart", "mutations-crash.yaml", {"sessions"}, {}},
-        Mutation{"leak_across_accounts", "mutations.yaml", {"isolation"}, {}},
+        // A copy leaked to another account is also a delivery no subscription asked for.
+        Mutation{"leak_across_accounts", "mutations.yaml", {"isolation"}, {"deliveries"}},
         // Nothing is acknowledged or subscribed: the other promises have nothing left to owe
         // (their verdicts say so: vacuous), only answers can fail.
         Mutation{"drop_acks", "mutations.yaml", {"answers"}, {}},
         Mutation{"refuse_subscriptions", "mutations.yaml", {"isolation"}, {}},
-        Mutation{"reuse_shadow_version", "mutations.yaml", {"shadow"}, {}}),
+        Mutation{"reuse_shadow_version", "mutations.yaml", {"shadow"}, {}},
+        Mutation{"deliver_after_unsubscribe", "mutations-subscriptions.yaml", {"deliveries"}, {}},
+        Mutation{"upgrade_qos", "mutations-subscriptions.yaml", {"deliveries"}, {}},
+        Mutation{"retain_on_forward", "mutations-subscriptions.yaml", {"deliveries"}, {}},
+        Mutation{"never_time_out", "mutations-subscriptions.yaml", {"will"}, {}},
+        Mutation{"no_takeover", "mutations-subscriptions.yaml", {"will"}, {}}),
     [](const ::testing::TestParamInfo<Mutation>& info) { return std::string(info.param.name); });
 
 TEST(BrokerMutation, BothTestBedsPassWithoutMutation) {
-  for (const char* scenario : {"mutations.yaml", "mutations-clean.yaml", "mutations-crash.yaml"}) {
+  for (const char* scenario : {"mutations.yaml", "mutations-clean.yaml", "mutations-crash.yaml",
+                               "mutations-subscriptions.yaml"}) {
     for (const auto& verdict : verdicts_of(scenario, "", 0))
       EXPECT_TRUE(verdict["passed"].get<bool>()) << scenario << ": " << verdict["guarantee"];
   }

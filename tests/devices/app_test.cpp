@@ -60,6 +60,35 @@ TEST_F(AppTest, SubscribesToItsAccountAndEachThingsShadowDocuments) {
                                       "$aws/things/acct1-home2-light0/shadow/update/documents"}));
 }
 
+TEST_F(AppTest, WatchesGatewaysThroughAnOverlappingFilterWhenAsked) {
+  harness.params.set("watch_gateways", true);
+  boot();
+  const auto& filters = client().subscriptions();
+  ASSERT_GE(filters.size(), 2u);
+  EXPECT_EQ(filters[0], "platform/acct1/#");
+  EXPECT_EQ(filters[1], "platform/acct1/+/gateway/status");
+}
+
+// A user opens one home's view and leaves it: SUBSCRIBE, then UNSUBSCRIBE view_for later.
+TEST_F(AppTest, OpensAndLeavesAHomeView) {
+  harness.params.set("watch_account", false);
+  harness.params.set("command_every", scenario::Duration(1h));
+  harness.params.set("view_every", scenario::Duration(10s));
+  harness.params.set("view_for", scenario::Duration(10s));
+  boot();
+  const auto shadows_only = client().subscriptions();
+  EXPECT_EQ(shadows_only.size(), 2u);  // the two things' shadow documents, no account filter
+  harness.runtime.advance(15s);        // view_every + at most half of it
+  std::vector<std::string> views;
+  for (const auto& filter : client().subscriptions())
+    if (filter.starts_with("platform/")) views.push_back(filter);
+  ASSERT_EQ(views.size(), 1u);
+  EXPECT_TRUE(views[0] == "platform/acct1/home1/#" || views[0] == "platform/acct1/home2/#")
+      << views[0];
+  harness.runtime.advance(10s);  // closed view_for after it opened; the next opens 10s+ later
+  EXPECT_EQ(client().subscriptions(), shadows_only);
+}
+
 TEST_F(AppTest, SetsTheDesiredStateOfOneOfItsThingsEveryPeriod) {
   boot();
   harness.runtime.advance(30s);

@@ -54,6 +54,37 @@ TEST_F(GatewayTest, PublishesARetainedOnlineBirthOnEveryConnect) {
   }
 }
 
+// Decommissioned: an empty retained payload clears the status (MQTT-3.3.1-10), a DISCONNECT
+// follows, and nothing brings it back.
+TEST_F(GatewayTest, DecommissionedGatewayClearsItsRetainedStatusAndLeaves) {
+  harness.params.set("decommission_home", std::int64_t{3});
+  harness.params.set("decommission_after", scenario::Duration(30s));
+  boot();
+  client().accept(false);
+  harness.runtime.advance(30s);
+  const auto status = client().publishes_to("platform/acct3/home3/gateway/status");
+  ASSERT_EQ(status.size(), 2u);  // the birth, then the clear
+  EXPECT_TRUE(status[1].payload.empty());
+  EXPECT_TRUE(status[1].retain);
+  EXPECT_EQ(client().disconnects(), 0);  // the clear goes out first
+  harness.runtime.advance(2s);
+  EXPECT_EQ(client().disconnects(), 1);
+  device->resume();
+  device->reboot();
+  harness.runtime.advance(1min);
+  EXPECT_EQ(client().connects().size(), 1u);
+}
+
+TEST_F(GatewayTest, OnlyTheNamedHomesGatewayIsDecommissioned) {
+  harness.params.set("decommission_home", std::int64_t{4});
+  boot();
+  client().accept(false);
+  harness.runtime.advance(5min);
+  for (const auto& publish : client().publishes_to("platform/acct3/home3/gateway/status"))
+    EXPECT_FALSE(publish.payload.empty());
+  EXPECT_EQ(client().disconnects(), 0);
+}
+
 TEST_F(GatewayTest, CarriesItsCertificateAttributesInConnectAndBirth) {
   identity.partner = "comcast";
   boot();

@@ -48,6 +48,28 @@ TEST_F(ClientRecorderTest, PublishedPayloadCarriesIdentityAndDeliveryStripsIt) {
   EXPECT_EQ(history.string(delivered.topic), "a/b");
 }
 
+// Only a zero-length payload clears a retained message (MQTT-3.3.1-10): no envelope on it.
+TEST_F(ClientRecorderTest, EmptyRetainedPayloadTravelsBareButKeepsItsIdentity) {
+  ClientRecorder pub(history, "pub", now);
+  auto clear = pub.publish_sent("a/b", 1, /*retain=*/true, "");
+  EXPECT_TRUE(clear.payload.empty());
+  EXPECT_EQ(clear.seq, 1u);
+  EXPECT_FALSE(pub.publish_sent("a/b", 1, /*retain=*/false, "").payload.empty());
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].msg.seq, 1u);
+  EXPECT_EQ(events[0].bytes, 0u);
+}
+
+TEST_F(ClientRecorderTest, UnsubackIsRecordedWithItsFilter) {
+  ClientRecorder sub(history, "sub", now);
+  sub.unsubscribe_sent("a/#");
+  sub.unsuback("a/#");
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[1].type, EventType::unsuback);
+  EXPECT_EQ(history.string(events[1].topic), "a/#");
+  EXPECT_STREQ(to_string(EventType::unsuback), "unsuback");
+}
+
 TEST_F(ClientRecorderTest, ForeignPayloadIsDeliveredAsIsWithUnknownIdentity) {
   ClientRecorder sub(history, "sub", now);
   EXPECT_EQ(sub.delivered("x", 0, false, false, "raw"), "raw");

@@ -22,7 +22,9 @@ KindCatalog test_kinds() {
   catalog["gateway"] = {"home",
                         {duration_param("summary_every", 60s, 1s),
                          qos_param(),
-                         {"partner", ParamType::string, std::string("mso0"), "", 0, -1}}};
+                         {"partner", ParamType::string, std::string("mso0"), "", 0, -1},
+                         {"decommission_home", ParamType::integer, std::int64_t{-1}, "", -1, 1e9},
+                         duration_param("decommission_after", 60s, 1s)}};
   catalog["light"] = {"home", {duration_param("report_every", 60s, 1s), qos_param()}};
   catalog["sensor"] = {
       "home",
@@ -36,7 +38,12 @@ KindCatalog test_kinds() {
        {"gain", ParamType::number, std::int64_t{1}, "", 0, 100}}};
   catalog["app"] = {"account",
                     {duration_param("command_every", 30s, 100ms),
-                     duration_param("command_jitter", 5s, 0s), qos_param()}};
+                     duration_param("command_jitter", 5s, 0s),
+                     qos_param(),
+                     {"watch_account", ParamType::boolean, true, "", 0, -1},
+                     {"watch_gateways", ParamType::boolean, false, "", 0, -1},
+                     duration_param("view_every", 0s, 0s),
+                     duration_param("view_for", 20s, 1s)}};
   return catalog;
 }
 
