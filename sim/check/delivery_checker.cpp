@@ -1,6 +1,9 @@
 #include "sim/check/delivery_checker.h"
 
 #include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <string>
 
 #include "sim/mqtt/topic.h"
 
@@ -12,6 +15,13 @@ using history::EventType;
 namespace {
 
 constexpr int kSubackFailure = 0x80;
+
+// "12.000000500s", as describe_event writes times.
+std::string seconds(std::int64_t ns) {
+  char text[48];
+  std::snprintf(text, sizeof text, "%" PRId64 ".%09" PRId64 "s", ns / 1000000000, ns % 1000000000);
+  return text;
+}
 
 // Would `filter` match `topic` if MQTT-4.7.2-1 did not keep `$` topics from filters that
 // start with a wildcard? (The broker that delivers such a topic broke that rule.)
@@ -200,7 +210,7 @@ void DeliveryChecker::report(const char* invariant, const char* spec, const Even
         std::string line = "(" + history.client_name(event.client) + " subscription " +
                            history.string(s.filter) + " qos=" + std::to_string(s.qos);
         if (s.acked_ns == kNever) line += " pending";
-        if (s.ended_ns != kNever) line += " ended " + std::to_string(s.ended_ns) + "ns";
+        if (s.ended_ns != kNever) line += " ended at " + seconds(s.ended_ns);
         v.excerpt.push_back(line + ")");
       }
     } else {

@@ -150,11 +150,15 @@ void WillChecker::on_delivered(const Event& event, const history::History& histo
 std::optional<WillChecker::Due> WillChecker::due(const Record& record) const {
   std::optional<Due> due;
   if (const auto notice_ns = broker_notice_bound_ns(record.connect.keepalive_s)) {
-    due = Due{record.end.time_ns + *notice_ns, "MQTT-3.1.2-24",
-              "a will is published within 1.5 x keepalive (+ 2 s) of its connection's loss"};
+    const std::int64_t slack_ns = std::max(kNoticeToleranceNs, *notice_ns / 3);  // 0.5 x ka
+    due = Due{record.end.time_ns + *notice_ns, record.end.time_ns + *notice_ns + slack_ns,
+              "MQTT-3.1.2-24",
+              "a will is published within 1.5 x keepalive (+ max(2 s, 0.5 x keepalive)) of its "
+              "connection's loss"};
   }
-  if (record.taken_over_ns >= 0 && (!due || record.taken_over_ns < due->ns)) {
-    due = Due{record.taken_over_ns, "MQTT-3.1.4-2",
+  const std::int64_t taken_late_ns = record.taken_over_ns + kNoticeToleranceNs;
+  if (record.taken_over_ns >= 0 && (!due || taken_late_ns < due->late_ns)) {
+    due = Due{record.taken_over_ns, taken_late_ns, "MQTT-3.1.4-2",
               "a CONNECT taking the client id over ends the old connection: its will is "
               "published by that CONNACK (+ 2 s)"};
   }
@@ -173,7 +177,7 @@ const WillChecker::Due* WillChecker::noticed_late(const Record& record, const Su
       faults_.crashed_since(record.connect.time_ns)) {
     return nullptr;
   }
-  return delivery.time_ns > late_->ns + kNoticeToleranceNs ? &*late_ : nullptr;
+  return delivery.time_ns > late_->late_ns ? &*late_ : nullptr;
 }
 
 void WillChecker::report(const char* invariant, const char* spec, const Record& record,
