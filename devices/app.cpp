@@ -32,7 +32,9 @@ App::App(DeviceContext context)
       command_jitter_(context_.params.get_duration("command_jitter")),
       qos_(static_cast<int>(context_.params.get_int("qos"))),
       keeper_(context_.runtime, context_.rng, context_.mqtt, context_.identity.client_id, -1),
-      command_timer_(context_.runtime) {
+      command_timer_(context_.runtime),
+      reassembler_(context_.params.get_duration("reassembly_timeout")),
+      expiry_timer_(context_.runtime) {
   std::vector<Subscription> subscriptions = {
       {"platform/" + context_.identity.account + "/#", qos_}};
   // One subscription per thing: the authorizer refuses a wildcard in the thing position.
@@ -41,7 +43,7 @@ App::App(DeviceContext context)
   }
   keeper_.set_subscriptions(std::move(subscriptions));
   keeper_.set_callbacks(
-      {.on_online = nullptr,
+      {.on_online = [this](bool) { flush_reports(); },
        .on_offline = nullptr,
        .on_message = [this](const runtime::ReceivedMessage& message) { on_message(message); }});
 }
@@ -53,6 +55,9 @@ void App::start() {
 
 void App::reboot() {
   pending_.clear();  // forgotten commands are never measured, not measured wrong
+  reassembler_.clear();
+  unsent_reports_.clear();
+  expiry_timer_.cancel();
   keeper_.restart();
   arm_command();
 }
@@ -92,6 +97,11 @@ void App::on_message(const runtime::ReceivedMessage& message) {
   std::string suffix;
   if (!parse_shadow_topic(message.topic, &thing, &suffix)) {
     ++platform_messages_;
+    const std::string upload = "/gateway/upload";
+    if (message.topic.size() > upload.size() &&
+        message.topic.compare(message.topic.size() - upload.size(), upload.size(), upload) == 0) {
+      on_chunk(message.payload);
+    }
     return;
   }
   if (suffix != "update/documents") return;
@@ -109,6 +119,42 @@ void App::on_documents(const std::string& thing, const json& body) {
   if (context_.observations.on_command_round_trip) {
     context_.observations.on_command_round_trip(trip);
   }
+}
+
+void App::on_chunk(const std::string& payload) {
+  if (auto done = reassembler_.add(payload, context_.runtime.now())) report(std::move(*done));
+  arm_expiry();
+}
+
+void App::arm_expiry() {
+  const auto deadline = reassembler_.next_deadline();
+  if (!deadline) {
+    expiry_timer_.cancel();
+    return;
+  }
+  const runtime::Duration wait =
+      std::max(runtime::Duration(0), *deadline - context_.runtime.now());
+  expiry_timer_.arm(wait, [this] {
+    for (std::string& lost : reassembler_.expire(context_.runtime.now())) report(std::move(lost));
+    arm_expiry();
+  });
+}
+
+void App::report(std::string report) {
+  unsent_reports_.push_back(std::move(report));
+  flush_reports();
+}
+
+void App::flush_reports() {
+  const std::string topic =
+      "platform/" + context_.identity.account + "/" + context_.identity.client_id +
+      "/upload_report";
+  std::size_t sent = 0;
+  while (sent < unsent_reports_.size() &&
+         keeper_.publish(topic, unsent_reports_[sent], kShadowQos, false)) {
+    ++sent;
+  }
+  unsent_reports_.erase(unsent_reports_.begin(), unsent_reports_.begin() + sent);
 }
 
 // Settle phase: no new periodic traffic; connection upkeep and replies go on.

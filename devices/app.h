@@ -1,6 +1,7 @@
 // A mobile app (kind "app", one or more per account): watches its account's platform
 // topics and its lights' shadows, sets a random light's desired state every
 // `command_every`, and measures how long until the light reports it (command round-trip).
+// It reassembles its gateways' chunked uploads and reports each one complete or lost.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "devices/chunked_upload.h"
 #include "devices/connection_keeper.h"
 #include "devices/device.h"
 #include "devices/timer_slot.h"
@@ -37,6 +39,10 @@ class App : public Device {
   void send_command();
   void on_message(const runtime::ReceivedMessage& message);
   void on_documents(const std::string& thing, const nlohmann::json& body);
+  void on_chunk(const std::string& payload);
+  void arm_expiry();
+  void report(std::string report);
+  void flush_reports();
 
   DeviceContext context_;
   runtime::Duration command_every_;
@@ -47,6 +53,9 @@ class App : public Device {
   std::map<std::string, PendingCommand> pending_;  // by thing
   std::uint64_t commands_ = 0;
   std::uint64_t platform_messages_ = 0;
+  Reassembler reassembler_;
+  TimerSlot expiry_timer_;
+  std::vector<std::string> unsent_reports_;  // made while offline, sent when back
 };
 
 }  // namespace mqttbed::devices

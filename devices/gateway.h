@@ -1,7 +1,9 @@
 // A residential gateway (kind "gateway"): connects with the identity of its certificate
 // (partner, account, installation UUID, MAC), announces itself online with a retained
 // birth message and offline through its will, summarises its home's device states and
-// relays commands to devices.
+// relays commands to devices. Optionally uploads a diagnostics log larger than the broker's
+// payload limit as chunks (devices/chunked_upload.h), and sends one payload over the limit
+// to see the broker refuse it.
 #pragma once
 
 #include <map>
@@ -35,6 +37,7 @@ class Gateway : public Device {
   const GatewayCertificate& certificate() const { return certificate_; }
   std::string status_topic() const;
   std::string summary_topic() const;
+  std::string upload_topic() const;
 
  private:
   nlohmann::json status_payload(const char* status) const;
@@ -42,6 +45,9 @@ class Gateway : public Device {
   void on_message(const runtime::ReceivedMessage& message);
   void arm_summary();
   void publish_summary();
+  void arm_upload();
+  void upload();
+  void send_oversize_probe();
 
   DeviceContext context_;
   runtime::Duration summary_every_;
@@ -51,6 +57,14 @@ class Gateway : public Device {
   TimerSlot summary_timer_;
   std::map<std::string, nlohmann::json> states_;  // latest state per device level
   std::uint64_t updates_ = 0;                     // state messages since the last summary
+  runtime::Duration upload_every_;                // 0: no uploads
+  std::int64_t upload_bytes_;
+  std::int64_t chunk_bytes_;  // one chunk on the wire, envelope included
+  std::int64_t oversize_probe_bytes_;  // 0: no probe
+  bool probe_sent_ = false;
+  TimerSlot upload_timer_;
+  std::uint64_t boot_ = 0;  // drawn at each boot: upload ids never repeat across reboots
+  std::uint64_t uploads_ = 0;
 };
 
 }  // namespace mqttbed::devices

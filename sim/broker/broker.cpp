@@ -11,7 +11,7 @@
 namespace mqttbed::broker {
 namespace {
 
-constexpr std::array<Mutation, 11> kMutations = {
+constexpr std::array<Mutation, 13> kMutations = {
     Mutation::none,
     Mutation::drop_offline_qos1,
     Mutation::duplicate_qos2,
@@ -23,6 +23,8 @@ constexpr std::array<Mutation, 11> kMutations = {
     Mutation::leak_across_accounts,
     Mutation::drop_acks,
     Mutation::refuse_subscriptions,
+    Mutation::ignore_payload_limit,
+    Mutation::corrupt_large_payloads,
 };
 
 }  // namespace
@@ -51,6 +53,10 @@ const char* to_string(Mutation mutation) {
       return "drop_acks";
     case Mutation::refuse_subscriptions:
       return "refuse_subscriptions";
+    case Mutation::ignore_payload_limit:
+      return "ignore_payload_limit";
+    case Mutation::corrupt_large_payloads:
+      return "corrupt_large_payloads";
   }
   return "unknown";
 }
@@ -76,7 +82,7 @@ Mutation parse_mutation(const std::string& name) {
 }
 
 Broker::State::State(BrokerConfig config_in, BrokerHost& host_in)
-    : config(std::move(config_in)), host(host_in) {
+    : config(std::move(config_in)), host(host_in), reorder_rng(config.reorder_seed) {
   if (config.max_inflight < 1 || config.max_queued < 0) {
     throw std::invalid_argument("BrokerConfig: max_inflight must be >= 1 and max_queued >= 0");
   }

@@ -7,7 +7,9 @@
 #include "sim/check/completeness_checker.h"
 #include "sim/check/isolation_checker.h"
 #include "sim/check/ordering_checker.h"
+#include "sim/check/payload_limit_checker.h"
 #include "sim/check/qos_checker.h"
+#include "sim/check/reassembly_checker.h"
 #include "sim/check/retained_checker.h"
 #include "sim/check/sessions_checker.h"
 #include "sim/check/shadow_checker.h"
@@ -19,7 +21,8 @@ namespace mqttbed::check {
 
 const std::vector<std::string>& check_names() {
   static const std::vector<std::string> kNames = {
-      "qos", "ordering", "retained", "will", "sessions", "shadow", "isolation", "completeness"};
+      "qos",       "ordering",     "retained",      "will",      "sessions", "shadow",
+      "isolation", "completeness", "payload_limit", "reassembly"};
   return kNames;
 }
 
@@ -54,6 +57,10 @@ void add_checkers(const std::string& name, const std::shared_ptr<ClientSessions>
         }));
   } else if (name == "completeness") {
     out.push_back(std::make_unique<CompletenessChecker>(sessions));
+  } else if (name == "payload_limit") {
+    out.push_back(std::make_unique<PayloadLimitChecker>());
+  } else if (name == "reassembly") {
+    out.push_back(std::make_unique<ReassemblyChecker>());
   } else {
     std::string known;
     for (const std::string& n : check_names()) known += (known.empty() ? "" : ", ") + n;
@@ -100,7 +107,8 @@ HistoryJudgement judge_history_file(const std::string& path, bool partial,
   judgement.info = history::read_history_file(path, history, partial);
   const history::HistoryFileInfo& info = judgement.info;
   judgement.verdicts = checkers.finish(
-      CheckContext{info.end_ns, info.settle_start_ns, info.retained_survive_restart});
+      CheckContext{info.end_ns, info.settle_start_ns, info.retained_survive_restart,
+                   info.broker_ordering, info.payload_limit_bytes});
   return judgement;
 }
 

@@ -13,7 +13,7 @@
 namespace mqttbed::check {
 
 // The names a scenario may list: qos (= qos0 + qos1 + qos2), ordering, retained, will,
-// sessions, shadow, isolation, completeness.
+// sessions, shadow, isolation, completeness, payload_limit, reassembly.
 const std::vector<std::string>& check_names();
 
 // One checker per guarantee named, in the order given ("qos" expands to three). Throws
