@@ -14,23 +14,24 @@ namespace {
 
 const std::string kScenario = std::string(MQTTBED_SOURCE_DIR) + "/scenarios/aws-iot.yaml";
 
-struct Run {
+struct ScenarioRun {
   int exit_code = -1;
   std::string output;
   nlohmann::json verdicts;  // by guarantee
 };
 
-Run run(const std::string& path, const std::string& name) {
+ScenarioRun run(const std::string& path, const std::string& name) {
   const std::string dir = scratch_dir(name);
   CliResult result = run_mqttbed("run " + path + " --quiet --out " + dir);
-  Run out{result.exit_code, result.output, nlohmann::json::object()};
-  for (const auto& verdict : nlohmann::json::parse(read_file(dir + "/report.json"))["verdicts"])
+  ScenarioRun out{result.exit_code, result.output, nlohmann::json::object()};
+  const nlohmann::json report = nlohmann::json::parse(read_file(dir + "/report.json"));
+  for (const auto& verdict : report["verdicts"])
     out.verdicts[verdict["guarantee"].get<std::string>()] = verdict;
   return out;
 }
 
 TEST(AwsIotProfile, PassesWithOrderingNotPromisedAndUploadsReassembled) {
-  const Run aws = run(kScenario, "aws-iot");
+  const ScenarioRun aws = run(kScenario, "aws-iot");
   ASSERT_EQ(aws.exit_code, 0) << aws.output;
   const auto& ordering = aws.verdicts["ordering"];
   EXPECT_EQ(ordering["status"], "not_promised") << ordering;
@@ -57,7 +58,7 @@ TEST(AwsIotProfile, TheSameFleetOnTheDefaultProfilePasses) {
   text.replace(at, profile.size(), "profile: mosquitto");
   const std::string path = scratch_dir("aws-iot-fleet-on-mosquitto") + "/fleet.yaml";
   std::ofstream(path) << text;
-  const Run mosquitto = run(path, "aws-iot-fleet-on-mosquitto-run");
+  const ScenarioRun mosquitto = run(path, "aws-iot-fleet-on-mosquitto-run");
   ASSERT_EQ(mosquitto.exit_code, 0) << mosquitto.output;
   EXPECT_EQ(mosquitto.verdicts["ordering"]["status"], "passed");
   EXPECT_EQ(mosquitto.verdicts["reassembly"]["status"], "passed");

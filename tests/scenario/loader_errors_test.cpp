@@ -156,7 +156,7 @@ const BadScenario kBadScenarios[] = {
      36, "fleet.per_home[0].params.qos",
      "found QoS 2, expected 0 or 1: the broker (profile aws-iot) answers no QoS 2 request"},
     {"UnknownBrokerProfile", kBase + "broker: {profile: aws}\n", 7, 19, "broker.profile",
-     "found 'aws', expected mosquitto or aws-iot, did you mean 'aws-iot'?"},
+     "found 'aws', expected mosquitto or aws-iot"},
     {"ReorderWindowOnlyWithoutOrdering", kBase + "broker: {reorder_window: 1s}\n", 7, 10,
      "broker.reorder_window", "expected it only with ordering: false"},
     {"Qos2IsTrueFalseOrUnanswered", kBase + "broker: {qos2: maybe}\n", 7, 16, "broker.qos2",
