@@ -132,8 +132,7 @@ void App::arm_expiry() {
     expiry_timer_.cancel();
     return;
   }
-  const runtime::Duration wait =
-      std::max(runtime::Duration(0), *deadline - context_.runtime.now());
+  const runtime::Duration wait = std::max(runtime::Duration(0), *deadline - context_.runtime.now());
   expiry_timer_.arm(wait, [this] {
     for (std::string& lost : reassembler_.expire(context_.runtime.now())) report(std::move(lost));
     arm_expiry();
@@ -146,9 +145,8 @@ void App::report(std::string report) {
 }
 
 void App::flush_reports() {
-  const std::string topic =
-      "platform/" + context_.identity.account + "/" + context_.identity.client_id +
-      "/upload_report";
+  const std::string topic = "platform/" + context_.identity.account + "/" +
+                            context_.identity.client_id + "/upload_report";
   std::size_t sent = 0;
   while (sent < unsent_reports_.size() &&
          keeper_.publish(topic, unsent_reports_[sent], kShadowQos, false)) {

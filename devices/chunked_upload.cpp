@@ -43,8 +43,8 @@ std::vector<std::string> split_upload(const std::string& id, std::string_view co
   std::vector<std::string> chunks;
   for (std::int64_t seq = 1; seq <= total; ++seq) {
     json chunk = chunk_header(id, seq, total, sha);
-    chunk["data"] = content.substr(static_cast<std::size_t>(seq - 1) * data_per_chunk,
-                                   data_per_chunk);
+    chunk["data"] =
+        content.substr(static_cast<std::size_t>(seq - 1) * data_per_chunk, data_per_chunk);
     chunks.push_back(chunk.dump());
   }
   return chunks;
@@ -92,11 +92,12 @@ std::vector<std::string> Reassembler::expire(runtime::TimePoint now) {
     for (std::int64_t seq = 1; seq <= it->second.total; ++seq) {
       if (it->second.data.count(seq) == 0) missing.push_back(seq);
     }
-    reports.push_back(json{{"upload", it->first},
-                           {"status", "lost"},
-                           {"total", it->second.total},
-                           {"missing", missing}}
-                          .dump());
+    reports.push_back(json{
+        {"upload", it->first},
+        {"status", "lost"},
+        {"total", it->second.total},
+        {"missing",
+         missing}}.dump());
     done_.insert(it->first);
     it = open_.erase(it);
   }

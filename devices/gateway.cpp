@@ -149,7 +149,8 @@ void Gateway::upload() {
   // header are counted (the loader bounds chunk_bytes by the broker's payload_limit).
   const std::int64_t overhead = static_cast<std::int64_t>(
       keeper_.payload_overhead_bytes() + chunk_header_bytes(id.size(), upload_bytes_));
-  const auto data_per_chunk = static_cast<std::size_t>(std::max<std::int64_t>(1, chunk_bytes_ - overhead));
+  const auto data_per_chunk =
+      static_cast<std::size_t>(std::max<std::int64_t>(1, chunk_bytes_ - overhead));
   for (const std::string& chunk : split_upload(id, content, data_per_chunk)) {
     keeper_.publish(upload_topic(), chunk, qos_, false);
   }

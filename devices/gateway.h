@@ -59,7 +59,7 @@ class Gateway : public Device {
   std::uint64_t updates_ = 0;                     // state messages since the last summary
   runtime::Duration upload_every_;                // 0: no uploads
   std::int64_t upload_bytes_;
-  std::int64_t chunk_bytes_;  // one chunk on the wire, envelope included
+  std::int64_t chunk_bytes_;           // one chunk on the wire, envelope included
   std::int64_t oversize_probe_bytes_;  // 0: no probe
   bool probe_sent_ = false;
   TimerSlot upload_timer_;

@@ -97,9 +97,8 @@ std::string Sensor::reading_payload() {
   const std::string pad_open = ",\"pad\":\"";
   const std::string pad_close = "\"}";
   const std::int64_t room =
-      payload_bytes_ -
-      static_cast<std::int64_t>(keeper_.payload_overhead_bytes() + payload.size() +
-                                pad_open.size() + pad_close.size());
+      payload_bytes_ - static_cast<std::int64_t>(keeper_.payload_overhead_bytes() + payload.size() +
+                                                 pad_open.size() + pad_close.size());
   if (room >= 0) {
     payload += pad_open + std::string(static_cast<std::size_t>(room), 'x') + pad_close;
   } else {

@@ -46,8 +46,8 @@ void Broker::State::deliver(std::uint64_t session_key, const mqtt::Message& mess
   // A broker without an ordering promise (reorder_window > 0): each delivery waits a seeded
   // random time before joining the session's queue, so later messages can overtake it.
   if (config.reorder_window.count() > 0) {
-    const auto wait = std::uniform_int_distribution<std::int64_t>(
-        0, config.reorder_window.count())(reorder_rng);
+    const auto wait =
+        std::uniform_int_distribution<std::int64_t>(0, config.reorder_window.count())(reorder_rng);
     const std::uint64_t serial = next_serial++;
     held_in_window.emplace(serial, std::make_pair(session_key, message));
     schedule(Duration(wait), [this, serial] { release_held(serial); });

@@ -59,7 +59,8 @@ struct Verdict {
   // Passed without judging anything: nothing was seen to hold or to fail (checked 0, or
   // every item indeterminate). Said loudly in the summary and the report (docs/checks.md).
   bool nothing_checked() const {
-    return passed && not_promised.empty() && counts.ok + counts.lost + counts.duplicated + counts.unexpected == 0;
+    return passed && not_promised.empty() &&
+           counts.ok + counts.lost + counts.duplicated + counts.unexpected == 0;
   }
 };
 

@@ -96,7 +96,7 @@ class CompletenessChecker : public Checker {
   std::vector<std::vector<std::uint64_t>> breaks_;       // by client: last seq at each end
   Counts counts_;
   ViolationLog log_;
-  ViolationLog order_log_;        // arrivals out of order, judged at finish (CheckContext)
+  ViolationLog order_log_;  // arrivals out of order, judged at finish (CheckContext)
   std::uint64_t out_of_order_ = 0;
 };
 

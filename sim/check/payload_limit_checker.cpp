@@ -18,8 +18,8 @@ constexpr std::size_t kMaxUndelivered = 1 << 16;
 std::uint32_t PayloadLimitChecker::wire_bytes(const Event& event,
                                               const history::History& history) const {
   const std::string& publisher = history.client_name(event.msg.publisher);
-  return event.bytes + static_cast<std::uint32_t>(
-                           history::envelope::overhead_bytes(publisher, event.msg.seq));
+  return event.bytes +
+         static_cast<std::uint32_t>(history::envelope::overhead_bytes(publisher, event.msg.seq));
 }
 
 void PayloadLimitChecker::observe(const Event& event, const history::History& history) {
@@ -73,9 +73,8 @@ Verdict PayloadLimitChecker::finish(const CheckContext& context) {
     // Over the limit: a publish never delivered was refused (ok); every copy delivered is a
     // violation.
     counts.checked += tally.published;
-    counts.ok += tally.published > tally.delivered_messages
-                     ? tally.published - tally.delivered_messages
-                     : 0;
+    counts.ok +=
+        tally.published > tally.delivered_messages ? tally.published - tally.delivered_messages : 0;
     counts.unexpected += tally.copies;
     for (std::uint64_t i = 0; i < tally.copies; ++i) {
       if (!log.wants_detail()) {
@@ -91,7 +90,8 @@ Verdict PayloadLimitChecker::finish(const CheckContext& context) {
                   {}};
       if (i < tally.first_deliveries.size()) {
         const Event& event = tally.first_deliveries[i];
-        v.clients = {history_->client_name(event.msg.publisher), history_->client_name(event.client)};
+        v.clients = {history_->client_name(event.msg.publisher),
+                     history_->client_name(event.client)};
         v.topic = history_->string(event.topic);
         v.messages = {describe_message(event.msg, *history_)};
         v.excerpt = {describe_event(event, *history_)};

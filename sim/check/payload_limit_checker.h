@@ -32,9 +32,9 @@ class PayloadLimitChecker : public Checker {
  private:
   struct Tally {
     std::uint64_t published = 0;
-    std::uint64_t delivered_messages = 0;  // publishes delivered at least once
-    std::uint64_t acked_undelivered = 0;   // acknowledged, not (yet) delivered
-    std::uint64_t copies = 0;              // deliveries, every copy
+    std::uint64_t delivered_messages = 0;          // publishes delivered at least once
+    std::uint64_t acked_undelivered = 0;           // acknowledged, not (yet) delivered
+    std::uint64_t copies = 0;                      // deliveries, every copy
     std::vector<history::Event> first_deliveries;  // a few, for the excerpts
   };
   struct Sent {
@@ -45,7 +45,7 @@ class PayloadLimitChecker : public Checker {
   std::uint32_t wire_bytes(const history::Event& event, const history::History& history) const;
 
   const history::History* history_ = nullptr;
-  std::map<std::uint32_t, Tally> by_size_;    // wire bytes -> what happened
+  std::map<std::uint32_t, Tally> by_size_;     // wire bytes -> what happened
   std::map<std::uint64_t, Sent> undelivered_;  // pair_key(publisher, seq), until delivered
 };
 

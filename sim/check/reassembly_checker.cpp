@@ -35,7 +35,8 @@ void ReassemblyChecker::observe(const Event& event, const history::History& hist
       // event's client is the one target, or "*" for several (then any may have been).
       const std::string& text = history.string(event.detail);
       const std::string prefix = "begin device_reboot ";
-      if (text.compare(0, prefix.size(), prefix) == 0) reboots_[event.client].push_back(event.time_ns);
+      if (text.compare(0, prefix.size(), prefix) == 0)
+        reboots_[event.client].push_back(event.time_ns);
       break;
     }
     default:
@@ -52,9 +53,8 @@ void ReassemblyChecker::on_sent(const Event& event, const history::History& hist
   if (doc.contains("seq") && doc["seq"].is_number_integer()) {  // a chunk
     auto [it, fresh] = upload_index_.try_emplace(id, static_cast<std::uint32_t>(uploads_.size()));
     if (fresh) {
-      uploads_.push_back(
-          {id, event.msg.publisher, event.topic, doc.value("total", std::int64_t{0}),
-           doc.value("sha", std::string())});
+      uploads_.push_back({id, event.msg.publisher, event.topic, doc.value("total", std::int64_t{0}),
+                          doc.value("sha", std::string())});
     }
     chunks_[pair_key(event.msg.publisher, event.msg.seq)] = {it->second,
                                                              doc["seq"].get<std::int64_t>()};

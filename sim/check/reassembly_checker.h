@@ -65,8 +65,8 @@ class ReassemblyChecker : public Checker {
 
   const history::History* history_ = nullptr;
   std::vector<Upload> uploads_;
-  std::unordered_map<std::string, std::uint32_t> upload_index_;  // by id
-  std::unordered_map<std::uint64_t, Chunk> chunks_;              // pair_key(publisher, seq)
+  std::unordered_map<std::string, std::uint32_t> upload_index_;          // by id
+  std::unordered_map<std::uint64_t, Chunk> chunks_;                      // pair_key(publisher, seq)
   std::map<std::pair<std::uint32_t, std::uint32_t>, Receipt> receipts_;  // (upload, receiver)
   std::map<std::uint32_t, std::vector<std::int64_t>> reboots_;           // client -> times
 };

@@ -144,8 +144,7 @@ void ShadowChecker::on_document(Thing& thing, const std::string& key, const json
 }
 
 void ShadowChecker::report(const char* invariant, const std::string& thing, const Event& event,
-                           const history::History& history, std::string note,
-                           ViolationLog* into) {
+                           const history::History& history, std::string note, ViolationLog* into) {
   ViolationLog& log = into != nullptr ? *into : log_;
   Violation v{invariant,
               "AWS-IoT-shadow",

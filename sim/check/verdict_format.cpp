@@ -17,23 +17,23 @@ nlohmann::json to_json(const Verdict& verdict) {
                           {"excerpt", v.excerpt}});
   }
   const Counts& c = verdict.counts;
-  const char* status = !verdict.passed                ? "failed"
+  const char* status = !verdict.passed                 ? "failed"
                        : !verdict.not_promised.empty() ? "not_promised"
                        : verdict.nothing_checked()     ? "nothing_checked"
                                                        : "passed";
   json out = {{"guarantee", verdict.guarantee},
-          {"passed", verdict.passed},
-          {"status", status},
-          {"nothing_checked", verdict.nothing_checked()},
-          {"counts",
-           {{"checked", c.checked},
-            {"ok", c.ok},
-            {"lost", c.lost},
-            {"duplicated", c.duplicated},
-            {"unexpected", c.unexpected},
-            {"indeterminate", c.indeterminate}}},
-          {"violation_count", verdict.violation_count},
-          {"violations", std::move(violations)}};
+              {"passed", verdict.passed},
+              {"status", status},
+              {"nothing_checked", verdict.nothing_checked()},
+              {"counts",
+               {{"checked", c.checked},
+                {"ok", c.ok},
+                {"lost", c.lost},
+                {"duplicated", c.duplicated},
+                {"unexpected", c.unexpected},
+                {"indeterminate", c.indeterminate}}},
+              {"violation_count", verdict.violation_count},
+              {"violations", std::move(violations)}};
   if (!verdict.not_promised.empty()) out["not_promised"] = verdict.not_promised;
   return out;
 }

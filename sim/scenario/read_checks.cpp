@@ -7,10 +7,9 @@
 namespace mqttbed::scenario {
 namespace {
 
-constexpr Check kAllChecks[] = {Check::qos,           Check::ordering,     Check::retained,
-                                Check::will,          Check::sessions,     Check::shadow,
-                                Check::isolation,     Check::completeness, Check::payload_limit,
-                                Check::reassembly};
+constexpr Check kAllChecks[] = {
+    Check::qos,    Check::ordering,  Check::retained,     Check::will,          Check::sessions,
+    Check::shadow, Check::isolation, Check::completeness, Check::payload_limit, Check::reassembly};
 
 std::vector<std::string> check_names() {
   std::vector<std::string> names;

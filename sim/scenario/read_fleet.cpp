@@ -48,13 +48,12 @@ void check_against_broker(const Field& group, const KindSpec& spec, const Params
     const bool refused_qos =
         param.type == ParamType::qos && broker.qos2_unanswered && params.get_int(param.name) == 2;
     if (!too_big && !refused_qos) continue;
-    const std::string why =
-        too_big ? "found " + std::to_string(params.get_int(param.name)) + "B" +
-                      ", expected at most the broker's payload_limit (" +
-                      std::to_string(broker.payload_limit_bytes) + "B" +
-                      "; the envelope is counted in it, see docs/devices.md)"
-                : "found QoS 2, expected 0 or 1: the broker (profile " + broker.profile +
-                      ") answers no QoS 2 request";
+    const std::string why = too_big ? "found " + std::to_string(params.get_int(param.name)) + "B" +
+                                          ", expected at most the broker's payload_limit (" +
+                                          std::to_string(broker.payload_limit_bytes) + "B" +
+                                          "; the envelope is counted in it, see docs/devices.md)"
+                                    : "found QoS 2, expected 0 or 1: the broker (profile " +
+                                          broker.profile + ") answers no QoS 2 request";
     std::optional<Field> value = params_field ? params_field->get(param.name) : std::nullopt;
     if (value) value->fail(why);
     group.require("kind").fail(param.name + " (default): " + why);
@@ -99,7 +98,8 @@ Fleet read_fleet(const Field& field, const KindCatalog& kinds, const BrokerSetti
   if (auto per_account = field.get("homes_per_account")) {
     fleet.homes_per_account = static_cast<int>(per_account->as_int(1, fleet.homes));
   }
-  if (auto groups = field.get("per_home")) fleet.per_home = read_groups(*groups, kinds, "home", broker);
+  if (auto groups = field.get("per_home"))
+    fleet.per_home = read_groups(*groups, kinds, "home", broker);
   if (auto groups = field.get("per_account")) {
     fleet.per_account = read_groups(*groups, kinds, "account", broker);
   }

@@ -157,7 +157,8 @@ TEST_F(BrokerDelivery, AReorderWindowReordersDeliveriesDeterministically) {
     broker.on_packet(1, subscribe_packet("t", 1));
     broker.on_packet(2, connect_packet("pub"));
     for (int i = 0; i < 20; ++i) {
-      broker.on_packet(2, publish_packet("t", std::to_string(i), 1, static_cast<std::uint16_t>(i + 1)));
+      broker.on_packet(
+          2, publish_packet("t", std::to_string(i), 1, static_cast<std::uint16_t>(i + 1)));
     }
     host.take(1);
     std::vector<std::string> order;

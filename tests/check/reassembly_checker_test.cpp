@@ -105,8 +105,7 @@ TEST(ReassemblyChecker, FirstChunkInTheSettleWindowWithoutReportIsIndeterminate)
   UploadBed bed;
   const std::int64_t settle_start = bed.now_ns;
   bed.deliver_chunks({1});
-  const Verdict& v =
-      bed.finish(CheckContext{bed.now_ns + 1'000'000'000, settle_start}).at(0);
+  const Verdict& v = bed.finish(CheckContext{bed.now_ns + 1'000'000'000, settle_start}).at(0);
   EXPECT_TRUE(v.passed) << explain(v);
   EXPECT_EQ(v.counts.indeterminate, 1u);
 }

@@ -30,7 +30,7 @@ TEST(ChunkedUpload, ChunksCarryIdSeqTotalAndTheWholeHashWithinTheirSize) {
 TEST(ChunkedUpload, ReassemblesInAnyOrderDroppingDuplicates) {
   auto chunks = split_upload("gw-1", kContent, 4);
   std::reverse(chunks.begin(), chunks.end());
-  chunks.push_back(chunks.front());  // a duplicate after completion
+  chunks.push_back(chunks.front());                   // a duplicate after completion
   chunks.insert(chunks.begin() + 1, chunks.front());  // and one before
   Reassembler reassembler(10s);
   std::vector<std::string> reports;

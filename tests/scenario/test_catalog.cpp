@@ -19,16 +19,16 @@ ParamSpec qos_param() { return {"qos", ParamType::qos, std::int64_t{1}, "", 0, 2
 
 KindCatalog test_catalog() {
   KindCatalog catalog;
-  catalog["gateway"] = {"home",
-                        {duration_param("summary_every", 60s, 1s),
-                         qos_param(),
-                         {"partner", ParamType::string, std::string("mso0"), "", 0, -1},
-                         duration_param("upload_every", 0s, 0s),
-                         {"upload_bytes", ParamType::size_bytes, std::int64_t{1024}, "", 1, 1e9},
-                         {"chunk_bytes", ParamType::size_bytes, std::int64_t{1024}, "", 512, 1e9,
-                          /*one_payload=*/true},
-                         {"oversize_probe_bytes", ParamType::size_bytes, std::int64_t{0}, "", 0,
-                          1e9}}};
+  catalog["gateway"] = {
+      "home",
+      {duration_param("summary_every", 60s, 1s),
+       qos_param(),
+       {"partner", ParamType::string, std::string("mso0"), "", 0, -1},
+       duration_param("upload_every", 0s, 0s),
+       {"upload_bytes", ParamType::size_bytes, std::int64_t{1024}, "", 1, 1e9},
+       {"chunk_bytes", ParamType::size_bytes, std::int64_t{1024}, "", 512, 1e9,
+        /*one_payload=*/true},
+       {"oversize_probe_bytes", ParamType::size_bytes, std::int64_t{0}, "", 0, 1e9}}};
   catalog["light"] = {"home", {duration_param("report_every", 60s, 1s), qos_param()}};
   catalog["sensor"] = {
       "home",
@@ -41,10 +41,10 @@ KindCatalog test_catalog() {
        {"retain", ParamType::boolean, false, "", 0, -1},
        {"drop_ratio", ParamType::fraction, 0.0, "", 0, 0.5},
        {"gain", ParamType::number, std::int64_t{1}, "", 0, 100}}};
-  catalog["app"] = {"account",
-                    {duration_param("command_every", 30s, 100ms),
-                     duration_param("command_jitter", 5s, 0s), qos_param(),
-                     duration_param("reassembly_timeout", 60s, 1s)}};
+  catalog["app"] = {
+      "account",
+      {duration_param("command_every", 30s, 100ms), duration_param("command_jitter", 5s, 0s),
+       qos_param(), duration_param("reassembly_timeout", 60s, 1s)}};
   return catalog;
 }
 
