@@ -147,12 +147,11 @@ void App::report(std::string report) {
 void App::flush_reports() {
   const std::string topic = "platform/" + context_.identity.account + "/" +
                             context_.identity.client_id + "/upload_report";
-  std::size_t sent = 0;
-  while (sent < unsent_reports_.size() &&
-         keeper_.publish(topic, unsent_reports_[sent], kShadowQos, false)) {
-    ++sent;
+  auto unsent = unsent_reports_.begin();
+  while (unsent != unsent_reports_.end() && keeper_.publish(topic, *unsent, kShadowQos, false)) {
+    ++unsent;
   }
-  unsent_reports_.erase(unsent_reports_.begin(), unsent_reports_.begin() + sent);
+  unsent_reports_.erase(unsent_reports_.begin(), unsent);
 }
 
 // Settle phase: no new periodic traffic; connection upkeep and replies go on.

@@ -42,10 +42,10 @@ std::map<std::string, KindInfo> build_registry() {
         {"partner", ParamType::string, std::string("mso0"),
          "partner id when the fleet gives none (certificate attribute)"},
         duration_param("upload_every", 0s, 0s, "period of a chunked diagnostics upload (0s: none)"),
-        {"upload_bytes", ParamType::size_bytes, std::int64_t{256 * 1024},
+        {"upload_bytes", ParamType::size_bytes, std::int64_t{256} * 1024,
          "size of each diagnostics upload, split into chunks (may exceed the payload limit)", 1,
-         64 * 1024 * 1024},
-        {"chunk_bytes", ParamType::size_bytes, std::int64_t{64 * 1024},
+         64.0 * 1024 * 1024},
+        {"chunk_bytes", ParamType::size_bytes, std::int64_t{64} * 1024,
          "largest chunk on the wire, envelope and chunk header included; at most the broker's "
          "payload_limit",
          512, 268'435'455, /*one_payload=*/true},
