@@ -37,7 +37,9 @@ App::App(DeviceContext context)
       command_timer_(context_.runtime),
       view_every_(context_.params.get_duration("view_every")),
       view_for_(context_.params.get_duration("view_for")),
-      view_timer_(context_.runtime) {
+      view_timer_(context_.runtime),
+      reassembler_(context_.params.get_duration("reassembly_timeout")),
+      expiry_timer_(context_.runtime) {
   const std::string account = "platform/" + context_.identity.account;
   std::vector<Subscription> subscriptions;
   if (context_.params.get_bool("watch_account")) subscriptions.push_back({account + "/#", qos_});
@@ -58,7 +60,7 @@ App::App(DeviceContext context)
   }
   keeper_.set_subscriptions(std::move(subscriptions));
   keeper_.set_callbacks(
-      {.on_online = nullptr,
+      {.on_online = [this](bool) { flush_reports(); },
        .on_offline = nullptr,
        .on_message = [this](const runtime::ReceivedMessage& message) { on_message(message); }});
 }
@@ -71,6 +73,9 @@ void App::start() {
 
 void App::reboot() {
   pending_.clear();  // forgotten commands are never measured, not measured wrong
+  reassembler_.clear();
+  unsent_reports_.clear();
+  expiry_timer_.cancel();
   keeper_.restart();
   arm_command();
 }
@@ -110,6 +115,11 @@ void App::on_message(const runtime::ReceivedMessage& message) {
   std::string suffix;
   if (!parse_shadow_topic(message.topic, &thing, &suffix)) {
     ++platform_messages_;
+    const std::string upload = "/gateway/upload";
+    if (message.topic.size() > upload.size() &&
+        message.topic.compare(message.topic.size() - upload.size(), upload.size(), upload) == 0) {
+      on_chunk(message.payload);
+    }
     return;
   }
   if (suffix != "update/documents") return;
@@ -153,6 +163,39 @@ void App::close_view() {
   if (view_.empty()) return;
   keeper_.remove_subscription(view_);
   view_.clear();
+}
+
+void App::on_chunk(const std::string& payload) {
+  if (auto done = reassembler_.add(payload, context_.runtime.now())) report(std::move(*done));
+  arm_expiry();
+}
+
+void App::arm_expiry() {
+  const auto deadline = reassembler_.next_deadline();
+  if (!deadline) {
+    expiry_timer_.cancel();
+    return;
+  }
+  const runtime::Duration wait = std::max(runtime::Duration(0), *deadline - context_.runtime.now());
+  expiry_timer_.arm(wait, [this] {
+    for (std::string& lost : reassembler_.expire(context_.runtime.now())) report(std::move(lost));
+    arm_expiry();
+  });
+}
+
+void App::report(std::string report) {
+  unsent_reports_.push_back(std::move(report));
+  flush_reports();
+}
+
+void App::flush_reports() {
+  const std::string topic = "platform/" + context_.identity.account + "/" +
+                            context_.identity.client_id + "/upload_report";
+  auto unsent = unsent_reports_.begin();
+  while (unsent != unsent_reports_.end() && keeper_.publish(topic, *unsent, kShadowQos, false)) {
+    ++unsent;
+  }
+  unsent_reports_.erase(unsent_reports_.begin(), unsent);
 }
 
 // Settle phase: no new periodic traffic; connection upkeep and replies go on.

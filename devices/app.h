@@ -4,6 +4,7 @@
 // Optionally its user opens one home's view at a time (SUBSCRIBE to the home, UNSUBSCRIBE
 // when leaving it) and it watches every gateway's status through a second, overlapping
 // filter.
+// It reassembles its gateways' chunked uploads and reports each one complete or lost.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "devices/chunked_upload.h"
 #include "devices/connection_keeper.h"
 #include "devices/device.h"
 #include "devices/timer_slot.h"
@@ -44,6 +46,10 @@ class App : public Device {
   void arm_view();
   void open_view();
   void close_view();
+  void on_chunk(const std::string& payload);
+  void arm_expiry();
+  void report(std::string report);
+  void flush_reports();
 
   DeviceContext context_;
   runtime::Duration command_every_;
@@ -59,6 +65,9 @@ class App : public Device {
   std::map<std::string, PendingCommand> pending_;  // by thing
   std::uint64_t commands_ = 0;
   std::uint64_t platform_messages_ = 0;
+  Reassembler reassembler_;
+  TimerSlot expiry_timer_;
+  std::vector<std::string> unsent_reports_;  // made while offline, sent when back
 };
 
 }  // namespace mqttbed::devices

@@ -94,6 +94,10 @@ std::optional<std::uint64_t> ConnectionKeeper::publish(const std::string& topic,
   return client_->publish(topic, payload, qos, retain);
 }
 
+std::size_t ConnectionKeeper::payload_overhead_bytes() const {
+  return client_ ? client_->payload_overhead_bytes() : 0;
+}
+
 runtime::Duration ConnectionKeeper::backoff_delay(int failures) {
   const runtime::Duration floor = std::max(mqtt_.reconnect_min, runtime::Duration(0));
   const runtime::Duration cap = std::max(mqtt_.reconnect_max, floor);

@@ -61,6 +61,8 @@ class ConnectionKeeper {
   void resume();
 
   bool online() const { return state_ == State::online; }
+  // What the runtime adds in front of each payload (MqttClient::payload_overhead_bytes).
+  std::size_t payload_overhead_bytes() const;
   // nullopt (and nothing sent) while offline: devices decide themselves what to keep.
   std::optional<std::uint64_t> publish(const std::string& topic, const std::string& payload,
                                        int qos, bool retain);

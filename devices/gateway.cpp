@@ -3,6 +3,7 @@
 
 #include <cstdio>
 
+#include "devices/chunked_upload.h"
 #include "devices/naming.h"
 
 namespace mqttbed::devices {
@@ -45,7 +46,12 @@ Gateway::Gateway(DeviceContext context)
               context_.identity.home),
       summary_timer_(context_.runtime),
       decommission_after_(context_.params.get_duration("decommission_after")),
-      decommission_timer_(context_.runtime) {
+      decommission_timer_(context_.runtime),
+      upload_every_(context_.params.get_duration("upload_every")),
+      upload_bytes_(context_.params.get_int("upload_bytes")),
+      chunk_bytes_(context_.params.get_int("chunk_bytes")),
+      oversize_probe_bytes_(context_.params.get_int("oversize_probe_bytes")),
+      upload_timer_(context_.runtime) {
   const std::string& partner = context_.identity.partner;
   certificate_ = {partner.empty() ? context_.params.get_string("partner") : partner,
                   context_.identity.account, draw_uuid(context_.rng), draw_mac(context_.rng)};
@@ -69,6 +75,9 @@ std::string Gateway::status_topic() const {
 std::string Gateway::summary_topic() const {
   return home_prefix(context_.identity) + "/gateway/summary";
 }
+std::string Gateway::upload_topic() const {
+  return home_prefix(context_.identity) + "/gateway/upload";
+}
 
 json Gateway::status_payload(const char* status) const {
   return {{"status", status},
@@ -80,8 +89,10 @@ json Gateway::status_payload(const char* status) const {
 }
 
 void Gateway::start() {
+  boot_ = std::uniform_int_distribution<std::uint64_t>(1, 1u << 30)(context_.rng);
   keeper_.start();
   arm_summary();
+  arm_upload();
   // Kinds are listed once per home section, so the one gateway to remove is named by home.
   if (context_.params.get_int("decommission_home") == context_.identity.home) {
     decommission_timer_.arm(decommission_after_, [this] { decommission(); });
@@ -98,16 +109,21 @@ void Gateway::decommission() {
   }
   decommissioned_ = true;
   summary_timer_.cancel();
+  upload_timer_.cancel();
   decommission_timer_.arm(std::chrono::seconds(2), [this] { keeper_.disconnect(); });
 }
 
 void Gateway::reboot() {
   if (decommissioned_) return;
-  // The certificate is in flash and survives; what the gateway had heard does not.
+  // The certificate is in flash and survives; what the gateway had heard does not, nor an
+  // upload it was sending (a new boot numbers its uploads afresh).
   states_.clear();
   updates_ = 0;
+  boot_ = std::uniform_int_distribution<std::uint64_t>(1, 1u << 30)(context_.rng);
+  uploads_ = 0;
   keeper_.restart();
   arm_summary();
+  arm_upload();
 }
 
 void Gateway::disconnect_gracefully() {
@@ -129,6 +145,43 @@ void Gateway::on_online() {
   // Birth message: retained, so whoever subscribes later learns the gateway is up, and it
   // replaces the retained "offline" a previous will may have left.
   keeper_.publish(status_topic(), status_payload("online").dump(), kPresenceQos, true);
+  if (oversize_probe_bytes_ > 0 && !probe_sent_) send_oversize_probe();
+}
+
+void Gateway::send_oversize_probe() {
+  // Once per device: a payload meant to be over the broker's limit, which the broker must
+  // refuse (the payload_limit check). QoS 0, so no client resends it after the broker
+  // closes the connection over it.
+  probe_sent_ = true;
+  const auto room = std::max<std::int64_t>(
+      0, oversize_probe_bytes_ - static_cast<std::int64_t>(keeper_.payload_overhead_bytes()));
+  keeper_.publish(home_prefix(context_.identity) + "/gateway/probe",
+                  std::string(static_cast<std::size_t>(room), 'p'), 0, false);
+}
+
+void Gateway::arm_upload() {
+  if (upload_every_.count() == 0) return;
+  upload_timer_.arm(upload_every_, [this] {
+    upload();
+    arm_upload();
+  });
+}
+
+void Gateway::upload() {
+  if (!keeper_.online()) return;  // a diagnostics log is taken fresh next time
+  std::string content(static_cast<std::size_t>(upload_bytes_), 'a');
+  for (char& c : content) c = static_cast<char>('a' + (context_.rng() & 0x0f));
+  const std::string id =
+      context_.identity.client_id + "-" + std::to_string(boot_) + "-" + std::to_string(++uploads_);
+  // Each chunk within chunk_bytes on the wire: the runtime's envelope and the chunk's JSON
+  // header are counted (the loader bounds chunk_bytes by the broker's payload_limit).
+  const std::int64_t overhead = static_cast<std::int64_t>(
+      keeper_.payload_overhead_bytes() + chunk_header_bytes(id.size(), upload_bytes_));
+  const auto data_per_chunk =
+      static_cast<std::size_t>(std::max<std::int64_t>(1, chunk_bytes_ - overhead));
+  for (const std::string& chunk : split_upload(id, content, data_per_chunk)) {
+    keeper_.publish(upload_topic(), chunk, qos_, false);
+  }
 }
 
 void Gateway::on_message(const runtime::ReceivedMessage& message) {
@@ -171,6 +224,7 @@ void Gateway::publish_summary() {
 void Gateway::stop_workload() {
   summary_timer_.cancel();
   if (!decommissioned_) decommission_timer_.cancel();
+  upload_timer_.cancel();
 }
 
 }  // namespace mqttbed::devices

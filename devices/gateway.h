@@ -2,7 +2,9 @@
 // (partner, account, installation UUID, MAC), announces itself online with a retained
 // birth message and offline through its will, summarises its home's device states and
 // relays commands to devices. Optionally it is decommissioned: it clears its retained status
-// with an empty retained payload and leaves for good.
+// with an empty retained payload and leaves for good. Optionally it uploads a diagnostics log
+// larger than the broker's payload limit as chunks (devices/chunked_upload.h), and sends one
+// payload over the limit to see the broker refuse it.
 #pragma once
 
 #include <map>
@@ -36,6 +38,7 @@ class Gateway : public Device {
   const GatewayCertificate& certificate() const { return certificate_; }
   std::string status_topic() const;
   std::string summary_topic() const;
+  std::string upload_topic() const;
 
  private:
   nlohmann::json status_payload(const char* status) const;
@@ -44,6 +47,9 @@ class Gateway : public Device {
   void arm_summary();
   void publish_summary();
   void decommission();
+  void arm_upload();
+  void upload();
+  void send_oversize_probe();
 
   DeviceContext context_;
   runtime::Duration summary_every_;
@@ -56,6 +62,14 @@ class Gateway : public Device {
   bool decommissioned_ = false;
   std::map<std::string, nlohmann::json> states_;  // latest state per device level
   std::uint64_t updates_ = 0;                     // state messages since the last summary
+  runtime::Duration upload_every_;                // 0: no uploads
+  std::int64_t upload_bytes_;
+  std::int64_t chunk_bytes_;           // one chunk on the wire, envelope included
+  std::int64_t oversize_probe_bytes_;  // 0: no probe
+  bool probe_sent_ = false;
+  TimerSlot upload_timer_;
+  std::uint64_t boot_ = 0;  // drawn at each boot: upload ids never repeat across reboots
+  std::uint64_t uploads_ = 0;
 };
 
 }  // namespace mqttbed::devices

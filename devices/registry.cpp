@@ -45,7 +45,18 @@ std::map<std::string, KindInfo> build_registry() {
          "the home (fleet number) whose gateway is decommissioned; -1 = none", -1, 1e9},
         duration_param("decommission_after", 60s, 1s,
                        "when, after its start, that gateway clears its retained status (empty "
-                       "retained payload) and leaves for good")},
+                       "retained payload) and leaves for good"),
+        duration_param("upload_every", 0s, 0s, "period of a chunked diagnostics upload (0s: none)"),
+        {"upload_bytes", ParamType::size_bytes, std::int64_t{256} * 1024,
+         "size of each diagnostics upload, split into chunks (may exceed the payload limit)", 1,
+         64.0 * 1024 * 1024},
+        {"chunk_bytes", ParamType::size_bytes, std::int64_t{64} * 1024,
+         "largest chunk on the wire, envelope and chunk header included; at most the broker's "
+         "payload_limit",
+         512, 268'435'455, /*one_payload=*/true},
+        {"oversize_probe_bytes", ParamType::size_bytes, std::int64_t{0},
+         "once, a payload of this size meant to exceed the broker's limit (0B: none)", 0,
+         268'435'455}},
        factory<Gateway>()},
       {"light",
        Placement::home,
@@ -62,7 +73,9 @@ std::map<std::string, KindInfo> build_registry() {
        {duration_param("every", 10s, 1ms, "mean period between readings"),
         duration_param("jitter", 1s, 0s, "each period is every +- uniform(jitter), jitter<=every"),
         {"payload_bytes", ParamType::size_bytes, std::int64_t{128},
-         "payload size (padded; a smaller value leaves the bare reading)", 0, 128 * 1024},
+         "payload size on the wire, envelope included (padded; a smaller value leaves the bare "
+         "reading); at most the broker's payload_limit",
+         0, 268'435'455, /*one_payload=*/true},
         qos_param(1, "QoS of the readings"),
         {"total", ParamType::integer, std::int64_t{10}, "readings per stream", 1, 1e6},
         {"offline_buffer", ParamType::integer, std::int64_t{1000},
@@ -82,7 +95,10 @@ std::map<std::string, KindInfo> build_registry() {
         duration_param("view_every", 0s, 0s,
                        "the user opens a home's view (SUBSCRIBE platform/{account}/{home}/#) "
                        "every view_every + up to half of it; 0s = never"),
-        duration_param("view_for", 20s, 1s, "how long a view stays open before its UNSUBSCRIBE")},
+        duration_param("view_for", 20s, 1s, "how long a view stays open before its UNSUBSCRIBE"),
+        duration_param("reassembly_timeout", 60s, 1s,
+                       "an upload still incomplete this long after its first chunk is reported "
+                       "lost")},
        factory<App>()},
       {"shadow",
        Placement::cloud,

@@ -91,13 +91,14 @@ std::string Sensor::reading_payload() {
   std::string payload = "{\"stream\":" + std::to_string(stream_) +
                         ",\"seq\":" + std::to_string(seq_) +
                         ",\"total\":" + std::to_string(total_) + ",\"value\":" + value;
-  // Pad with a string field up to payload_bytes; a payload_bytes below the bare reading's
-  // size leaves it unpadded.
+  // Pad with a string field up to payload_bytes on the wire: the runtime's envelope is
+  // counted in it (docs/devices.md), so a sensor configured at the broker's payload limit
+  // stays within it. A payload_bytes below the bare reading's size leaves it unpadded.
   const std::string pad_open = ",\"pad\":\"";
   const std::string pad_close = "\"}";
   const std::int64_t room =
-      payload_bytes_ -
-      static_cast<std::int64_t>(payload.size() + pad_open.size() + pad_close.size());
+      payload_bytes_ - static_cast<std::int64_t>(keeper_.payload_overhead_bytes() + payload.size() +
+                                                 pad_open.size() + pad_close.size());
   if (room >= 0) {
     payload += pad_open + std::string(static_cast<std::size_t>(room), 'x') + pad_close;
   } else {

@@ -11,7 +11,7 @@
 namespace mqttbed::broker {
 namespace {
 
-constexpr std::array<Mutation, 16> kMutations = {
+constexpr std::array<Mutation, 18> kMutations = {
     Mutation::none,
     Mutation::drop_offline_qos1,
     Mutation::duplicate_qos2,
@@ -28,6 +28,8 @@ constexpr std::array<Mutation, 16> kMutations = {
     Mutation::retain_on_forward,
     Mutation::never_time_out,
     Mutation::no_takeover,
+    Mutation::ignore_payload_limit,
+    Mutation::corrupt_large_payloads,
 };
 
 }  // namespace
@@ -66,6 +68,10 @@ const char* to_string(Mutation mutation) {
       return "never_time_out";
     case Mutation::no_takeover:
       return "no_takeover";
+    case Mutation::ignore_payload_limit:
+      return "ignore_payload_limit";
+    case Mutation::corrupt_large_payloads:
+      return "corrupt_large_payloads";
   }
   return "unknown";
 }
@@ -91,7 +97,7 @@ Mutation parse_mutation(const std::string& name) {
 }
 
 Broker::State::State(BrokerConfig config_in, BrokerHost& host_in)
-    : config(std::move(config_in)), host(host_in) {
+    : config(std::move(config_in)), host(host_in), reorder_rng(config.reorder_seed) {
   if (config.max_inflight < 1 || config.max_queued < 0) {
     throw std::invalid_argument("BrokerConfig: max_inflight must be >= 1 and max_queued >= 0");
   }

@@ -37,6 +37,8 @@ enum class Mutation {
   retain_on_forward,           // keep RETAIN=1 on live forwards to established subscriptions
   never_time_out,              // never end a silent connection (no keepalive expiry)
   no_takeover,                 // a second CONNECT leaves the first to its keepalive expiry
+  ignore_payload_limit,        // accept and deliver payloads over payload_limit_bytes
+  corrupt_large_payloads,      // flip one application byte of every payload >= 4 KiB
 };
 
 Mutation parse_mutation(const std::string& name);  // throws std::invalid_argument
@@ -50,6 +52,13 @@ struct BrokerConfig {
   bool persistence = true;  // sessions and retained messages survive crash()
   std::int64_t payload_limit_bytes = 128 * 1024;
   bool qos2 = true;  // false: grant at most QoS 1
+  // AWS IoT Core: a QoS 2 PUBLISH gets no PUBREC and is not routed; a SUBSCRIBE asking QoS 2
+  // gets no SUBACK and subscribes nothing.
+  bool qos2_unanswered = false;
+  // > 0: each delivery is held a uniform [0, reorder_window] before it is queued, drawn from
+  // a generator seeded with reorder_seed, so deliveries overtake each other (deterministic).
+  Duration reorder_window{0};
+  std::uint64_t reorder_seed = 0;
   Mutation mutation = Mutation::none;
   // Topic authorization: may `client_id` publish (write=true) or subscribe to `topic_or_filter`?
   // Unset = everything allowed.

@@ -60,7 +60,12 @@ void Broker::State::on_publish(Connection& connection, const mqtt::Packet& packe
     end_connection(connection.id, mqtt::ConnectionEnd::protocol_error);
     return;
   }
-  if (static_cast<std::int64_t>(packet.payload.size()) > config.payload_limit_bytes) {
+  // AWS IoT Core: "When QoS level 2 is requested, the AWS IoT message broker does not send a
+  // PUBACK or SUBACK" (docs/scenario.md): the message goes nowhere and gets no answer.
+  if (packet.qos == 2 && config.qos2_unanswered) return;
+  // --- MUTATION ignore_payload_limit: oversized payloads accepted and delivered.
+  if (static_cast<std::int64_t>(packet.payload.size()) > config.payload_limit_bytes &&
+      config.mutation != Mutation::ignore_payload_limit) {
     ++stats.dropped_payload_limit;  // closed as AWS IoT does with oversized messages
     end_connection(connection.id, mqtt::ConnectionEnd::server_closed);
     return;
@@ -122,6 +127,12 @@ void Broker::State::on_subscribe(Connection& connection, const mqtt::Packet& pac
                                      [](const mqtt::SubscribeRequest& r) { return r.qos > 2; });
   if (malformed) {
     end_connection(connection.id, mqtt::ConnectionEnd::protocol_error);
+    return;
+  }
+  // AWS IoT Core sends no SUBACK when QoS 2 is requested (see on_publish).
+  if (config.qos2_unanswered &&
+      std::any_of(packet.subscriptions.begin(), packet.subscriptions.end(),
+                  [](const mqtt::SubscribeRequest& r) { return r.qos == 2; })) {
     return;
   }
   mqtt::Session* session = sessions.find(connection.client_id);

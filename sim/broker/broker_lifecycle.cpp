@@ -220,6 +220,9 @@ void Broker::State::crash() {
   std::vector<ConnectionId> open;
   connections.for_each([&open](const Connection& c) { open.push_back(c.id); });
   for (ConnectionId id : open) end_connection(id, mqtt::ConnectionEnd::server_crash);
+  // Deliveries held by reorder_window were accepted: they are session state like the queue
+  // they were about to join (kept with persistence, as offline messages).
+  while (!held_in_window.empty()) release_held(held_in_window.begin()->first);
   up = false;
   ++epoch;  // every timer armed before the crash is void
   pending_wills.clear();

@@ -40,6 +40,24 @@ void Broker::State::deliver(std::uint64_t session_key, const mqtt::Message& mess
                             const std::string& publisher) {
   mqtt::Session* session = sessions.find(session_key);
   if (session == nullptr) return;
+  // --- MUTATION corrupt_large_payloads: one byte in the middle of a large payload changes
+  // (past any header a client put in front; XOR 1 keeps text printable).
+  if (config.mutation == Mutation::corrupt_large_payloads && message.payload.size() >= 4096) {
+    mqtt::Message corrupted = message;
+    corrupted.payload[corrupted.payload.size() / 2] ^= 0x01;
+    offer(*session, std::move(corrupted));
+    return;
+  }
+  // A broker without an ordering promise (reorder_window > 0): each delivery waits a seeded
+  // random time before joining the session's queue, so later messages can overtake it.
+  if (config.reorder_window.count() > 0) {
+    const auto wait =
+        std::uniform_int_distribution<std::int64_t>(0, config.reorder_window.count())(reorder_rng);
+    const std::uint64_t serial = next_serial++;
+    held_in_window.emplace(serial, std::make_pair(session_key, message));
+    schedule(Duration(wait), [this, serial] { release_held(serial); });
+    return;
+  }
   // --- MUTATION reorder: hold every other message of a publisher to a subscriber and send
   // it after the next one; one that no next message follows within five seconds goes out
   // (late, not lost: the mutation breaks order only).
@@ -65,6 +83,14 @@ void Broker::State::deliver(std::uint64_t session_key, const mqtt::Message& mess
   offer(*session, message);
   // --- MUTATION duplicate_qos2: a second copy under a new packet id, DUP=0.
   if (config.mutation == Mutation::duplicate_qos2 && message.qos == 2) offer(*session, message);
+}
+
+void Broker::State::release_held(std::uint64_t serial) {
+  auto held = held_in_window.find(serial);
+  if (held == held_in_window.end()) return;
+  auto [session_key, message] = std::move(held->second);
+  held_in_window.erase(held);
+  if (mqtt::Session* session = sessions.find(session_key)) offer(*session, std::move(message));
 }
 
 void Broker::State::offer(mqtt::Session& session, mqtt::Message message) {

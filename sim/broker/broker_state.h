@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <random>
 #include <set>
 #include <string>
 #include <utility>
@@ -42,9 +43,14 @@ struct Broker::State {
   std::map<std::string, std::uint32_t> expiry_s;       // v5 offline sessions' expiry
   // Mutation::reorder: a message held back per (subscriber session, publisher).
   std::map<std::pair<std::uint64_t, std::string>, mqtt::Message> held_for_reorder;
+  // reorder_window: deliveries in their holding time, by serial: (session key, message).
+  std::map<std::uint64_t, std::pair<std::uint64_t, mqtt::Message>> held_in_window;
+  std::mt19937_64 reorder_rng;
 
   // --- lifecycle (broker_lifecycle.cpp)
   void schedule(Duration delay, std::function<void()> callback);
+  // A delivery held by reorder_window joins its session's queue (if the session still exists).
+  void release_held(std::uint64_t serial);
   void on_connect(ConnectionId id, const mqtt::Packet& packet);
   void end_connection(ConnectionId id, mqtt::ConnectionEnd end);
   void refuse(ConnectionId id);  // close a connection the broker keeps no record of

@@ -5,6 +5,8 @@
 #include "sim/check/delivery_checker.h"
 #include "sim/check/isolation_checker.h"
 #include "sim/check/ordering_checker.h"
+#include "sim/check/payload_limit_checker.h"
+#include "sim/check/reassembly_checker.h"
 #include "sim/check/qos_checker.h"
 #include "sim/check/retained_checker.h"
 #include "sim/check/sessions_checker.h"
@@ -66,6 +68,10 @@ std::vector<CheckSpec> build_catalog() {
       {"deliveries",
        "a delivery matches a subscription held, at no higher QoS, RETAIN only on replays",
        one<DeliveryChecker>(), ""},
+      {"payload_limit", "the broker refuses what is over its declared limit, delivers what is under",
+       one<PayloadLimitChecker>(), ""},
+      {"reassembly", "every chunked upload is reassembled exactly once, byte-identical, or lost",
+       one<ReassemblyChecker>(), ""},
       {"qos0", "QoS 0: at most once", qos_level(0), "qos"},
       {"qos1", "QoS 1: at least once", qos_level(1), "qos"},
       {"qos2", "QoS 2: exactly once", qos_level(2), "qos"},

@@ -19,6 +19,11 @@ struct CheckContext {
   // What the scenario declares the broker promised (`broker: {persistence: ...}`): retained
   // messages and persistent sessions, with their queued messages, survive a crash and restart.
   bool broker_persistence = true;
+  // The declared profile promises per-publisher order (`broker: {ordering}`, MQTT-4.6.0-6);
+  // false (aws-iot): the order checks say "not promised" instead of judging.
+  bool broker_ordering = true;
+  // The declared largest payload (`broker: {payload_limit}`), envelope included; 0 = unknown.
+  std::int64_t payload_limit_bytes = 0;
   std::int64_t deadline_ns() const { return settle_start_ns > 0 ? settle_start_ns : end_ns; }
 };
 
@@ -48,10 +53,14 @@ struct Verdict {
   Counts counts;
   std::vector<Violation> violations;  // the first few, in full
   std::uint64_t violation_count = 0;  // all of them (violations.size() <= violation_count)
+  // Non-empty: the declared broker profile does not promise this guarantee, so it was not
+  // judged (passed, no violations); the text says why and what was seen.
+  std::string not_promised;
   // Passed without judging anything: nothing was seen to hold or to fail (checked 0, or
   // every item indeterminate). Said loudly in the summary and the report (docs/checks.md).
   bool nothing_checked() const {
-    return passed && counts.ok + counts.lost + counts.duplicated + counts.unexpected == 0;
+    return passed && not_promised.empty() &&
+           counts.ok + counts.lost + counts.duplicated + counts.unexpected == 0;
   }
 };
 

@@ -59,8 +59,9 @@ HistoryJudgement judge_history_file(const std::string& path, bool partial,
   HistoryJudgement judgement;
   judgement.info = history::read_history_file(path, history, partial);
   const history::HistoryFileInfo& info = judgement.info;
-  judgement.verdicts = checkers.finish(
-      CheckContext{info.end_ns, info.settle_start_ns, info.retained_survive_restart});
+  judgement.verdicts =
+      checkers.finish(CheckContext{info.end_ns, info.settle_start_ns, info.retained_survive_restart,
+                                   info.broker_ordering, info.payload_limit_bytes});
   return judgement;
 }
 

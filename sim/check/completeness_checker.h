@@ -23,7 +23,8 @@ namespace mqttbed::check {
 // publisher's own publishes. Per subscriber, consecutive first deliveries must be at
 // consecutive positions (a message this subscriber already had is a redelivery and skipped:
 // a publisher's QoS 1 resend is forwarded as a new message, with DUP=0, MQTT-3.3.1-3):
-//  - a lower position arriving later is out of order (a violation, MQTT-4.6.0-6);
+//  - a lower position arriving later is out of order (a violation, MQTT-4.6.0-6, when the
+//    declared broker promises order: CheckContext::broker_ordering; else it counts ok);
 //  - a skipped position is a gap: explained (counted indeterminate) when the subscriber's
 //    connection or the publisher's connection ended in between, else lost (a violation).
 //    Gaps are judged at the end, so a message that arrives late fills its gap and counts
@@ -98,6 +99,8 @@ class CompletenessChecker : public Checker {
   std::vector<std::vector<std::uint64_t>> breaks_;       // by client: last seq at each end
   Counts counts_;
   ViolationLog log_;
+  ViolationLog order_log_;  // arrivals out of order, judged at finish (CheckContext)
+  std::uint64_t out_of_order_ = 0;
 };
 
 }  // namespace mqttbed::check

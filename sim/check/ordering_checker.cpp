@@ -36,6 +36,11 @@ void OrderingChecker::observe(const Event& event, const history::History& histor
   log_.add(std::move(v));
 }
 
-Verdict OrderingChecker::finish(const CheckContext&) { return log_.verdict(name(), counts_); }
+Verdict OrderingChecker::finish(const CheckContext& context) {
+  if (context.broker_ordering) return log_.verdict(name(), counts_);
+  return not_promised_verdict(
+      name(), counts_, log_.count(),
+      "the declared broker profile makes no ordering promise (broker.ordering: false)");
+}
 
 }  // namespace mqttbed::check

@@ -101,9 +101,10 @@ void ShadowChecker::on_versioned(Thing& thing, const std::string& key, std::int6
     auto [seen, first] = seen_.try_emplace(channel_key, version);
     // Strictly increasing: a lower version is out of order (the same one is a redelivery).
     if (!first && version < seen->second) {
-      ++counts_.unexpected;
+      // An order break, judged at finish: only a broker that promises order owes it.
+      ++out_of_order_;
       report("a subscriber sees a thing's shadow versions increase", key.substr(0, key.find('|')),
-             event, history, "(after version " + std::to_string(seen->second) + ")");
+             event, history, "(after version " + std::to_string(seen->second) + ")", &order_log_);
       return;
     }
     if (version > seen->second) seen->second = version;
@@ -143,7 +144,8 @@ void ShadowChecker::on_document(Thing& thing, const std::string& key, const json
 }
 
 void ShadowChecker::report(const char* invariant, const std::string& thing, const Event& event,
-                           const history::History& history, std::string note) {
+                           const history::History& history, std::string note, ViolationLog* into) {
+  ViolationLog& log = into != nullptr ? *into : log_;
   Violation v{invariant,
               "AWS-IoT-shadow",
               {history.client_name(event.client)},
@@ -151,11 +153,11 @@ void ShadowChecker::report(const char* invariant, const std::string& thing, cons
               {describe_message(event.msg, history)},
               {}};
   v.clients.push_back(thing);
-  if (log_.wants_detail()) {
+  if (log.wants_detail()) {
     v.excerpt.push_back(describe_event(event, history));
     v.excerpt.push_back(std::move(note));
   }
-  log_.add(std::move(v));
+  log.add(std::move(v));
 }
 
 Verdict ShadowChecker::finish(const CheckContext& context) {
@@ -175,6 +177,14 @@ Verdict ShadowChecker::finish(const CheckContext& context) {
              "(desired " + thing->desired.dump() + " != reported " + thing->reported.dump() +
                  " at version " + std::to_string(thing->latest_version) + ")");
     }
+  }
+  // Shadow documents are MQTT messages: a broker without an ordering promise (AWS IoT Core)
+  // may deliver them out of version order, which devices must tolerate (they compare versions).
+  if (context.broker_ordering) {
+    counts_.unexpected += out_of_order_;
+    log_.merge(std::move(order_log_));
+  } else {
+    counts_.ok += out_of_order_;
   }
   return log_.verdict(name(), counts_);
 }

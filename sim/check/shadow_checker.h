@@ -18,7 +18,8 @@ namespace mqttbed::check {
 // Reads the JSON the recorder keeps for "$aws/things/" topics (published by the shadow
 // service, or delivered to anyone). Not MQTT rules but the shadow service's contract:
 //  - per thing, two different update/accepted (or update/documents) messages never carry the
-//    same version, and each subscriber's first deliveries of them have increasing versions;
+//    same version, and each subscriber's first deliveries of them have increasing versions
+//    (when the declared broker promises order, CheckContext::broker_ordering);
 //  - a rejected update changes nothing: each update/documents message's "previous" is the
 //    "current" of the one before it (same version and state), so nothing but accepted
 //    updates changed the document in between;
@@ -56,7 +57,8 @@ class ShadowChecker : public Checker {
                    std::int64_t version, const history::Event& event,
                    const history::History& history);
   void report(const char* invariant, const std::string& thing, const history::Event& event,
-              const history::History& history, std::string note);
+              const history::History& history, std::string note,
+              ViolationLog* into = nullptr);  // nullptr: log_
 
   const history::History* history_ = nullptr;
   std::unordered_map<std::string, Thing> things_;
@@ -64,6 +66,8 @@ class ShadowChecker : public Checker {
   std::unordered_map<std::string, std::int64_t> seen_;
   Counts counts_;
   ViolationLog log_;
+  ViolationLog order_log_;  // versions seen out of order, judged at finish (CheckContext)
+  std::uint64_t out_of_order_ = 0;
 };
 
 }  // namespace mqttbed::check

@@ -17,22 +17,25 @@ nlohmann::json to_json(const Verdict& verdict) {
                           {"excerpt", v.excerpt}});
   }
   const Counts& c = verdict.counts;
-  const char* status = !verdict.passed             ? "failed"
-                       : verdict.nothing_checked() ? "nothing_checked"
-                                                   : "passed";
-  return {{"guarantee", verdict.guarantee},
-          {"passed", verdict.passed},
-          {"status", status},
-          {"nothing_checked", verdict.nothing_checked()},
-          {"counts",
-           {{"checked", c.checked},
-            {"ok", c.ok},
-            {"lost", c.lost},
-            {"duplicated", c.duplicated},
-            {"unexpected", c.unexpected},
-            {"indeterminate", c.indeterminate}}},
-          {"violation_count", verdict.violation_count},
-          {"violations", std::move(violations)}};
+  const char* status = !verdict.passed                 ? "failed"
+                       : !verdict.not_promised.empty() ? "not_promised"
+                       : verdict.nothing_checked()     ? "nothing_checked"
+                                                       : "passed";
+  json out = {{"guarantee", verdict.guarantee},
+              {"passed", verdict.passed},
+              {"status", status},
+              {"nothing_checked", verdict.nothing_checked()},
+              {"counts",
+               {{"checked", c.checked},
+                {"ok", c.ok},
+                {"lost", c.lost},
+                {"duplicated", c.duplicated},
+                {"unexpected", c.unexpected},
+                {"indeterminate", c.indeterminate}}},
+              {"violation_count", verdict.violation_count},
+              {"violations", std::move(violations)}};
+  if (!verdict.not_promised.empty()) out["not_promised"] = verdict.not_promised;
+  return out;
 }
 
 nlohmann::json to_json(const std::vector<Verdict>& verdicts) {
@@ -49,6 +52,7 @@ Verdict verdict_from_json(const nlohmann::json& j) {
   verdict.counts = {c.at("checked"),    c.at("ok"),         c.at("lost"),
                     c.at("duplicated"), c.at("unexpected"), c.at("indeterminate")};
   verdict.violation_count = j.at("violation_count").get<std::uint64_t>();
+  verdict.not_promised = j.value("not_promised", std::string());
   for (const json& v : j.at("violations")) {
     verdict.violations.push_back({v.at("invariant"), v.at("spec"), v.at("clients"), v.at("topic"),
                                   v.at("messages"), v.at("excerpt")});
@@ -90,6 +94,7 @@ std::string format_summary(const std::vector<Verdict>& verdicts, std::size_t max
                   static_cast<unsigned long long>(v.violation_count),
                   v.nothing_checked() ? "  VACUOUS: nothing judged" : "");
     out += line;
+    if (!v.not_promised.empty()) out += "     NOT PROMISED, not judged: " + v.not_promised + "\n";
   }
   std::string vacuous;
   for (const Verdict& v : verdicts)

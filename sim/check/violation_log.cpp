@@ -10,6 +10,15 @@ void ViolationLog::add(Violation violation) {
   if (wants_detail()) violations_.push_back(std::move(violation));
 }
 
+void ViolationLog::merge(ViolationLog&& other) {
+  for (Violation& violation : other.violations_) {
+    if (wants_detail()) violations_.push_back(std::move(violation));
+  }
+  count_ += other.count_;
+  other.violations_.clear();
+  other.count_ = 0;
+}
+
 Verdict ViolationLog::verdict(const char* guarantee, const Counts& counts) {
   Verdict verdict;
   verdict.guarantee = guarantee;
@@ -18,6 +27,17 @@ Verdict ViolationLog::verdict(const char* guarantee, const Counts& counts) {
   verdict.passed = count_ == 0;
   verdict.violations = std::move(violations_);
   violations_.clear();
+  return verdict;
+}
+
+Verdict not_promised_verdict(const char* guarantee, const Counts& counts,
+                             std::uint64_t out_of_promise, const std::string& why) {
+  Verdict verdict;
+  verdict.guarantee = guarantee;
+  verdict.counts = counts;
+  verdict.not_promised = why + "; " + std::to_string(out_of_promise) + " of " +
+                         std::to_string(counts.checked) +
+                         " items would have broken the promise (not violations)";
   return verdict;
 }
 

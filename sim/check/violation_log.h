@@ -20,6 +20,8 @@ class ViolationLog {
   bool wants_detail() const { return violations_.size() < kMaxDetailedViolations; }
   void add(Violation violation);
   std::uint64_t count() const { return count_; }
+  // Takes `other`'s violations after this log's own (still bounded) and its count.
+  void merge(ViolationLog&& other);
   // The checker's verdict: these counts and the violations logged (passed when none). Hands
   // the violations over: call it once, from finish().
   Verdict verdict(const char* guarantee, const Counts& counts);
@@ -28,6 +30,11 @@ class ViolationLog {
   std::vector<Violation> violations_;
   std::uint64_t count_ = 0;
 };
+
+// The verdict of a guarantee the declared broker profile does not promise: passed, nothing
+// reported as a violation, and `why` with how many items would have broken the promise.
+Verdict not_promised_verdict(const char* guarantee, const Counts& counts,
+                             std::uint64_t out_of_promise, const std::string& why);
 
 // One event as a line of an excerpt: "12.000000500s dev delivered a/b qos=1 msg=pub#3 dup".
 std::string describe_event(const history::Event& event, const history::History& history);

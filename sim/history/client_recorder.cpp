@@ -11,13 +11,7 @@ namespace {
 constexpr std::string_view kShadowPrefix = "$aws/things/";
 
 // A JSON object's top-level numeric "seq" and "total" (the seed's completeness technique).
-bool app_sequence(std::string_view payload, std::uint32_t& seq, std::uint32_t& total) {
-  if (payload.empty() || payload.front() != '{' ||
-      payload.find("\"total\"") == std::string_view::npos) {
-    return false;
-  }
-  const auto json = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
-  if (!json.is_object()) return false;
+bool app_sequence(const nlohmann::json& json, std::uint32_t& seq, std::uint32_t& total) {
   const auto s = json.find("seq");
   const auto t = json.find("total");
   if (s == json.end() || t == json.end() || !s->is_number_unsigned() || !t->is_number_unsigned()) {
@@ -48,14 +42,28 @@ Event ClientRecorder::make(EventType type) const {
 void ClientRecorder::describe_payload(const std::string& topic, std::string_view payload,
                                       Event& event) {
   event.bytes = static_cast<std::uint32_t>(payload.size());
+  if (topic.compare(0, kShadowPrefix.size(), kShadowPrefix) == 0 && !payload.empty()) {
+    event.detail = history_.transient_string_id(std::string(payload));
+  }
+  if (payload.empty() || payload.front() != '{' ||
+      payload.find("\"total\"") == std::string_view::npos) {
+    return;
+  }
+  auto json = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
+  if (!json.is_object()) return;
   std::uint32_t seq = 0;
   std::uint32_t total = 0;
-  if (app_sequence(payload, seq, total)) {
+  if (app_sequence(json, seq, total)) {
     event.app_seq = seq;
     event.app_total = total;
   }
-  if (topic.compare(0, kShadowPrefix.size(), kShadowPrefix) == 0 && !payload.empty()) {
-    event.detail = history_.transient_string_id(std::string(payload));
+  // A chunked upload's chunk or its receiver's report (devices/chunked_upload.h): what the
+  // reassembly checker needs, without the chunk's data. Only when sent: a delivery is known
+  // by its identity.
+  if (event.type == EventType::publish_sent && json.contains("upload") &&
+      json["upload"].is_string()) {
+    json.erase("data");
+    event.detail = history_.transient_string_id(json.dump());
   }
 }
 

@@ -40,6 +40,19 @@ bool get_varint(std::string_view bytes, std::size_t& pos, std::uint64_t& value) 
 
 }  // namespace
 
+std::size_t overhead_bytes(std::string_view publisher, std::uint64_t seq) {
+  std::size_t varint = 1;
+  while (seq >= 0x80) {
+    seq >>= 7;
+    ++varint;
+  }
+  return 2 + varint + 1 + publisher.size() + 1;  // magic, flags, seq, length, id, check byte
+}
+
+std::size_t max_overhead_bytes(std::string_view publisher) {
+  return 2 + kMaxVarintBytes + 1 + publisher.size() + 1;
+}
+
 std::string encode(std::string_view publisher, std::uint64_t seq, std::string_view payload, int qos,
                    bool is_will) {
   if (publisher.empty() || publisher.size() > 255) {

@@ -26,6 +26,11 @@ struct Decoded {
 std::string encode(std::string_view publisher, std::uint64_t seq, std::string_view payload,
                    int qos = 0, bool is_will = false);
 
+// The bytes encode() puts in front of the payload, and the most it can for this publisher
+// (the seq varint grows to 10 bytes).
+std::size_t overhead_bytes(std::string_view publisher, std::uint64_t seq);
+std::size_t max_overhead_bytes(std::string_view publisher);
+
 // std::nullopt for a payload without a valid envelope ("foreign": deliver it as-is).
 std::optional<Decoded> decode(std::string_view bytes);
 

@@ -40,9 +40,14 @@ void append_flag(std::string& out, const char* key, bool value) {
 }
 
 nlohmann::json info_to_json(const HistoryFileInfo& info) {
-  return {{"format", kFormatName}, {"version", info.version},
-          {"end_ns", info.end_ns}, {"settle_start_ns", info.settle_start_ns},
-          {"checks", info.checks}, {"retained_survive_restart", info.retained_survive_restart}};
+  return {{"format", kFormatName},
+          {"version", info.version},
+          {"end_ns", info.end_ns},
+          {"settle_start_ns", info.settle_start_ns},
+          {"checks", info.checks},
+          {"retained_survive_restart", info.retained_survive_restart},
+          {"broker_ordering", info.broker_ordering},
+          {"payload_limit_bytes", info.payload_limit_bytes}};
 }
 
 constexpr std::uint16_t kUnrecordedKeepaliveS = 80;
@@ -105,6 +110,8 @@ HistoryFileInfo parse_header(const std::string& path, const std::string& line) {
   read_window(j, info);
   info.checks = j.value("checks", std::vector<std::string>{});
   info.retained_survive_restart = j.value("retained_survive_restart", true);
+  info.broker_ordering = j.value("broker_ordering", true);
+  info.payload_limit_bytes = j.value("payload_limit_bytes", std::int64_t{0});
   return info;
 }
 

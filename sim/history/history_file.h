@@ -35,6 +35,9 @@ struct HistoryFileInfo {
   // The scenario's `broker: {persistence}`: retained messages and sessions survive a restart
   // (CheckContext::broker_persistence; the key keeps its first name for old files).
   bool retained_survive_restart = true;
+  // The scenario's `broker: {ordering, payload_limit}` (CheckContext's fields of those names).
+  bool broker_ordering = true;
+  std::int64_t payload_limit_bytes = 0;
   std::uint64_t events = 0;
   // Read with partial = true from a file cut short (no end line, or a last line cut off):
   // judged up to its last complete event, at last_event_ns on line last_complete_line.

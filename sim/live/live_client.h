@@ -15,6 +15,7 @@
 #include <unordered_set>
 
 #include "sim/history/client_recorder.h"
+#include "sim/history/envelope.h"
 #include "sim/live/live_loop.h"
 #include "sim/live/live_options.h"
 #include "sim/runtime/mqtt_client.h"
@@ -48,6 +49,9 @@ class LiveMqttClient final : public runtime::MqttClient {
   ~LiveMqttClient() override;
 
   const std::string& client_id() const override { return client_id_; }
+  std::size_t payload_overhead_bytes() const override {
+    return history::envelope::max_overhead_bytes(client_id_);
+  }
   void connect(const runtime::ConnectOptions& options) override;
   void disconnect() override;
   bool is_connected() const override { return state_ == State::connected; }

@@ -77,6 +77,8 @@ RunResult run_scenario(const scenario::Scenario& scenario, const RunOptions& opt
     info.settle_start_ns = scenario.duration.count();
     info.checks = scenario.checks;
     info.retained_survive_restart = scenario.broker.persistence;
+    info.broker_ordering = scenario.broker.ordering;
+    info.payload_limit_bytes = scenario.broker.payload_limit_bytes;
     writer.emplace(options.history_path, history, info);
     writer->attach(history);
   }
@@ -89,7 +91,8 @@ RunResult run_scenario(const scenario::Scenario& scenario, const RunOptions& opt
   if (writer) writer->close(result.stats.end.count(), result.stats.settle_start.count());
 
   check::CheckContext context{result.stats.end.count(), result.stats.settle_start.count(),
-                              scenario.broker.persistence};
+                              scenario.broker.persistence, scenario.broker.ordering,
+                              scenario.broker.payload_limit_bytes};
   result.verdicts = checkers.finish(context);
   result.expectations = report::evaluate_expectations(scenario.expect, metrics);
   nlohmann::json verdicts = check::to_json(result.verdicts);

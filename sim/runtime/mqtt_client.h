@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -45,6 +46,10 @@ class MqttClient {
 
   // The client id this client connects with (the device's stable name).
   virtual const std::string& client_id() const = 0;
+  // The most bytes the runtime puts in front of a payload it publishes (its identity
+  // envelope). A broker's payload limit counts them: a device that must keep a payload
+  // within a size on the wire makes its own part this much smaller.
+  virtual std::size_t payload_overhead_bytes() const { return 0; }
 
   // Starts a connection attempt; exactly one of on_connected / on_connect_failed follows.
   virtual void connect(const ConnectOptions& options) = 0;

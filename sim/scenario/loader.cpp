@@ -51,7 +51,7 @@ Scenario read_scenario(const Field& root, const Catalog& catalog) {
   if (auto broker = root.get("broker")) scenario.broker = read_broker(*broker);
   scenario.network = default_network();
   if (auto network = root.get("network")) scenario.network = read_network(*network);
-  scenario.fleet = read_fleet(root.require("fleet"), catalog.kinds);
+  scenario.fleet = read_fleet(root.require("fleet"), catalog.kinds, scenario.broker);
   if (auto faults = root.get("faults")) scenario.faults = read_faults(*faults, scenario);
   scenario.checks = catalog.checks;
   if (auto checks = root.get("checks")) scenario.checks = read_checks(*checks, catalog.checks);

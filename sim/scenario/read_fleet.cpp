@@ -37,8 +37,31 @@ const KindSpec& read_kind(const Field& field, const KindCatalog& kinds,
   return it->second;
 }
 
+// What the broker declares it refuses, checked at the value that asks for it: a payload over
+// its limit (the kind must split it instead) or QoS 2 on a broker that never answers it.
+void check_against_broker(const Field& group, const KindSpec& spec, const Params& params,
+                          const BrokerSettings& broker) {
+  const auto params_field = group.get("params");
+  for (const ParamSpec& param : spec.params) {
+    const bool too_big = param.one_payload && param.type == ParamType::size_bytes &&
+                         params.get_int(param.name) > broker.payload_limit_bytes;
+    const bool refused_qos =
+        param.type == ParamType::qos && broker.qos2_unanswered && params.get_int(param.name) == 2;
+    if (!too_big && !refused_qos) continue;
+    const std::string why = too_big ? "found " + std::to_string(params.get_int(param.name)) + "B" +
+                                          ", expected at most the broker's payload_limit (" +
+                                          std::to_string(broker.payload_limit_bytes) + "B" +
+                                          "; the envelope is counted in it, see docs/devices.md)"
+                                    : "found QoS 2, expected 0 or 1: the broker (profile " +
+                                          broker.profile + ") answers no QoS 2 request";
+    std::optional<Field> value = params_field ? params_field->get(param.name) : std::nullopt;
+    if (value) value->fail(why);
+    group.require("kind").fail(param.name + " (default): " + why);
+  }
+}
+
 std::vector<DeviceGroup> read_groups(const Field& field, const KindCatalog& kinds,
-                                     const std::string& placement) {
+                                     const std::string& placement, const BrokerSettings& broker) {
   std::vector<DeviceGroup> groups;
   std::map<std::string, int> first_line;
   for (const Field& item : field.items()) {
@@ -60,6 +83,7 @@ std::vector<DeviceGroup> read_groups(const Field& field, const KindCatalog& kind
       group.count = 1;
     }
     group.params = read_params(item.get("params"), spec);
+    check_against_broker(item, spec, group.params, broker);
     groups.push_back(std::move(group));
   }
   return groups;
@@ -67,16 +91,17 @@ std::vector<DeviceGroup> read_groups(const Field& field, const KindCatalog& kind
 
 }  // namespace
 
-Fleet read_fleet(const Field& field, const KindCatalog& kinds) {
+Fleet read_fleet(const Field& field, const KindCatalog& kinds, const BrokerSettings& broker) {
   field.expect_keys({"homes", "homes_per_account", "per_home", "per_account"});
   Fleet fleet;
   fleet.homes = static_cast<int>(field.require("homes").as_int(1, kMaxHomes));
   if (auto per_account = field.get("homes_per_account")) {
     fleet.homes_per_account = static_cast<int>(per_account->as_int(1, fleet.homes));
   }
-  if (auto groups = field.get("per_home")) fleet.per_home = read_groups(*groups, kinds, "home");
+  if (auto groups = field.get("per_home"))
+    fleet.per_home = read_groups(*groups, kinds, "home", broker);
   if (auto groups = field.get("per_account")) {
-    fleet.per_account = read_groups(*groups, kinds, "account");
+    fleet.per_account = read_groups(*groups, kinds, "account", broker);
   }
   std::int64_t devices = device_count(fleet);
   if (devices == 0) {

@@ -68,8 +68,19 @@ MqttSettings read_mqtt(const Field& field) {
 }
 
 BrokerSettings read_broker(const Field& field) {
-  field.expect_keys({"max_inflight", "max_queued", "persistence", "payload_limit", "qos2"});
+  field.expect_keys({"profile", "max_inflight", "max_queued", "persistence", "payload_limit",
+                     "qos2", "ordering", "reorder_window"});
   BrokerSettings broker;
+  // The profile is the starting point whatever the key order; every other key overrides it.
+  if (auto profile = field.get("profile")) {
+    const std::string name = profile->is_scalar() ? profile->as_text() : "";
+    auto preset = broker_profile(name);
+    if (!preset) {
+      profile->fail_expected(join_alternatives(broker_profile_names()) +
+                             did_you_mean(name, broker_profile_names()));
+    }
+    broker = *preset;
+  }
   if (auto inflight = field.get("max_inflight")) {
     broker.max_inflight = static_cast<int>(inflight->as_int(1, 65535));
   }
@@ -81,7 +92,28 @@ BrokerSettings read_broker(const Field& field) {
   if (auto limit = field.get("payload_limit")) {
     broker.payload_limit_bytes = limit->as_size_bytes(1, 268'435'455);
   }
-  if (auto qos2 = field.get("qos2")) broker.qos2 = qos2->as_bool();
+  if (auto qos2 = field.get("qos2")) {
+    if (qos2->is_scalar() && qos2->as_text() == "unanswered") {
+      broker.qos2 = false;
+      broker.qos2_unanswered = true;
+    } else {
+      if (!qos2->is_scalar() || (qos2->as_text() != "true" && qos2->as_text() != "false")) {
+        qos2->fail_expected("true, false or unanswered");
+      }
+      broker.qos2 = qos2->as_bool();
+      broker.qos2_unanswered = false;
+    }
+  }
+  if (auto ordering = field.get("ordering")) broker.ordering = ordering->as_bool();
+  if (auto window = field.get("reorder_window")) {
+    broker.reorder_window = window->as_duration();
+    if (broker.ordering && broker.reorder_window.count() > 0) {
+      window->fail_at_key(
+          "found reorder_window with ordering: true, expected it only with ordering: false "
+          "(a broker that promises order may not reorder)");
+    }
+  }
+  if (broker.ordering) broker.reorder_window = Duration{0};
   return broker;
 }
 

@@ -16,7 +16,8 @@ BrokerSettings read_broker(const Field& field);
 Network read_network(const Field& field);
 Network default_network();
 LatencyDist read_latency(const Field& field);
-Fleet read_fleet(const Field& field, const KindCatalog& kinds);
+// Refuses what the broker declares it refuses (BrokerSettings: payload_limit, QoS 2).
+Fleet read_fleet(const Field& field, const KindCatalog& kinds, const BrokerSettings& broker);
 Params read_params(const std::optional<Field>& field, const KindSpec& spec);
 // Needs the fleet (targets must select something) and the duration (windows must fit).
 std::vector<Fault> read_faults(const Field& field, const Scenario& scenario);

@@ -68,6 +68,9 @@ struct ParamSpec {
   std::string help;
   double min = 0;  // inclusive bound for integer/number/size/duration (in ns); ignored if min>max
   double max = -1;
+  // A size_bytes that is the size of one MQTT payload on the wire: the loader refuses a value
+  // over the broker's payload_limit (a kind that splits larger data bounds its chunk size so).
+  bool one_payload = false;
 };
 
 // Every parameter of a group, defaults filled in, typed as its spec says.
@@ -148,13 +151,30 @@ struct MqttSettings {
   Duration reconnect_max{std::chrono::seconds(60)};
 };
 
+// What the broker promises and how the model behaves: a profile's preset (`profile:`), any
+// field overridden by the scenario. Checkers judge what these declare, never more.
 struct BrokerSettings {
+  std::string profile = "mosquitto";  // the preset the fields started from
   int max_inflight = 20;
   int max_queued = 1000;
   bool persistence = true;  // sessions and retained survive a crash
   std::int64_t payload_limit_bytes = 128 * 1024;
-  bool qos2 = true;  // false: grants at most QoS 1 (as AWS IoT does)
+  bool qos2 = true;  // false: grants at most QoS 1
+  // QoS 2 requests get no answer at all: no PUBREC for a QoS 2 PUBLISH, no SUBACK for a
+  // SUBSCRIBE asking QoS 2 (AWS IoT Core). Implies qos2 = false; devices may not use QoS 2.
+  bool qos2_unanswered = false;
+  // The broker promises per-publisher, per-topic order (MQTT-4.6.0-6). false: no promise,
+  // and the ordering checker says so instead of judging.
+  bool ordering = true;
+  // The model holds each delivery a seeded uniform [0, reorder_window] before queueing it,
+  // so deliveries overtake each other (only with ordering = false).
+  Duration reorder_window{0};
 };
+
+// The names `broker: {profile: ...}` accepts, and the preset each starts from.
+const std::vector<std::string>& broker_profile_names();
+// nullopt for an unknown name.
+std::optional<BrokerSettings> broker_profile(const std::string& name);
 
 struct Expectation {
   std::string metric;  // e.g. "latency.qos1.p99"

@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "sim/history/client_recorder.h"
+#include "sim/history/envelope.h"
 #include "sim/runtime/mqtt_client.h"
 #include "sim/simulation/event_loop.h"
 #include "sim/simulation/transport.h"
@@ -30,6 +31,9 @@ class SimMqttClient final : public runtime::MqttClient, public ClientEndpoint {
   ~SimMqttClient() override;
 
   const std::string& client_id() const override { return client_id_; }
+  std::size_t payload_overhead_bytes() const override {
+    return history::envelope::max_overhead_bytes(client_id_);
+  }
   void connect(const runtime::ConnectOptions& options) override;
   void disconnect() override;
   bool is_connected() const override { return state_ == State::connected; }

@@ -9,6 +9,7 @@
 #include "sim/faults/network_conditions.h"
 #include "sim/fleet/fleet.h"
 #include "sim/fleet/start_ramp.h"
+#include "sim/runtime/runtime.h"
 #include "sim/security/security.h"
 #include "sim/simulation/broker_bridge.h"
 #include "sim/simulation/event_loop.h"
@@ -44,6 +45,10 @@ broker::BrokerConfig broker_config(const scenario::Scenario& scenario, broker::M
   config.persistence = scenario.broker.persistence;
   config.payload_limit_bytes = scenario.broker.payload_limit_bytes;
   config.qos2 = scenario.broker.qos2;
+  config.qos2_unanswered = scenario.broker.qos2_unanswered;
+  config.reorder_window = scenario.broker.reorder_window;
+  // Its own stream (seeds are derived, never shared): the reordering is the seed's.
+  config.reorder_seed = runtime::derive_rng(scenario.seed, "broker-reorder")();
   config.mutation = mutation;
   // The platform's custom authorizer (seed talk): every identity stays in its account's
   // topic namespace; the isolation checker judges the same policy from the history.

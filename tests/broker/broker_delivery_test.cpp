@@ -2,6 +2,8 @@
 // in-flight window and queue, persistent sessions, retained messages, authorization.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "tests/broker/fake_broker_host.h"
 
 namespace mqttbed::broker::testing {
@@ -121,6 +123,60 @@ TEST_F(BrokerDelivery, Qos2IsNotGrantedWhenDisabled) {
   const auto suback = subscribe(1, "t", 2);
   ASSERT_EQ(suback.granted.size(), 1u);
   EXPECT_EQ(suback.granted[0], 1);
+}
+
+// AWS IoT Core: "When QoS level 2 is requested, the AWS IoT message broker does not send a
+// PUBACK or SUBACK" (docs/scenario.md, profile aws-iot).
+TEST_F(BrokerDelivery, Qos2RequestsGoUnansweredWhenTheProfileSaysSo) {
+  config.qos2 = false;
+  config.qos2_unanswered = true;
+  connect(1, "sub");
+  broker().on_packet(1, subscribe_packet("t", 2));
+  EXPECT_TRUE(host.take(1).empty());  // no SUBACK, and nothing subscribed
+  subscribe(1, "u", 1);
+  connect(2, "pub");
+  broker().on_packet(2, publish_packet("t", "x", 2, 9));
+  broker().on_packet(2, publish_packet("u", "y", 2, 10));
+  EXPECT_TRUE(host.take(2).empty());  // no PUBREC
+  EXPECT_TRUE(host.take_publishes(1).empty());
+  EXPECT_FALSE(host.was_closed(2));
+  publish(2, "u", "z", 1);
+  EXPECT_EQ(payloads(host.take_publishes(1)), std::vector<std::string>{"z"});
+}
+
+// A profile without an ordering promise: deliveries are held a seeded random time within the
+// window, so later ones overtake earlier ones; the same seed reorders the same way.
+TEST_F(BrokerDelivery, AReorderWindowReordersDeliveriesDeterministically) {
+  const auto run = [](std::uint64_t seed) {
+    FakeBrokerHost host;
+    BrokerConfig config;
+    config.reorder_window = 200ms;
+    config.reorder_seed = seed;
+    Broker broker(config, host);
+    broker.on_packet(1, connect_packet("sub"));
+    broker.on_packet(1, subscribe_packet("t", 1));
+    broker.on_packet(2, connect_packet("pub"));
+    for (int i = 0; i < 20; ++i) {
+      broker.on_packet(
+          2, publish_packet("t", std::to_string(i), 1, static_cast<std::uint16_t>(i + 1)));
+    }
+    host.take(1);
+    std::vector<std::string> order;
+    for (int step = 0; step < 40 && order.size() < 20; ++step) {
+      host.advance(10ms);
+      for (const auto& p : host.take_publishes(1)) {
+        order.push_back(p.payload);
+        broker.on_packet(1, ack_packet(PacketType::puback, p.packet_id));
+      }
+    }
+    return order;
+  };
+  const auto first = run(7);
+  ASSERT_EQ(first.size(), 20u);  // nothing lost, only late
+  EXPECT_FALSE(std::is_sorted(first.begin(), first.end(), [](const auto& a, const auto& b) {
+    return std::stoi(a) < std::stoi(b);
+  }));
+  EXPECT_EQ(run(7), first);
 }
 
 TEST_F(BrokerDelivery, DeliveriesToASubscriberFollowPublishOrder) {  // MQTT-4.6.0-6

@@ -19,7 +19,8 @@ TEST(MutationNames, EveryNameRoundTrips) {
         Mutation::will_after_disconnect, Mutation::skip_will, Mutation::forget_retained_on_restart,
         Mutation::forget_sessions_on_restart, Mutation::leak_across_accounts, Mutation::drop_acks,
         Mutation::refuse_subscriptions, Mutation::deliver_after_unsubscribe, Mutation::upgrade_qos,
-        Mutation::retain_on_forward, Mutation::never_time_out, Mutation::no_takeover}) {
+        Mutation::retain_on_forward, Mutation::never_time_out, Mutation::no_takeover,
+        Mutation::ignore_payload_limit, Mutation::corrupt_large_payloads}) {
     EXPECT_EQ(parse_mutation(to_string(m)), m);
   }
   EXPECT_EQ(parse_mutation("skip-will"), Mutation::skip_will);
@@ -56,6 +57,33 @@ TEST_F(BrokerMutation, ReorderSwapsConsecutiveMessagesOfAPublisher) {
   connect(2, "pub");
   for (int i = 0; i < 4; ++i) publish(2, "t", std::to_string(i), 1);
   EXPECT_EQ(payloads(host.take_publishes(1)), (std::vector<std::string>{"1", "0", "3", "2"}));
+}
+
+TEST_F(BrokerMutation, IgnorePayloadLimitDeliversAnOversizedPayload) {
+  config.mutation = Mutation::ignore_payload_limit;
+  config.payload_limit_bytes = 4;
+  connect(1, "sub");
+  subscribe(1, "t", 0);
+  connect(2, "pub");
+  publish(2, "t", "12345");
+  EXPECT_FALSE(host.was_closed(2));
+  EXPECT_EQ(payloads(host.take_publishes(1)), std::vector<std::string>{"12345"});
+}
+
+TEST_F(BrokerMutation, CorruptLargePayloadsChangesOneByteOfLargePayloadsOnly) {
+  config.mutation = Mutation::corrupt_large_payloads;
+  connect(1, "sub");
+  subscribe(1, "t", 0);
+  connect(2, "pub");
+  const std::string large(5000, 'a');
+  publish(2, "t", "small");
+  publish(2, "t", large);
+  const auto got = payloads(host.take_publishes(1));
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0], "small");
+  ASSERT_EQ(got[1].size(), large.size());
+  EXPECT_NE(got[1], large);
+  EXPECT_EQ(got[1][2500], '`');
 }
 
 TEST_F(BrokerMutation, WillAfterDisconnectPublishesTheWill) {

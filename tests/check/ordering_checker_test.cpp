@@ -26,6 +26,24 @@ TEST(OrderingChecker, DeliveriesInPublishOrderPass) {
   EXPECT_EQ(v.counts.ok, 2u);
 }
 
+// On a broker profile that promises no order (aws-iot), the same history is neither a
+// violation nor a silent pass: the verdict says the promise is not made and what was seen.
+TEST(OrderingChecker, ReorderingOnAProfileWithoutOrderingIsReportedNotPromised) {
+  OrderingBed bed;
+  auto m1 = bed.publish("pub", "a/b", 1);
+  auto m2 = bed.publish("pub", "a/b", 1);
+  bed.deliver("sub", "a/b", 1, m2);
+  bed.deliver("sub", "a/b", 1, m1);
+  CheckContext context{bed.now_ns + 1'000'000'000, bed.now_ns + 1};
+  context.broker_ordering = false;
+  const Verdict& v = bed.finish(context).at(0);
+  EXPECT_TRUE(v.passed) << explain(v);
+  EXPECT_TRUE(v.violations.empty());
+  EXPECT_FALSE(v.nothing_checked());
+  EXPECT_NE(v.not_promised.find("no ordering promise"), std::string::npos) << v.not_promised;
+  EXPECT_NE(v.not_promised.find("1 of 2"), std::string::npos) << v.not_promised;
+}
+
 TEST(OrderingChecker, ReorderedFirstDeliveriesFail) {
   OrderingBed bed;
   auto m1 = bed.publish("pub", "a/b", 1);

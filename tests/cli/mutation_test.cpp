@@ -68,12 +68,15 @@ INSTANTIATE_TEST_SUITE_P(
         Mutation{"upgrade_qos", "mutations-subscriptions.yaml", {"deliveries"}, {}},
         Mutation{"retain_on_forward", "mutations-subscriptions.yaml", {"deliveries"}, {}},
         Mutation{"never_time_out", "mutations-subscriptions.yaml", {"will"}, {}},
-        Mutation{"no_takeover", "mutations-subscriptions.yaml", {"will"}, {}}),
+        Mutation{"no_takeover", "mutations-subscriptions.yaml", {"will"}, {}},
+
+        Mutation{"ignore_payload_limit", "mutations-uploads.yaml", {"payload_limit"}, {}},
+        Mutation{"corrupt_large_payloads", "mutations-uploads.yaml", {"reassembly"}, {}}),
     [](const ::testing::TestParamInfo<Mutation>& info) { return std::string(info.param.name); });
 
 TEST(BrokerMutation, BothTestBedsPassWithoutMutation) {
   for (const char* scenario : {"mutations.yaml", "mutations-clean.yaml", "mutations-crash.yaml",
-                               "mutations-subscriptions.yaml"}) {
+                               "mutations-subscriptions.yaml", "mutations-uploads.yaml"}) {
     for (const auto& verdict : verdicts_of(scenario, "", 0))
       EXPECT_TRUE(verdict["passed"].get<bool>()) << scenario << ": " << verdict["guarantee"];
   }

@@ -94,6 +94,10 @@ void FakeRuntime::cancel(runtime::TimerId id) {
   due_by_id_.erase(it);
 }
 
+std::size_t FakeMqttClient::payload_overhead_bytes() const {
+  return runtime_.payload_overhead_bytes;
+}
+
 std::unique_ptr<runtime::MqttClient> FakeRuntime::make_client(const std::string& client_id,
                                                               int /*home*/) {
   ++clients_made_;

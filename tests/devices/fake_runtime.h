@@ -30,6 +30,7 @@ class FakeMqttClient : public runtime::MqttClient {
   ~FakeMqttClient() override;
 
   const std::string& client_id() const override { return client_id_; }
+  std::size_t payload_overhead_bytes() const override;
   void connect(const runtime::ConnectOptions& options) override;
   void disconnect() override;
   bool is_connected() const override { return connected_; }
@@ -85,6 +86,8 @@ class FakeRuntime : public runtime::Runtime {
   // The live client with this id (the newest if the device made several), or nullptr.
   FakeMqttClient* client(const std::string& client_id) const;
   int clients_made() const { return clients_made_; }
+  // What every client says its runtime adds in front of a payload (an envelope's bytes).
+  std::size_t payload_overhead_bytes = 0;
 
  private:
   friend class FakeMqttClient;

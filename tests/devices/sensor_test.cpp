@@ -49,6 +49,17 @@ TEST_F(SensorTest, ReadingsCarrySeqAndTotalAsTopLevelNumbersAndFillPayloadBytes)
   EXPECT_EQ(body["total"], 10);
 }
 
+// payload_bytes is the size on the wire: the runtime's envelope is counted in it, so a sensor
+// configured at the broker's payload limit stays within it (docs/devices.md).
+TEST_F(SensorTest, PayloadBytesCountTheRuntimesEnvelope) {
+  harness.runtime.payload_overhead_bytes = 40;
+  harness.params.set("payload_bytes", std::int64_t{200});
+  boot();
+  harness.runtime.advance(10s);
+  ASSERT_EQ(readings().size(), 1u);
+  EXPECT_EQ(readings()[0].payload.size() + 40, 200u);
+}
+
 TEST_F(SensorTest, StopsReadingWhenTheWorkloadEndsButStaysConnected) {
   boot();
   harness.runtime.advance(30s);

@@ -26,6 +26,16 @@ TEST(Envelope, CostsAFewBytesPlusTheClientId) {
   EXPECT_LE(encode(id, 1u << 30, "").size(), id.size() + 9);
 }
 
+// What a device counts so that a payload at the broker's limit stays within it.
+TEST(Envelope, OverheadIsExactlyWhatEncodeAddsAndNeverAboveTheMaximum) {
+  const std::string id = "acct12-home12-sensor1";
+  for (std::uint64_t seq : {1ull, 127ull, 128ull, 1ull << 30, ~0ull}) {
+    EXPECT_EQ(encode(id, seq, "abc").size(), overhead_bytes(id, seq) + 3) << seq;
+    EXPECT_LE(overhead_bytes(id, seq), max_overhead_bytes(id)) << seq;
+  }
+  EXPECT_EQ(overhead_bytes(id, ~0ull), max_overhead_bytes(id));
+}
+
 TEST(Envelope, KeepsEmptyAndBinaryPayloads) {
   const std::string binary("\x00\x1e\xff\x10", 4);
   EXPECT_EQ(decode(encode("c", 1, ""))->payload, "");

@@ -33,7 +33,9 @@ TEST(HistoryFile, RoundTripsEveryEventAndTheWindow) {
                        {.end_ns = 100,
                         .settle_start_ns = 50,
                         .checks = {"qos", "will"},
-                        .retained_survive_restart = false});
+                        .retained_survive_restart = false,
+                        .broker_ordering = false,
+                        .payload_limit_bytes = 4096});
   writer.attach(written);
   std::int64_t now = 0;
   ClientRecorder dev(written, "dev \"1\"", [&] { return now++; });
@@ -59,6 +61,8 @@ TEST(HistoryFile, RoundTripsEveryEventAndTheWindow) {
   EXPECT_EQ(info.settle_start_ns, 150);
   EXPECT_EQ(info.checks, (std::vector<std::string>{"qos", "will"}));
   EXPECT_FALSE(info.retained_survive_restart);
+  EXPECT_FALSE(info.broker_ordering);
+  EXPECT_EQ(info.payload_limit_bytes, 4096);
   EXPECT_EQ(info.events, original.size());
   EXPECT_EQ(lines_of(read, replayed), lines_of(written, original));
   ASSERT_EQ(replayed.at(0).type, EventType::connect_sent);

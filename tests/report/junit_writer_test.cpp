@@ -30,7 +30,7 @@ check::Verdict failed_ordering() {
 TEST(JunitWriter, FailureCarriesInvariantSpecClientsTopicAndExcerptEscaped) {
   JunitSuite suite;
   suite.name = "s<1>";
-  suite.verdicts.push_back(check::Verdict{"qos1", true, {}, {}, 0});
+  suite.verdicts.push_back(check::Verdict{"qos1", true, {}, {}, 0, {}});
   suite.verdicts.push_back(failed_ordering());
   std::string xml = junit_xml(suite);
   EXPECT_NE(xml.find("<testsuites name=\"mqttbed\" tests=\"2\" failures=\"1\" errors=\"0\""),

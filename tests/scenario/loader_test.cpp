@@ -46,7 +46,7 @@ TEST(LoaderDefaults, OmittedSectionsTakeTheDocumentedDefaults) {
   ASSERT_EQ(s.fleet.per_home.size(), 1u);
   EXPECT_EQ(s.fleet.per_home[0].count, 1);
   EXPECT_TRUE(s.faults.empty());
-  EXPECT_EQ(s.checks.size(), 9u);
+  EXPECT_EQ(s.checks.size(), 11u);
   EXPECT_TRUE(s.expect.empty());
 }
 
@@ -149,6 +149,39 @@ expect: {latency.qos1.p99: "< 500ms", "bytes.total": "<= 2KiB", delivery.ratio: 
   EXPECT_DOUBLE_EQ(s.expect[3].value, 0);
   EXPECT_EQ(s.expect[4].op, Expectation::Op::gt);
   EXPECT_DOUBLE_EQ(s.expect[4].value, 1e6);
+}
+
+TEST(Loader, BrokerDefaultsAreTheMosquittoProfile) {
+  Scenario s = load("name: t\nduration: 1m\nfleet: {homes: 1, per_home: [{kind: sensor}]}\n");
+  EXPECT_EQ(s.broker.profile, "mosquitto");
+  EXPECT_TRUE(s.broker.ordering);
+  EXPECT_FALSE(s.broker.qos2_unanswered);
+  EXPECT_EQ(s.broker.reorder_window, Duration(0));
+}
+
+TEST(Loader, AwsIotProfilePresetsItsPublishedLimitsAndEachIsOverridable) {
+  Scenario aws = load(
+      "name: t\nduration: 1m\nbroker: {profile: aws-iot}\n"
+      "fleet: {homes: 1, per_home: [{kind: sensor}]}\n");
+  EXPECT_EQ(aws.broker.profile, "aws-iot");
+  EXPECT_EQ(aws.broker.payload_limit_bytes, 128 * 1024);
+  EXPECT_FALSE(aws.broker.qos2);
+  EXPECT_TRUE(aws.broker.qos2_unanswered);
+  EXPECT_FALSE(aws.broker.ordering);
+  EXPECT_GT(aws.broker.reorder_window, Duration(0));
+  EXPECT_EQ(aws.broker.max_inflight, 100);
+  // Key order does not matter: the profile is the starting point, the rest override it.
+  Scenario tuned = load(
+      "name: t\nduration: 1m\nbroker: {payload_limit: 64KiB, ordering: true, qos2: false, "
+      "profile: aws-iot}\nfleet: {homes: 1, per_home: [{kind: sensor}]}\n");
+  EXPECT_EQ(tuned.broker.payload_limit_bytes, 64 * 1024);
+  EXPECT_TRUE(tuned.broker.ordering);
+  EXPECT_EQ(tuned.broker.reorder_window, Duration(0));
+  EXPECT_FALSE(tuned.broker.qos2_unanswered);
+  Scenario window = load(
+      "name: t\nduration: 1m\nbroker: {profile: aws-iot, reorder_window: 1s}\n"
+      "fleet: {homes: 1, per_home: [{kind: sensor}]}\n");
+  EXPECT_EQ(window.broker.reorder_window, Duration(std::chrono::seconds(1)));
 }
 
 TEST(LoaderLatency, BareDurationIsAConstantDistribution) {

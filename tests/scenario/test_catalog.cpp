@@ -19,18 +19,25 @@ ParamSpec qos_param() { return {"qos", ParamType::qos, std::int64_t{1}, "", 0, 2
 
 KindCatalog test_kinds() {
   KindCatalog catalog;
-  catalog["gateway"] = {"home",
-                        {duration_param("summary_every", 60s, 1s),
-                         qos_param(),
-                         {"partner", ParamType::string, std::string("mso0"), "", 0, -1},
-                         {"decommission_home", ParamType::integer, std::int64_t{-1}, "", -1, 1e9},
-                         duration_param("decommission_after", 60s, 1s)}};
+  catalog["gateway"] = {
+      "home",
+      {duration_param("summary_every", 60s, 1s),
+       qos_param(),
+       {"partner", ParamType::string, std::string("mso0"), "", 0, -1},
+       {"decommission_home", ParamType::integer, std::int64_t{-1}, "", -1, 1e9},
+       duration_param("decommission_after", 60s, 1s),
+       duration_param("upload_every", 0s, 0s),
+       {"upload_bytes", ParamType::size_bytes, std::int64_t{1024}, "", 1, 1e9},
+       {"chunk_bytes", ParamType::size_bytes, std::int64_t{1024}, "", 512, 1e9,
+        /*one_payload=*/true},
+       {"oversize_probe_bytes", ParamType::size_bytes, std::int64_t{0}, "", 0, 1e9}}};
   catalog["light"] = {"home", {duration_param("report_every", 60s, 1s), qos_param()}};
   catalog["sensor"] = {
       "home",
       {duration_param("every", 10s, 1ms),
        duration_param("jitter", 1s, 0s),
-       {"payload_bytes", ParamType::size_bytes, std::int64_t{128}, "", 0, 128 * 1024},
+       {"payload_bytes", ParamType::size_bytes, std::int64_t{128}, "", 0, 128 * 1024,
+        /*one_payload=*/true},
        qos_param(),
        {"total", ParamType::integer, std::int64_t{10}, "", 1, 1e6},
        {"retain", ParamType::boolean, false, "", 0, -1},
@@ -43,7 +50,8 @@ KindCatalog test_kinds() {
                      {"watch_account", ParamType::boolean, true, "", 0, -1},
                      {"watch_gateways", ParamType::boolean, false, "", 0, -1},
                      duration_param("view_every", 0s, 0s),
-                     duration_param("view_for", 20s, 1s)}};
+                     duration_param("view_for", 20s, 1s),
+                     duration_param("reassembly_timeout", 60s, 1s)}};
   return catalog;
 }
 

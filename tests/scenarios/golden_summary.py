@@ -32,7 +32,10 @@ def summarize(report):
         "violations": report["summary"]["violations"],
         "verdicts": {
             v["guarantee"]: {"passed": v["passed"], "violation_count": v["violation_count"],
-                             **v["counts"]}
+                             **v["counts"],
+                             # a guarantee the declared broker profile does not make
+                             **({"not_promised": v["not_promised"]} if "not_promised" in v
+                                else {})}
             for v in report["verdicts"]
         },
         "expectations": [
