@@ -17,6 +17,7 @@ ConnectionKeeper::ConnectionKeeper(runtime::Runtime& runtime, runtime::Rng& rng,
       reconnect_timer_(runtime) {
   options_.clean_session = !mqtt.persistent_sessions;
   options_.keepalive = std::chrono::duration_cast<std::chrono::seconds>(mqtt.keepalive);
+  if (mqtt.version == scenario::MqttVersion::v5) options_.version = runtime::ProtocolVersion::v5;
   if (mqtt.version == scenario::MqttVersion::v5 && mqtt.persistent_sessions) {
     options_.session_expiry = std::chrono::duration_cast<std::chrono::seconds>(mqtt.session_expiry);
   }

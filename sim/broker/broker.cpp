@@ -11,7 +11,7 @@
 namespace mqttbed::broker {
 namespace {
 
-constexpr std::array<Mutation, 11> kMutations = {
+constexpr std::array<Mutation, 12> kMutations = {
     Mutation::none,
     Mutation::drop_offline_qos1,
     Mutation::duplicate_qos2,
@@ -23,6 +23,7 @@ constexpr std::array<Mutation, 11> kMutations = {
     Mutation::leak_across_accounts,
     Mutation::drop_acks,
     Mutation::refuse_subscriptions,
+    Mutation::invalid_reason_code,
 };
 
 }  // namespace
@@ -51,6 +52,8 @@ const char* to_string(Mutation mutation) {
       return "drop_acks";
     case Mutation::refuse_subscriptions:
       return "refuse_subscriptions";
+    case Mutation::invalid_reason_code:
+      return "invalid_reason_code";
   }
   return "unknown";
 }

@@ -32,6 +32,7 @@ enum class Mutation {
   leak_across_accounts,        // also deliver to a subscriber of another account
   drop_acks,                   // answer no PUBLISH (PUBACK, PUBREC) and no SUBSCRIBE (SUBACK)
   refuse_subscriptions,        // SUBACK 0x80 for every filter, those the policy permits too
+  invalid_reason_code,         // v5: PUBACK with reason code 0x03, which no PUBACK may carry
 };
 
 Mutation parse_mutation(const std::string& name);  // throws std::invalid_argument

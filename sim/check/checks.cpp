@@ -8,6 +8,7 @@
 #include "sim/check/isolation_checker.h"
 #include "sim/check/ordering_checker.h"
 #include "sim/check/qos_checker.h"
+#include "sim/check/reason_codes_checker.h"
 #include "sim/check/retained_checker.h"
 #include "sim/check/sessions_checker.h"
 #include "sim/check/shadow_checker.h"
@@ -19,7 +20,8 @@ namespace mqttbed::check {
 
 const std::vector<std::string>& check_names() {
   static const std::vector<std::string> kNames = {
-      "qos", "ordering", "retained", "will", "sessions", "shadow", "isolation", "completeness"};
+      "qos",       "ordering",     "retained",    "will", "sessions", "shadow",
+      "isolation", "completeness", "reason_codes"};
   return kNames;
 }
 
@@ -54,6 +56,8 @@ void add_checkers(const std::string& name, const std::shared_ptr<ClientSessions>
         }));
   } else if (name == "completeness") {
     out.push_back(std::make_unique<CompletenessChecker>(sessions));
+  } else if (name == "reason_codes") {
+    out.push_back(std::make_unique<ReasonCodesChecker>());
   } else {
     std::string known;
     for (const std::string& n : check_names()) known += (known.empty() ? "" : ", ") + n;

@@ -29,6 +29,8 @@ void QosChecker::observe(const Event& event, const history::History& history) {
       if (event.type == EventType::publish_sent) on_publish(event, history);
       break;
     case EventType::publish_acked:
+      // A v5 reason code of 0x80 or more refuses the message (MQTT 5 §3.4.2.1): nothing owed.
+      if (event.code >= 0x80) break;
       if (auto it = pending_.find(message_key(event.msg)); it != pending_.end()) {
         it->second.acked = true;
       }

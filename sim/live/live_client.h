@@ -1,4 +1,4 @@
-// runtime::MqttClient live: MQTT 3.1.1 over Paho's ::mqtt::async_client. Paho's threads only
+// runtime::MqttClient live: MQTT 3.1.1 or 5 over Paho's ::mqtt::async_client. Paho's threads only
 // post onto the LiveLoop; every state change, history record and device callback happens on
 // the loop, recorded through history::ClientRecorder exactly as the simulated client does.
 #pragma once
@@ -80,11 +80,14 @@ class LiveMqttClient final : public runtime::MqttClient {
 
   // Runs `work` on the loop unless this client is gone by then.
   void post(std::function<void()> work);
-  void on_connect_result(std::uint64_t attempt, bool ok, bool session_present, int code);
-  void on_publish_result(std::uint64_t seq, int qos, bool ok);
-  void on_suback(std::uint64_t request, int granted);
+  void on_connect_result(std::uint64_t attempt, bool ok, bool session_present, int code,
+                         const std::string& reason);
+  void on_publish_result(std::uint64_t seq, int qos, bool ok, int code);
+  void on_suback(std::uint64_t request, int granted, const std::string& reason);
+  void on_unsuback(std::uint64_t request, int code, const std::string& reason);
   void on_message_arrived(::mqtt::const_message_ptr message);
-  void on_lost(std::uint64_t attempt);
+  // `server_code`/`server_reason`: the v5 DISCONNECT the server sent, if it sent one.
+  void on_lost(std::uint64_t attempt, int server_code, const std::string& server_reason);
   // The Paho client, made at the first connect(): only then is the route known, and a
   // client that never connects costs Paho nothing (its globals list every client made).
   ::mqtt::async_client& paho();
@@ -98,17 +101,22 @@ class LiveMqttClient final : public runtime::MqttClient {
   history::ClientRecorder recorder_;
   runtime::ConnectOptions options_;
   State state_ = State::disconnected;
+  // MQTT 5 (from the first connect's options); read on Paho's threads, which only run
+  // after that connect started.
+  std::atomic<bool> v5_{false};
   std::uint64_t attempt_ = 0;                   // loop thread
   std::atomic<std::uint64_t> paho_attempt_{0};  // the attempt Paho's connection belongs to
   std::set<std::uint64_t> outgoing_;            // QoS >= 1 publishes not yet acknowledged
   std::uint64_t next_request_ = 1;
   std::unordered_map<std::uint64_t, std::string> pending_subscribes_;
+  std::unordered_map<std::uint64_t, std::string> pending_unsubscribes_;
   // Cleared on destruction; work Paho posted after that is dropped on the loop.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   // Listeners before the Paho client: Paho holds references to them until it is destroyed.
   Listener connect_listener_;
   Listener publish_listener_;
   Listener subscribe_listener_;
+  Listener unsubscribe_listener_;
   std::unique_ptr<::mqtt::async_client> paho_;  // null until the first connect()
 };
 

@@ -17,10 +17,15 @@ struct WillMessage {
   bool retain = false;
 };
 
+// The protocol a client speaks; one per run (the scenario's mqtt.version).
+enum class ProtocolVersion { v311, v5 };
+
 struct ConnectOptions {
-  bool clean_session = true;
+  ProtocolVersion version = ProtocolVersion::v311;
+  bool clean_session = true;  // v5: Clean Start
   std::chrono::seconds keepalive{30};
-  // MQTT 5 Session Expiry Interval; unset = MQTT 3.1.1 (a persistent session never expires).
+  // MQTT 5 Session Expiry Interval (v5 only; unset there = 0, the session ends with the
+  // connection). MQTT 3.1.1: a persistent session never expires.
   std::optional<std::chrono::seconds> session_expiry;
   std::optional<WillMessage> will;
   std::string username;

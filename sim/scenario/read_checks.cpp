@@ -9,7 +9,7 @@ namespace {
 
 constexpr Check kAllChecks[] = {Check::qos,       Check::ordering,    Check::retained,
                                 Check::will,      Check::sessions,    Check::shadow,
-                                Check::isolation, Check::completeness};
+                                Check::isolation, Check::completeness, Check::reason_codes};
 
 std::vector<std::string> check_names() {
   std::vector<std::string> names;

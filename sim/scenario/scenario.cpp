@@ -20,6 +20,8 @@ const char* to_string(Check check) {
       return "isolation";
     case Check::completeness:
       return "completeness";
+    case Check::reason_codes:
+      return "reason_codes";
   }
   return "?";
 }

@@ -156,7 +156,17 @@ struct BrokerSettings {
   bool qos2 = true;  // false: grants at most QoS 1 (as AWS IoT does)
 };
 
-enum class Check { qos, ordering, retained, will, sessions, shadow, isolation, completeness };
+enum class Check {
+  qos,
+  ordering,
+  retained,
+  will,
+  sessions,
+  shadow,
+  isolation,
+  completeness,
+  reason_codes,
+};
 
 struct Expectation {
   std::string metric;  // e.g. "latency.qos1.p99"

@@ -56,6 +56,9 @@ void SimMqttClient::connect(const runtime::ConnectOptions& options) {
   if (state_ != State::disconnected) return;
   options_ = options;
   state_ = State::connecting;
+  server_disconnect_code_ = 0;
+  server_disconnect_reason_.clear();
+  recorder_.set_protocol_level(options.version == runtime::ProtocolVersion::v5 ? 5 : 4);
   connection_ = transport_.open(node_, home_, client_id_, this);
   Packet connect;
   connect.type = PacketType::connect;
@@ -194,6 +197,11 @@ void SimMqttClient::on_packet(const Packet& packet) {
     case PacketType::pingresp:
       ping_outstanding_ = false;
       break;
+    case PacketType::disconnect:
+      // v5 §3.14: the server says why before it closes; the close itself follows.
+      server_disconnect_code_ = packet.return_code;
+      server_disconnect_reason_ = packet.reason_string;
+      break;
     default:
       break;  // a broker sends nothing else to a client
   }
@@ -202,7 +210,7 @@ void SimMqttClient::on_packet(const Packet& packet) {
 void SimMqttClient::on_connack(const Packet& packet) {
   if (state_ != State::connecting) return;
   loop_.cancel(connect_timer_);
-  recorder_.connack(packet.session_present, packet.return_code);
+  recorder_.connack(packet.session_present, packet.return_code, packet.reason_string);
   if (packet.return_code != 0) {
     state_ = State::disconnected;
     transport_.close_from_client(connection_, false);
@@ -257,7 +265,7 @@ void SimMqttClient::on_ack(const Packet& packet) {
                          [&](const OutFlow& f) { return f.packet_id == packet.packet_id; });
   if (it == outgoing_.end()) return;
   if (packet.type == PacketType::pubrec) {
-    if (!it->released) recorder_.pubrec(it->seq);
+    if (!it->released) recorder_.pubrec(it->seq, packet.return_code, packet.reason_string);
     it->released = true;
     Packet pubrel;
     pubrel.type = PacketType::pubrel;
@@ -267,7 +275,7 @@ void SimMqttClient::on_ack(const Packet& packet) {
   }
   std::uint64_t seq = it->seq;
   outgoing_.erase(it);
-  recorder_.publish_acked(seq);
+  recorder_.publish_acked(seq, packet.return_code, packet.reason_string);
   if (on_publish_complete) on_publish_complete(seq);
 }
 
@@ -277,9 +285,13 @@ void SimMqttClient::on_suback(const Packet& packet, bool subscribe) {
   if (it == requests_.end()) return;
   PendingRequest request = *it;
   requests_.erase(it);
-  if (!subscribe) return;
+  if (!subscribe) {
+    recorder_.unsuback(request.filter, packet.granted.empty() ? 0 : packet.granted.front(),
+                       packet.reason_string);
+    return;
+  }
   int granted = packet.granted.empty() ? 0x80 : packet.granted.front();
-  recorder_.suback(request.filter, granted);
+  recorder_.suback(request.filter, granted, packet.reason_string);
   if (on_subscribed) on_subscribed(request.filter, granted);
 }
 
@@ -336,7 +348,8 @@ void SimMqttClient::lose(runtime::LossReason reason, bool tell_transport) {
     if (on_connect_failed) on_connect_failed(-1);
     return;
   }
-  recorder_.connection_lost(reason_text(reason));
+  recorder_.connection_lost(reason_text(reason), server_disconnect_code_,
+                            server_disconnect_reason_);
   if (on_connection_lost) on_connection_lost(reason);
 }
 

@@ -92,6 +92,9 @@ class SimMqttClient final : public runtime::MqttClient, public ClientEndpoint {
   Duration last_sent_{0};
   Duration ping_sent_{0};
   bool ping_outstanding_ = false;
+  // The v5 DISCONNECT the broker sent on this connection, recorded with its close.
+  std::uint8_t server_disconnect_code_ = 0;
+  std::string server_disconnect_reason_;
   // Guards callbacks scheduled on the loop against this client being destroyed (reboot).
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

@@ -264,6 +264,32 @@ TEST_F(BrokerDelivery, UnsubscribeStopsDeliveryAndIsAcknowledged) {  // MQTT-3.1
   EXPECT_TRUE(host.take_publishes(1).empty());
 }
 
+// v5 §3.11.3: one reason code per filter; 0x11 where no such subscription existed.
+TEST_F(BrokerDelivery, V5UnsubackSaysWhichFiltersWereSubscribed) {  // MQTT-3.11.3-2
+  config.version = mqtt::Version::v5;
+  connect(1, "sub");
+  subscribe(1, "t", 0);
+  mqtt::Packet unsubscribe;
+  unsubscribe.type = PacketType::unsubscribe;
+  unsubscribe.packet_id = 9;
+  unsubscribe.unsubscribe_filters = {"t", "never"};
+  broker().on_packet(1, unsubscribe);
+  const auto packets = host.take(1);
+  ASSERT_EQ(packets.size(), 1u);
+  EXPECT_EQ(packets[0].type, PacketType::unsuback);
+  EXPECT_EQ(packets[0].granted, (std::vector<std::uint8_t>{0x00, 0x11}));
+}
+
+TEST_F(BrokerDelivery, V5PubackIsSuccess) {  // MQTT-3.4.2-1
+  config.version = mqtt::Version::v5;
+  connect(2, "pub");
+  broker().on_packet(2, publish_packet("t", "x", 1, 42));
+  const auto acks = host.take(2);
+  ASSERT_EQ(acks.size(), 1u);
+  EXPECT_EQ(acks[0].type, PacketType::puback);
+  EXPECT_EQ(acks[0].return_code, 0x00);
+}
+
 TEST_F(BrokerDelivery, DeniedPublishIsAcknowledgedButDeliveredNowhere) {
   config.authorize = [](const std::string& client, const std::string&, bool write) {
     return !(write && client == "intruder");

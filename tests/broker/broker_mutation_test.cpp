@@ -17,11 +17,26 @@ TEST(MutationNames, EveryNameRoundTrips) {
   for (Mutation m : {Mutation::none, Mutation::drop_offline_qos1, Mutation::duplicate_qos2,
                      Mutation::reorder, Mutation::will_after_disconnect, Mutation::skip_will,
                      Mutation::forget_retained_on_restart, Mutation::forget_sessions_on_restart,
-                     Mutation::leak_across_accounts, Mutation::drop_acks}) {
+                     Mutation::leak_across_accounts, Mutation::drop_acks,
+                     Mutation::refuse_subscriptions, Mutation::invalid_reason_code}) {
     EXPECT_EQ(parse_mutation(to_string(m)), m);
   }
   EXPECT_EQ(parse_mutation("skip-will"), Mutation::skip_will);
   EXPECT_THROW(parse_mutation("lose_everything"), std::invalid_argument);
+}
+
+// Only v5 PUBACKs carry a reason code; the message is still accepted and forwarded.
+TEST_F(BrokerMutation, InvalidReasonCodeAnswersPubackWith0x03) {
+  config.version = mqtt::Version::v5;
+  config.mutation = Mutation::invalid_reason_code;
+  connect(1, "sub");
+  subscribe(1, "t", 1);
+  connect(2, "pub");
+  publish(2, "t", "x", 1);
+  const auto acks = host.take(2);
+  ASSERT_EQ(acks.size(), 1u);
+  EXPECT_EQ(acks[0].return_code, 0x03);
+  EXPECT_EQ(payloads(host.take_publishes(1)), std::vector<std::string>{"x"});
 }
 
 TEST_F(BrokerMutation, DropOfflineQos1LosesQueuedMessages) {

@@ -61,11 +61,13 @@ INSTANTIATE_TEST_SUITE_P(
         // (their verdicts say so: vacuous), only answers can fail.
         Mutation{"drop_acks", "mutations.yaml", {"answers"}, {}},
         Mutation{"refuse_subscriptions", "mutations.yaml", {"isolation"}, {}},
-        Mutation{"reuse_shadow_version", "mutations.yaml", {"shadow"}, {}}),
+        Mutation{"reuse_shadow_version", "mutations.yaml", {"shadow"}, {}},
+        Mutation{"invalid_reason_code", "mutations-v5.yaml", {"reason_codes"}, {}}),
     [](const ::testing::TestParamInfo<Mutation>& info) { return std::string(info.param.name); });
 
 TEST(BrokerMutation, BothTestBedsPassWithoutMutation) {
-  for (const char* scenario : {"mutations.yaml", "mutations-clean.yaml", "mutations-crash.yaml"}) {
+  for (const char* scenario :
+       {"mutations.yaml", "mutations-clean.yaml", "mutations-crash.yaml", "mutations-v5.yaml"}) {
     for (const auto& verdict : verdicts_of(scenario, "", 0))
       EXPECT_TRUE(verdict["passed"].get<bool>()) << scenario << ": " << verdict["guarantee"];
   }
