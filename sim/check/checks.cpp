@@ -19,9 +19,9 @@
 namespace mqttbed::check {
 
 const std::vector<std::string>& check_names() {
-  static const std::vector<std::string> kNames = {
-      "qos",       "ordering",     "retained",    "will", "sessions", "shadow",
-      "isolation", "completeness", "reason_codes"};
+  static const std::vector<std::string> kNames = {"qos",       "ordering",     "retained",
+                                                  "will",      "sessions",     "shadow",
+                                                  "isolation", "completeness", "reason_codes"};
   return kNames;
 }
 

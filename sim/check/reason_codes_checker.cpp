@@ -50,8 +50,8 @@ void ReasonCodesChecker::observe(const Event& event, const history::History& his
   switch (event.type) {
     case EventType::connack:
       judge(listed(v5 ? kConnackV5 : kConnack311, event.code),
-            "a CONNACK carries one of the CONNACK codes", v5 ? "MQTT-3.2.2-8" : "MQTT 3.1.1 §3.2.2.3",
-            event, history);
+            "a CONNACK carries one of the CONNACK codes",
+            v5 ? "MQTT-3.2.2-8" : "MQTT 3.1.1 §3.2.2.3", event, history);
       if (event.code != 0) {
         judge(!event.session_present, "a CONNACK refusing the connection has Session Present 0",
               v5 ? "MQTT-3.2.2-6" : "MQTT-3.2.2-4", event, history);

@@ -208,8 +208,7 @@ void ClientRecorder::disconnect_sent() { append(make(EventType::disconnect_sent)
 void ClientRecorder::connection_lost(const std::string& reason, int server_code,
                                      const std::string& server_reason) {
   Event event = make(EventType::connection_lost);
-  event.detail =
-      history_.string_id(server_reason.empty() ? reason : reason + ": " + server_reason);
+  event.detail = history_.string_id(server_reason.empty() ? reason : reason + ": " + server_reason);
   event.code = server_code;
   append(event);
 }

@@ -104,7 +104,10 @@ LiveMqttClient::LiveMqttClient(std::string client_id, ClientContext& context)
       connect_listener_([this](const ::mqtt::token& token, bool ok) {
         std::uint64_t attempt = value_of(token);
         bool session_present = ok && session_present_of(token);
-        auto [code, reason] = v5_ ? connack_of(token) : std::pair<int, std::string>{0, {}};
+        std::pair<int, std::string> answer =
+            v5_ ? connack_of(token) : std::pair<int, std::string>{};
+        int code = answer.first;
+        std::string reason = std::move(answer.second);
         // v5 refusals come as a failure with the CONNACK's reason code on the token.
         if (!ok && !(v5_ && code >= kFirstFailureReason)) code = token.get_return_code();
         post([this, attempt, ok, session_present, code, reason] {
@@ -138,7 +141,9 @@ LiveMqttClient::LiveMqttClient(std::string client_id, ClientContext& context)
       }),
       unsubscribe_listener_([this](const ::mqtt::token& token, bool ok) {
         std::uint64_t request = value_of(token);
-        auto [code, reason] = unsuback_of(token);
+        std::pair<int, std::string> answer = unsuback_of(token);
+        int code = answer.first;
+        std::string reason = std::move(answer.second);
         // A failure without a v5 reason code is a connection gone before the UNSUBACK.
         if (!ok && code < kFirstFailureReason) code = -1;
         post([this, request, code, reason] { on_unsuback(request, code, reason); });
@@ -159,14 +164,14 @@ LiveMqttClient::LiveMqttClient(std::string client_id, ClientContext& context)
     without_throwing([&] { post([this, attempt] { on_lost(attempt, 0, {}); }); });
   });
   // v5: the server's DISCONNECT, which Paho reports before the connection's end.
-  paho_->set_disconnected_handler([this](const ::mqtt::properties& properties,
-                                         ::mqtt::ReasonCode code) {
-    std::uint64_t attempt = paho_attempt_.load();
-    without_throwing([&] {
-      std::string reason = reason_string_of(properties);
-      post([this, attempt, code, reason] { on_lost(attempt, static_cast<int>(code), reason); });
-    });
-  });
+  paho_->set_disconnected_handler(
+      [this](const ::mqtt::properties& properties, ::mqtt::ReasonCode code) {
+        std::uint64_t attempt = paho_attempt_.load();
+        without_throwing([&] {
+          std::string reason = reason_string_of(properties);
+          post([this, attempt, code, reason] { on_lost(attempt, static_cast<int>(code), reason); });
+        });
+      });
   return *paho_;
 }
 
@@ -245,8 +250,6 @@ void LiveMqttClient::set_state(State state) {
 
 void LiveMqttClient::connect(const runtime::ConnectOptions& options) {
   if (state_ != State::disconnected) return;
-  // One protocol per client: Paho binds it when the client is made (paho()).
-  if (paho_ && v5_ != (options.version == runtime::ProtocolVersion::v5)) return;
   options_ = options;
   v5_ = options.version == runtime::ProtocolVersion::v5;
   set_state(State::connecting);

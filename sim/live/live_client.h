@@ -101,8 +101,8 @@ class LiveMqttClient final : public runtime::MqttClient {
   history::ClientRecorder recorder_;
   runtime::ConnectOptions options_;
   State state_ = State::disconnected;
-  // MQTT 5 (from the first connect's options); read on Paho's threads, which only run
-  // after that connect started.
+  // MQTT 5 (the connect's options; a run speaks one version, and Paho binds it when the
+  // client is made). Read on Paho's threads too.
   std::atomic<bool> v5_{false};
   std::uint64_t attempt_ = 0;                   // loop thread
   std::atomic<std::uint64_t> paho_attempt_{0};  // the attempt Paho's connection belongs to

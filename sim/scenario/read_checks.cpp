@@ -7,8 +7,8 @@
 namespace mqttbed::scenario {
 namespace {
 
-constexpr Check kAllChecks[] = {Check::qos,       Check::ordering,    Check::retained,
-                                Check::will,      Check::sessions,    Check::shadow,
+constexpr Check kAllChecks[] = {Check::qos,       Check::ordering,     Check::retained,
+                                Check::will,      Check::sessions,     Check::shadow,
                                 Check::isolation, Check::completeness, Check::reason_codes};
 
 std::vector<std::string> check_names() {

@@ -14,11 +14,11 @@ using mqtt::PacketType;
 class BrokerMutation : public BrokerFixture {};
 
 TEST(MutationNames, EveryNameRoundTrips) {
-  for (Mutation m : {Mutation::none, Mutation::drop_offline_qos1, Mutation::duplicate_qos2,
-                     Mutation::reorder, Mutation::will_after_disconnect, Mutation::skip_will,
-                     Mutation::forget_retained_on_restart, Mutation::forget_sessions_on_restart,
-                     Mutation::leak_across_accounts, Mutation::drop_acks,
-                     Mutation::refuse_subscriptions, Mutation::invalid_reason_code}) {
+  for (Mutation m :
+       {Mutation::none, Mutation::drop_offline_qos1, Mutation::duplicate_qos2, Mutation::reorder,
+        Mutation::will_after_disconnect, Mutation::skip_will, Mutation::forget_retained_on_restart,
+        Mutation::forget_sessions_on_restart, Mutation::leak_across_accounts, Mutation::drop_acks,
+        Mutation::refuse_subscriptions, Mutation::invalid_reason_code}) {
     EXPECT_EQ(parse_mutation(to_string(m)), m);
   }
   EXPECT_EQ(parse_mutation("skip-will"), Mutation::skip_will);
