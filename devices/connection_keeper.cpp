@@ -73,9 +73,10 @@ void ConnectionKeeper::connect_now() {
 
 std::optional<std::uint64_t> ConnectionKeeper::publish(const std::string& topic,
                                                        const std::string& payload, int qos,
-                                                       bool retain) {
+                                                       bool retain,
+                                                       const runtime::PublishOptions& options) {
   if (state_ != State::online) return std::nullopt;
-  return client_->publish(topic, payload, qos, retain);
+  return client_->publish(topic, payload, qos, retain, options);
 }
 
 runtime::Duration ConnectionKeeper::backoff_delay(int failures) {

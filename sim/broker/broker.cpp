@@ -11,7 +11,7 @@
 namespace mqttbed::broker {
 namespace {
 
-constexpr std::array<Mutation, 12> kMutations = {
+constexpr std::array<Mutation, 13> kMutations = {
     Mutation::none,
     Mutation::drop_offline_qos1,
     Mutation::duplicate_qos2,
@@ -24,6 +24,7 @@ constexpr std::array<Mutation, 12> kMutations = {
     Mutation::drop_acks,
     Mutation::refuse_subscriptions,
     Mutation::invalid_reason_code,
+    Mutation::ignore_message_expiry,
 };
 
 }  // namespace
@@ -54,6 +55,8 @@ const char* to_string(Mutation mutation) {
       return "refuse_subscriptions";
     case Mutation::invalid_reason_code:
       return "invalid_reason_code";
+    case Mutation::ignore_message_expiry:
+      return "ignore_message_expiry";
   }
   return "unknown";
 }

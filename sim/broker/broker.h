@@ -33,6 +33,7 @@ enum class Mutation {
   drop_acks,                   // answer no PUBLISH (PUBACK, PUBREC) and no SUBSCRIBE (SUBACK)
   refuse_subscriptions,        // SUBACK 0x80 for every filter, those the policy permits too
   invalid_reason_code,         // v5: PUBACK with reason code 0x03, which no PUBACK may carry
+  ignore_message_expiry,       // v5: deliver expired messages, with the interval as received
 };
 
 Mutation parse_mutation(const std::string& name);  // throws std::invalid_argument

@@ -70,6 +70,10 @@ void Broker::State::on_publish(Connection& connection, const mqtt::Packet& packe
   const bool allowed = authorized(connection.client_id, packet.topic, /*write=*/true);
   if (!allowed) ++stats.denied;
   mqtt::Message message{packet.topic, packet.payload, packet.qos, packet.retain};
+  if (config.version == mqtt::Version::v5) {
+    message.expiry_s = packet.message_expiry_s;  // counted from now (MQTT-3.3.2-5)
+    message.received_ns = host.now().count();
+  }
   const std::string publisher = connection.client_id;
   const ConnectionId id = connection.id;
   if (packet.qos == 2) {

@@ -6,6 +6,7 @@
 #include "sim/check/checker_thread.h"
 #include "sim/check/completeness_checker.h"
 #include "sim/check/isolation_checker.h"
+#include "sim/check/message_expiry_checker.h"
 #include "sim/check/ordering_checker.h"
 #include "sim/check/qos_checker.h"
 #include "sim/check/reason_codes_checker.h"
@@ -19,9 +20,9 @@
 namespace mqttbed::check {
 
 const std::vector<std::string>& check_names() {
-  static const std::vector<std::string> kNames = {"qos",       "ordering",     "retained",
-                                                  "will",      "sessions",     "shadow",
-                                                  "isolation", "completeness", "reason_codes"};
+  static const std::vector<std::string> kNames = {
+      "qos",    "ordering",  "retained",     "will",         "sessions",
+      "shadow", "isolation", "completeness", "reason_codes", "message_expiry"};
   return kNames;
 }
 
@@ -58,6 +59,8 @@ void add_checkers(const std::string& name, const std::shared_ptr<ClientSessions>
     out.push_back(std::make_unique<CompletenessChecker>(sessions));
   } else if (name == "reason_codes") {
     out.push_back(std::make_unique<ReasonCodesChecker>());
+  } else if (name == "message_expiry") {
+    out.push_back(std::make_unique<MessageExpiryChecker>());
   } else {
     std::string known;
     for (const std::string& n : check_names()) known += (known.empty() ? "" : ", ") + n;

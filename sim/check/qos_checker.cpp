@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "sim/check/message_expiry_checker.h"
+
 namespace mqttbed::check {
 
 using history::Event;
@@ -108,8 +110,11 @@ void QosChecker::on_delivered(const Event& event, const history::History& histor
 }
 
 void QosChecker::settle(const Owed& owed, const Pending& pending, const CheckContext& context) {
+  // MQTT-3.3.2-5: a message that may have expired first is not owed (message_expiry judges
+  // whether one was delivered after it expired).
   const bool judged = pending.acked && pending.publish.time_ns < context.deadline_ns() &&
-                      sessions_->alive_since(owed.subscriber, /*same_connection=*/false);
+                      sessions_->alive_since(owed.subscriber, /*same_connection=*/false) &&
+                      !may_have_expired(pending.publish, context.end_ns);
   if (!judged) {
     // The ack never came (the publisher may not have handed it over), or the subscriber's
     // session/subscription did not survive, or there was no settle time left.

@@ -150,8 +150,9 @@ void ClientRecorder::unsubscribe_sent(const std::string& filter) {
 }
 
 EnvelopedPublish ClientRecorder::publish_sent(const std::string& topic, int qos, bool retain,
-                                              std::string_view payload) {
+                                              std::string_view payload, std::uint32_t expiry_s) {
   Event event = make(EventType::publish_sent);
+  event.expiry_s = expiry_s;
   event.topic = history_.string_id(topic);
   event.qos = event.publish_qos = static_cast<std::uint8_t>(qos);
   event.retain = retain;
@@ -185,8 +186,9 @@ void ClientRecorder::pubrec(std::uint64_t seq, int code, const std::string& reas
 }
 
 std::string ClientRecorder::delivered(const std::string& topic, int qos, bool retain, bool dup,
-                                      std::string_view payload) {
+                                      std::string_view payload, std::uint32_t expiry_s) {
   Event event = make(EventType::delivered);
+  event.expiry_s = expiry_s;
   event.topic = history_.string_id(topic);
   event.qos = event.publish_qos = static_cast<std::uint8_t>(qos);
   event.retain = retain;

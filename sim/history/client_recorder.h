@@ -70,16 +70,18 @@ class ClientRecorder {
   // The application handed a message to the client: assigns the next seq of this publisher
   // (never reused, across reconnects and clients) and returns the payload to send. Call once
   // per application publish; a resend of the same PUBLISH is not a new event.
+  // `expiry_s`: the MQTT 5 Message Expiry Interval it is sent with (0 = none).
   EnvelopedPublish publish_sent(const std::string& topic, int qos, bool retain,
-                                std::string_view payload);
+                                std::string_view payload, std::uint32_t expiry_s = 0);
   // PUBACK (QoS 1) or PUBCOMP (QoS 2), with its reason code (v5; 0 in 3.1.1).
   void publish_acked(std::uint64_t seq, int code = 0, const std::string& reason = {});
   void pubrec(std::uint64_t seq, int code = 0, const std::string& reason = {});  // QoS 2
 
   // A PUBLISH arrived: records it and returns the application payload (envelope stripped;
   // a foreign payload is returned as-is and recorded with an unknown identity).
+  // `expiry_s`: the Message Expiry Interval the PUBLISH carried (0 = none).
   std::string delivered(const std::string& topic, int qos, bool retain, bool dup,
-                        std::string_view payload);
+                        std::string_view payload, std::uint32_t expiry_s = 0);
 
   void disconnect_sent();
   // `server_code`: the reason code of the DISCONNECT the server sent first (v5), 0 if none;

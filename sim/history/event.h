@@ -66,6 +66,9 @@ struct Event {
   // (publish_sent and delivered). app_total == 0: the payload carries none.
   std::uint32_t app_seq = 0;
   std::uint32_t app_total = 0;
+  // MQTT 5 Message Expiry Interval in seconds, 0 = none: as the publisher set it
+  // (publish_sent) or as the server forwarded it, i.e. what was left (delivered).
+  std::uint32_t expiry_s = 0;
 };
 
 const char* to_string(EventType type);

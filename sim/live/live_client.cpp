@@ -313,12 +313,20 @@ void LiveMqttClient::disconnect() {
 }
 
 std::uint64_t LiveMqttClient::publish(const std::string& topic, const std::string& payload, int qos,
-                                      bool retain) {
+                                      bool retain, const runtime::PublishOptions& options) {
   // Like the simulated client (Paho without offline buffering): nothing while disconnected.
   if (state_ != State::connected) return 0;
-  auto [seq, enveloped] = recorder_.publish_sent(topic, qos, retain, payload);
+  const std::uint32_t expiry_s = v5_ && options.message_expiry
+                                     ? static_cast<std::uint32_t>(options.message_expiry->count())
+                                     : 0;
+  auto [seq, enveloped] = recorder_.publish_sent(topic, qos, retain, payload, expiry_s);
   if (qos > 0) outgoing_.insert(seq);
   auto message = ::mqtt::make_message(topic, enveloped, qos, retain);
+  if (expiry_s > 0) {
+    // Paho holds Four Byte Integers as int32_t; the bits are what goes on the wire.
+    message->set_properties(::mqtt::properties{
+        {::mqtt::property::MESSAGE_EXPIRY_INTERVAL, static_cast<std::int32_t>(expiry_s)}});
+  }
   try {
     paho_->publish(message, context_of(seq), publish_listener_);
   } catch (const ::mqtt::exception&) {
@@ -386,11 +394,24 @@ void LiveMqttClient::on_message_arrived(::mqtt::const_message_ptr message) {
   // Recorded whatever the loop's state: the PUBLISH did reach this client (Paho reports
   // CONNACK and PUBLISHes from one thread, in order, so none precedes on_connected).
   const std::string& topic = message->get_topic();
-  std::string payload = recorder_.delivered(topic, message->get_qos(), message->is_retained(),
-                                            message->is_duplicate(), message->get_payload_str());
+  std::uint32_t expiry_s = 0;
+  const ::mqtt::properties& properties = message->get_properties();
+  if (properties.contains(::mqtt::property::MESSAGE_EXPIRY_INTERVAL)) {
+    expiry_s = static_cast<std::uint32_t>(
+        ::mqtt::get<std::int32_t>(properties, ::mqtt::property::MESSAGE_EXPIRY_INTERVAL));
+  }
+  std::string payload =
+      recorder_.delivered(topic, message->get_qos(), message->is_retained(),
+                          message->is_duplicate(), message->get_payload_str(), expiry_s);
   if (on_message) {
-    on_message(runtime::ReceivedMessage{topic, std::move(payload), message->get_qos(),
-                                        message->is_retained(), message->is_duplicate()});
+    runtime::ReceivedMessage received{topic,
+                                      std::move(payload),
+                                      message->get_qos(),
+                                      message->is_retained(),
+                                      message->is_duplicate(),
+                                      std::nullopt};
+    if (expiry_s > 0) received.message_expiry = std::chrono::seconds(expiry_s);
+    on_message(received);
   }
 }
 

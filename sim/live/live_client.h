@@ -51,8 +51,9 @@ class LiveMqttClient final : public runtime::MqttClient {
   void connect(const runtime::ConnectOptions& options) override;
   void disconnect() override;
   bool is_connected() const override { return state_ == State::connected; }
-  std::uint64_t publish(const std::string& topic, const std::string& payload, int qos,
-                        bool retain) override;
+  using runtime::MqttClient::publish;
+  std::uint64_t publish(const std::string& topic, const std::string& payload, int qos, bool retain,
+                        const runtime::PublishOptions& options) override;
   void subscribe(const std::string& filter, int qos) override;
   void unsubscribe(const std::string& filter) override;
 

@@ -65,6 +65,7 @@ struct Packet {
   std::uint8_t qos = 0;
   bool retain = false;
   bool dup = false;
+  std::uint32_t message_expiry_s = 0;  // v5 Message Expiry Interval property; 0 = none
 
   // SUBSCRIBE / UNSUBSCRIBE (filters), SUBACK (granted, 0x80 = failure), v5 UNSUBACK
   // (one reason code per filter, in `granted`)

@@ -32,6 +32,13 @@ struct ConnectOptions {
   std::string password;
 };
 
+// Per-publish MQTT 5 properties (ignored by a 3.1.1 client, which has none).
+struct PublishOptions {
+  // Message Expiry Interval: the server drops the message once it has waited this long
+  // (MQTT-3.3.2-5). Unset: it never expires.
+  std::optional<std::chrono::seconds> message_expiry;
+};
+
 // A message as the device receives it (the runtime strips its own bookkeeping).
 struct ReceivedMessage {
   std::string topic;
@@ -39,6 +46,8 @@ struct ReceivedMessage {
   int qos = 0;
   bool retain = false;
   bool dup = false;
+  // MQTT 5: what was left of its Message Expiry Interval when the server sent it.
+  std::optional<std::chrono::seconds> message_expiry;
 };
 
 // Why a connection ended without the device asking for it.
@@ -59,7 +68,11 @@ class MqttClient {
 
   // Returns a token that on_publish_complete reports once the QoS flow ends (QoS 0: at send).
   virtual std::uint64_t publish(const std::string& topic, const std::string& payload, int qos,
-                                bool retain) = 0;
+                                bool retain, const PublishOptions& options) = 0;
+  std::uint64_t publish(const std::string& topic, const std::string& payload, int qos,
+                        bool retain) {
+    return publish(topic, payload, qos, retain, PublishOptions{});
+  }
   virtual void subscribe(const std::string& filter, int qos) = 0;
   virtual void unsubscribe(const std::string& filter) = 0;
 

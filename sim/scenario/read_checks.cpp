@@ -7,9 +7,10 @@
 namespace mqttbed::scenario {
 namespace {
 
-constexpr Check kAllChecks[] = {Check::qos,       Check::ordering,     Check::retained,
-                                Check::will,      Check::sessions,     Check::shadow,
-                                Check::isolation, Check::completeness, Check::reason_codes};
+constexpr Check kAllChecks[] = {Check::qos,           Check::ordering,     Check::retained,
+                                Check::will,          Check::sessions,     Check::shadow,
+                                Check::isolation,     Check::completeness, Check::reason_codes,
+                                Check::message_expiry};
 
 std::vector<std::string> check_names() {
   std::vector<std::string> names;

@@ -22,6 +22,8 @@ const char* to_string(Check check) {
       return "completeness";
     case Check::reason_codes:
       return "reason_codes";
+    case Check::message_expiry:
+      return "message_expiry";
   }
   return "?";
 }

@@ -166,6 +166,7 @@ enum class Check {
   isolation,
   completeness,
   reason_codes,
+  message_expiry,
 };
 
 struct Expectation {

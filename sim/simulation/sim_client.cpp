@@ -108,11 +108,17 @@ void SimMqttClient::disconnect() {
 }
 
 std::uint64_t SimMqttClient::publish(const std::string& topic, const std::string& payload, int qos,
-                                     bool retain) {
+                                     bool retain, const runtime::PublishOptions& options) {
   // Like Paho without offline buffering: nothing is sent while disconnected.
   if (state_ != State::connected) return 0;
-  auto [seq, enveloped] = recorder_.publish_sent(topic, qos, retain, payload);
+  // A 3.1.1 PUBLISH has no properties.
+  const std::uint32_t expiry_s =
+      options_.version == runtime::ProtocolVersion::v5 && options.message_expiry
+          ? static_cast<std::uint32_t>(options.message_expiry->count())
+          : 0;
+  auto [seq, enveloped] = recorder_.publish_sent(topic, qos, retain, payload, expiry_s);
   Packet packet;
+  packet.message_expiry_s = expiry_s;
   packet.type = PacketType::publish;
   packet.topic = topic;
   packet.payload = std::move(enveloped);
@@ -252,11 +258,14 @@ void SimMqttClient::on_publish(const Packet& packet) {
     send(std::move(ack));
   }
   if (!deliver) return;  // exactly once: a re-sent QoS 2 PUBLISH is not delivered twice
-  std::string payload =
-      recorder_.delivered(packet.topic, packet.qos, packet.retain, packet.dup, packet.payload);
+  std::string payload = recorder_.delivered(packet.topic, packet.qos, packet.retain, packet.dup,
+                                            packet.payload, packet.message_expiry_s);
   if (on_message) {
-    on_message(runtime::ReceivedMessage{packet.topic, std::move(payload), packet.qos, packet.retain,
-                                        packet.dup});
+    runtime::ReceivedMessage message{packet.topic,  std::move(payload), packet.qos,
+                                     packet.retain, packet.dup,         std::nullopt};
+    if (packet.message_expiry_s > 0)
+      message.message_expiry = std::chrono::seconds(packet.message_expiry_s);
+    on_message(message);
   }
 }
 

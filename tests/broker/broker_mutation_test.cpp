@@ -18,7 +18,8 @@ TEST(MutationNames, EveryNameRoundTrips) {
        {Mutation::none, Mutation::drop_offline_qos1, Mutation::duplicate_qos2, Mutation::reorder,
         Mutation::will_after_disconnect, Mutation::skip_will, Mutation::forget_retained_on_restart,
         Mutation::forget_sessions_on_restart, Mutation::leak_across_accounts, Mutation::drop_acks,
-        Mutation::refuse_subscriptions, Mutation::invalid_reason_code}) {
+        Mutation::refuse_subscriptions, Mutation::invalid_reason_code,
+        Mutation::ignore_message_expiry}) {
     EXPECT_EQ(parse_mutation(to_string(m)), m);
   }
   EXPECT_EQ(parse_mutation("skip-will"), Mutation::skip_will);
@@ -37,6 +38,23 @@ TEST_F(BrokerMutation, InvalidReasonCodeAnswersPubackWith0x03) {
   ASSERT_EQ(acks.size(), 1u);
   EXPECT_EQ(acks[0].return_code, 0x03);
   EXPECT_EQ(payloads(host.take_publishes(1)), std::vector<std::string>{"x"});
+}
+
+TEST_F(BrokerMutation, IgnoreMessageExpiryDeliversStaleMessagesUnchanged) {
+  config.version = mqtt::Version::v5;
+  config.mutation = Mutation::ignore_message_expiry;
+  connect(1, "sub", {.clean = false, .session_expiry_s = 3600});
+  subscribe(1, "t", 1);
+  send(1, PacketType::disconnect);
+  connect(2, "pub");
+  mqtt::Packet stale = publish_packet("t", "stale", 1, 1);
+  stale.message_expiry_s = 5;
+  broker().on_packet(2, stale);
+  host.advance(std::chrono::seconds(10));
+  connect(3, "sub", {.clean = false, .session_expiry_s = 3600});
+  const auto got = host.take_publishes(3);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].message_expiry_s, 5u);
 }
 
 TEST_F(BrokerMutation, DropOfflineQos1LosesQueuedMessages) {

@@ -62,7 +62,8 @@ INSTANTIATE_TEST_SUITE_P(
         Mutation{"drop_acks", "mutations.yaml", {"answers"}, {}},
         Mutation{"refuse_subscriptions", "mutations.yaml", {"isolation"}, {}},
         Mutation{"reuse_shadow_version", "mutations.yaml", {"shadow"}, {}},
-        Mutation{"invalid_reason_code", "mutations-v5.yaml", {"reason_codes"}, {}}),
+        Mutation{"invalid_reason_code", "mutations-v5.yaml", {"reason_codes"}, {}},
+        Mutation{"ignore_message_expiry", "mutations-v5.yaml", {"message_expiry"}, {}}),
     [](const ::testing::TestParamInfo<Mutation>& info) { return std::string(info.param.name); });
 
 TEST(BrokerMutation, BothTestBedsPassWithoutMutation) {

@@ -1,7 +1,8 @@
 // The live client speaking MQTT 5 to a real mosquitto: Clean Start and Session Expiry on the
 // CONNECT, and the reason codes of CONNACK, SUBACK and UNSUBACK recorded in the history, which
-// the reason_codes checker then accepts. (Paho C 1.3 drops the code of a successful PUBACK,
-// and mosquitto 2.0 closes a taken-over connection without a DISCONNECT: docs/live.md.)
+// the reason_codes checker then accepts (Paho C 1.3 drops the code of a successful PUBACK,
+// and mosquitto 2.0 closes a taken-over connection without a DISCONNECT: docs/live.md), and
+// the Message Expiry Interval both ways.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -35,9 +36,9 @@ struct V5Bed {
     options.client_prefix = prefix;
     return options;
   }
-  // The reason_codes verdict on everything recorded.
-  check::Verdict reason_codes() const {
-    auto checkers = check::make_checkers({"reason_codes"});
+  // The verdict of check `name` on everything recorded.
+  check::Verdict verdict(const std::string& name) const {
+    auto checkers = check::make_checkers({name});
     for (const auto& event : events) checkers.at(0)->observe(event, history);
     return checkers.at(0)->finish(check::CheckContext{loop.now().count(), 0, true});
   }
@@ -147,10 +148,54 @@ TEST(LiveMqtt5, ReasonCodesOfTheAnswersAreRecorded) {
   EXPECT_EQ(acks[0].msg.seq, acked);
   const auto losses = bed.of("dev", history::EventType::connection_lost);
   ASSERT_EQ(losses.size(), 1u);
-  const check::Verdict verdict = bed.reason_codes();
+  const check::Verdict verdict = bed.verdict("reason_codes");
   EXPECT_TRUE(verdict.passed);
   // CONNACK, SUBACK, UNSUBACK, PUBACK (and the usurper's CONNACK if it came first).
   EXPECT_GE(verdict.counts.checked, 4u);
+}
+
+// MQTT-3.3.2-5/-6 against mosquitto: of two messages queued for an offline session, the
+// one whose interval (1 s) ran out while it waited (3 s) is not delivered, and the other
+// arrives with what is left of its 60 s.
+TEST(LiveMqtt5, ExpiredMessagesAreDroppedAndTheRestCarryWhatIsLeft) {
+  MosquittoBroker broker;
+  V5Bed bed(broker);
+  auto subscriber = bed.runtime.make_client("sub", -1);
+  auto publisher = bed.runtime.make_client("pub", -1);
+  std::vector<runtime::ReceivedMessage> got;
+  int connects = 0, acked = 0;
+  subscriber->on_connected = [&](bool) {
+    if (++connects == 1) subscriber->subscribe("exp/#", 1);
+  };
+  subscriber->on_subscribed = [&](const std::string&, int) {
+    subscriber->disconnect();
+    publisher->connect(v5(true, std::nullopt));
+  };
+  subscriber->on_message = [&](const runtime::ReceivedMessage& message) {
+    got.push_back(message);
+    if (message.topic == "exp/fresh") bed.finish();
+  };
+  publisher->on_connected = [&](bool) {
+    runtime::PublishOptions stale{std::chrono::seconds(1)};
+    runtime::PublishOptions fresh{std::chrono::seconds(60)};
+    publisher->publish("exp/stale", "old", 1, false, stale);
+    publisher->publish("exp/fresh", "new", 1, false, fresh);
+  };
+  publisher->on_publish_complete = [&](std::uint64_t) {
+    // Both are with the broker now; the stale one must outlive its interval there.
+    if (++acked == 2) {
+      bed.loop.schedule(seconds(3), [&] { subscriber->connect(v5(false, seconds(60))); });
+    }
+  };
+  subscriber->connect(v5(true, seconds(60)));
+  ASSERT_TRUE(bed.run_for(seconds(15))) << broker.log();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].payload, "new");
+  ASSERT_TRUE(got[0].message_expiry.has_value());
+  EXPECT_LE(got[0].message_expiry->count(), 58);  // waited at least 3 s, whole seconds, +-1
+  const check::Verdict verdict = bed.verdict("message_expiry");
+  EXPECT_TRUE(verdict.passed);
+  EXPECT_EQ(verdict.counts.ok, 1u);
 }
 
 }  // namespace
