@@ -86,7 +86,7 @@ class LiveMqttClient final : public runtime::MqttClient {
   void on_publish_result(std::uint64_t seq, int qos, bool ok, int code);
   void on_suback(std::uint64_t request, int granted, const std::string& reason);
   void on_unsuback(std::uint64_t request, int code, const std::string& reason);
-  void on_message_arrived(::mqtt::const_message_ptr message);
+  void on_message_arrived(const ::mqtt::const_message_ptr& message);
   // `server_code`/`server_reason`: the v5 DISCONNECT the server sent, if it sent one.
   void on_lost(std::uint64_t attempt, int server_code, const std::string& server_reason);
   // The Paho client, made at the first connect(): only then is the route known, and a
