@@ -17,6 +17,7 @@ ConnectionKeeper::ConnectionKeeper(runtime::Runtime& runtime, runtime::Rng& rng,
       reconnect_timer_(runtime) {
   options_.clean_session = !mqtt.persistent_sessions;
   options_.keepalive = std::chrono::duration_cast<std::chrono::seconds>(mqtt.keepalive);
+  if (mqtt.version == scenario::MqttVersion::v5) options_.version = runtime::ProtocolVersion::v5;
   if (mqtt.version == scenario::MqttVersion::v5 && mqtt.persistent_sessions) {
     options_.session_expiry = std::chrono::duration_cast<std::chrono::seconds>(mqtt.session_expiry);
   }
@@ -89,9 +90,10 @@ void ConnectionKeeper::connect_now() {
 
 std::optional<std::uint64_t> ConnectionKeeper::publish(const std::string& topic,
                                                        const std::string& payload, int qos,
-                                                       bool retain) {
+                                                       bool retain,
+                                                       const runtime::PublishOptions& options) {
   if (state_ != State::online) return std::nullopt;
-  return client_->publish(topic, payload, qos, retain);
+  return client_->publish(topic, payload, qos, retain, options);
 }
 
 std::size_t ConnectionKeeper::payload_overhead_bytes() const {

@@ -65,7 +65,8 @@ class ConnectionKeeper {
   std::size_t payload_overhead_bytes() const;
   // nullopt (and nothing sent) while offline: devices decide themselves what to keep.
   std::optional<std::uint64_t> publish(const std::string& topic, const std::string& payload,
-                                       int qos, bool retain);
+                                       int qos, bool retain,
+                                       const runtime::PublishOptions& options = {});
 
   // The wait before reconnection attempt `failures` (0 = first retry after a loss):
   // uniform in [reconnect_min, min(reconnect_max, reconnect_min * 2^(failures+1))].

@@ -78,6 +78,8 @@ std::map<std::string, KindInfo> build_registry() {
          0, 268'435'455, /*one_payload=*/true},
         qos_param(1, "QoS of the readings"),
         {"total", ParamType::integer, std::int64_t{10}, "readings per stream", 1, 1e6},
+        duration_param("message_expiry", 0s, 0s,
+                       "MQTT 5 Message Expiry Interval of each reading, whole seconds (0: none)"),
         {"offline_buffer", ParamType::integer, std::int64_t{1000},
          "readings kept while offline (oldest dropped beyond)", 0, 1e7}},
        factory<Sensor>()},

@@ -20,6 +20,11 @@ Sensor::Sensor(DeviceContext context)
               context_.identity.home),
       reading_timer_(context_.runtime),
       topic_(state_topic(context_.identity)) {
+  // A reading nobody took within message_expiry is stale: the broker may drop it
+  // (MQTT 5 only; 3.1.1 has no expiry).
+  if (const auto expiry = context_.params.get_duration("message_expiry"); expiry.count() > 0) {
+    publish_options_.message_expiry = std::chrono::duration_cast<std::chrono::seconds>(expiry);
+  }
   keeper_.set_callbacks({.on_online = [this](bool) { flush_backlog(); },
                          .on_offline = nullptr,
                          .on_message = nullptr});
@@ -68,7 +73,7 @@ void Sensor::take_reading() {
   value_ += std::normal_distribution<double>(0.0, 0.1)(context_.rng);
   std::string payload = reading_payload();
   if (keeper_.online() && backlog_.empty()) {
-    keeper_.publish(topic_, payload, qos_, false);
+    keeper_.publish(topic_, payload, qos_, false, publish_options_);
     return;
   }
   // Offline: keep the reading for later, in order; a full buffer loses the oldest, which
@@ -109,7 +114,7 @@ std::string Sensor::reading_payload() {
 
 void Sensor::flush_backlog() {
   while (!backlog_.empty() && keeper_.online()) {
-    keeper_.publish(topic_, backlog_.front(), qos_, false);
+    keeper_.publish(topic_, backlog_.front(), qos_, false, publish_options_);
     backlog_.pop_front();
   }
 }

@@ -38,6 +38,7 @@ class Sensor : public Device {
   runtime::Duration jitter_;
   std::int64_t payload_bytes_;
   int qos_;
+  runtime::PublishOptions publish_options_;  // MQTT 5 Message Expiry Interval, if any
   std::int64_t total_;
   std::size_t offline_buffer_;
   ConnectionKeeper keeper_;

@@ -11,7 +11,7 @@
 namespace mqttbed::broker {
 namespace {
 
-constexpr std::array<Mutation, 18> kMutations = {
+constexpr std::array<Mutation, 20> kMutations = {
     Mutation::none,
     Mutation::drop_offline_qos1,
     Mutation::duplicate_qos2,
@@ -30,6 +30,8 @@ constexpr std::array<Mutation, 18> kMutations = {
     Mutation::no_takeover,
     Mutation::ignore_payload_limit,
     Mutation::corrupt_large_payloads,
+    Mutation::invalid_reason_code,
+    Mutation::ignore_message_expiry,
 };
 
 }  // namespace
@@ -72,6 +74,10 @@ const char* to_string(Mutation mutation) {
       return "ignore_payload_limit";
     case Mutation::corrupt_large_payloads:
       return "corrupt_large_payloads";
+    case Mutation::invalid_reason_code:
+      return "invalid_reason_code";
+    case Mutation::ignore_message_expiry:
+      return "ignore_message_expiry";
   }
   return "unknown";
 }

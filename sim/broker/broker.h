@@ -39,6 +39,8 @@ enum class Mutation {
   no_takeover,                 // a second CONNECT leaves the first to its keepalive expiry
   ignore_payload_limit,        // accept and deliver payloads over payload_limit_bytes
   corrupt_large_payloads,      // flip one application byte of every payload >= 4 KiB
+  invalid_reason_code,         // v5: PUBACK with reason code 0x03, which no PUBACK may carry
+  ignore_message_expiry,       // v5: deliver expired messages, with the interval as received
 };
 
 Mutation parse_mutation(const std::string& name);  // throws std::invalid_argument

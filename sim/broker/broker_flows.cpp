@@ -75,6 +75,10 @@ void Broker::State::on_publish(Connection& connection, const mqtt::Packet& packe
   const bool allowed = authorized(connection.client_id, packet.topic, /*write=*/true);
   if (!allowed) ++stats.denied;
   mqtt::Message message{packet.topic, packet.payload, packet.qos, packet.retain};
+  if (config.version == mqtt::Version::v5) {
+    message.expiry_s = packet.message_expiry_s;  // counted from now (MQTT-3.3.2-5)
+    message.received_ns = host.now().count();
+  }
   const std::string publisher = connection.client_id;
   const ConnectionId id = connection.id;
   if (packet.qos == 2) {
@@ -89,8 +93,14 @@ void Broker::State::on_publish(Connection& connection, const mqtt::Packet& packe
     return;
   }
   if (allowed) route(std::move(message), publisher);
-  if (packet.qos == 1 && config.mutation != Mutation::drop_acks)
-    send(id, mqtt::PacketType::puback, packet.packet_id);  // MQTT-4.3.2-2
+  if (packet.qos != 1 || config.mutation == Mutation::drop_acks) return;
+  mqtt::Packet puback;  // MQTT-4.3.2-2
+  puback.type = mqtt::PacketType::puback;
+  puback.packet_id = packet.packet_id;
+  // --- MUTATION invalid_reason_code: 0x03 is no PUBACK reason code (MQTT-3.4.2-1).
+  if (config.mutation == Mutation::invalid_reason_code && config.version == mqtt::Version::v5)
+    puback.return_code = 0x03;
+  host.send(id, std::move(puback));
 }
 
 void Broker::State::on_ack(Connection& connection, const mqtt::Packet& packet) {
@@ -179,14 +189,19 @@ void Broker::State::on_unsubscribe(Connection& connection, const mqtt::Packet& p
     return;
   }
   mqtt::Session* session = sessions.find(connection.client_id);
+  mqtt::Packet unsuback;
+  unsuback.type = mqtt::PacketType::unsuback;
+  unsuback.packet_id = packet.packet_id;
   for (const std::string& filter : packet.unsubscribe_filters) {
-    session->unsubscribe(filter);
+    const bool existed = session->unsubscribe(filter);
     // --- MUTATION deliver_after_unsubscribe: the filter keeps routing (UNSUBACK all the same).
     if (config.mutation != Mutation::deliver_after_unsubscribe)
       subscriptions.erase(filter, connection.session_key);
+    // v5 §3.11.3: one reason code per filter, 0x11 when no such subscription existed.
+    if (config.version == mqtt::Version::v5) unsuback.granted.push_back(existed ? 0x00 : 0x11);
   }
   // MQTT-3.10.4-4/-5: UNSUBACK with the same id, even if nothing was subscribed.
-  send(connection.id, mqtt::PacketType::unsuback, packet.packet_id);
+  host.send(connection.id, std::move(unsuback));
 }
 
 }  // namespace mqttbed::broker

@@ -142,6 +142,7 @@ void Broker::State::end_connection(ConnectionId id, mqtt::ConnectionEnd end) {
     mqtt::Packet disconnect;
     disconnect.type = mqtt::PacketType::disconnect;
     disconnect.return_code = reason;
+    disconnect.reason_string = mqtt::to_string(end);
     host.send(id, std::move(disconnect));
   }
   // The transport already knows about a lost connection; every other end is the broker's

@@ -115,11 +115,15 @@ void Broker::State::offer(mqtt::Session& session, mqtt::Message message) {
 void Broker::State::flush(mqtt::Session& session) {
   const Connection* connection = connections.find_client(session.client_id());
   if (connection == nullptr) return;
-  for (const mqtt::Outgoing& out : session.take_sendable()) {
+  // --- MUTATION ignore_message_expiry: expired messages go out, their interval unchanged.
+  const bool honour_expiry = config.mutation != Mutation::ignore_message_expiry;
+  const std::uint64_t expired_before = session.expired_count();
+  for (const mqtt::Outgoing& out : session.take_sendable(host.now().count(), honour_expiry)) {
     --stats.queued_now;
     ++stats.deliveries_out;
     host.send(connection->id, out.to_packet());
   }
+  stats.queued_now -= session.expired_count() - expired_before;
 }
 
 void Broker::State::resume(mqtt::Session& session, ConnectionId id) {

@@ -7,7 +7,9 @@
 #include "sim/check/ordering_checker.h"
 #include "sim/check/payload_limit_checker.h"
 #include "sim/check/reassembly_checker.h"
+#include "sim/check/message_expiry_checker.h"
 #include "sim/check/qos_checker.h"
+#include "sim/check/reason_codes_checker.h"
 #include "sim/check/retained_checker.h"
 #include "sim/check/sessions_checker.h"
 #include "sim/check/shadow_checker.h"
@@ -72,6 +74,10 @@ std::vector<CheckSpec> build_catalog() {
        one<PayloadLimitChecker>(), ""},
       {"reassembly", "every chunked upload is reassembled exactly once, byte-identical, or lost",
        one<ReassemblyChecker>(), ""},
+      {"reason_codes", "every reason code is one its packet may carry (MQTT 5)",
+       one<ReasonCodesChecker>(), ""},
+      {"message_expiry", "no message is delivered after its expiry interval (MQTT 5)",
+       one<MessageExpiryChecker>(), ""},
       {"qos0", "QoS 0: at most once", qos_level(0), "qos"},
       {"qos1", "QoS 1: at least once", qos_level(1), "qos"},
       {"qos2", "QoS 2: exactly once", qos_level(2), "qos"},

@@ -68,6 +68,7 @@ void CompletenessChecker::on_publish(const Event& event) {
     stream.total = event.app_total;
   }
   if (event.app_seq == 0) stream.base = 0;
+  if (event.expiry_s > 0) stream.expires = true;
   stream.last_app_seq = event.app_seq;
   stream.recent.push_back(
       {position_of(stream, event.msg.seq, event.app_seq), event.msg.seq, event.time_ns});
@@ -119,7 +120,7 @@ void CompletenessChecker::on_delivered(const Event& event) {
     return;
   }
   if (position > reader.position + 1) {
-    const bool explained = mark.connection != reader.mark.connection ||
+    const bool explained = stream.expires || mark.connection != reader.mark.connection ||
                            mark.subscriptions != reader.mark.subscriptions ||
                            publisher_broke(stream.publisher, reader.msg_seq, event.msg.seq);
     if (reader.gaps.size() == kMaxOpenGaps) {
@@ -224,7 +225,8 @@ Verdict CompletenessChecker::finish(const CheckContext& context) {
       unknown = true;  // the last publish before the deadline is no longer remembered
     }
     if (last == nullptr || unknown || last->position <= reader->position) continue;
-    const bool explained = !sessions_->alive_since(reader->mark, /*same_connection=*/true) ||
+    const bool explained = stream.expires ||
+                           !sessions_->alive_since(reader->mark, /*same_connection=*/true) ||
                            publisher_broke(stream.publisher, reader->msg_seq, last->msg_seq + 1);
     judge(*reader, Gap{reader->position + 1, last->position, explained, reader->last, {}}, nullptr);
   }

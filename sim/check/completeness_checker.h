@@ -56,6 +56,9 @@ class CompletenessChecker : public Checker {
     std::uint64_t cycle = 0;
     std::vector<std::uint64_t> cycle_starts;  // msg seq of each cycle's first publish
     std::deque<Published> recent;             // the last few publishes, for the tail check
+    // Its publisher set a Message Expiry Interval: a missing message may have expired, which
+    // MQTT-3.3.2-5 requires (message_expiry judges that), so its gaps are not losses.
+    bool expires = false;
   };
   struct Gap {
     std::uint64_t from = 0;  // first missing position

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "sim/mqtt/topic.h"
+#include "sim/check/message_expiry_checker.h"
 
 namespace mqttbed::check {
 
@@ -32,6 +33,8 @@ void QosChecker::observe(const Event& event, const history::History& history) {
       if (event.type == EventType::publish_sent) on_publish(event, history);
       break;
     case EventType::publish_acked:
+      // A v5 reason code of 0x80 or more refuses the message (MQTT 5 §3.4.2.1): nothing owed.
+      if (event.code >= 0x80) break;
       if (auto it = pending_.find(message_key(event.msg)); it != pending_.end()) {
         it->second.acked = true;
       }
@@ -137,8 +140,11 @@ void QosChecker::on_delivered(const Event& event, const history::History& histor
 }
 
 void QosChecker::settle(const Owed& owed, const Pending& pending, const CheckContext& context) {
+  // MQTT-3.3.2-5: a message that may have expired first is not owed (message_expiry judges
+  // whether one was delivered after it expired).
   const bool judged = pending.acked && pending.publish.time_ns < context.deadline_ns() &&
-                      sessions_->alive_since(owed.subscriber, /*same_connection=*/false);
+                      sessions_->alive_since(owed.subscriber, /*same_connection=*/false) &&
+                      !may_have_expired(pending.publish, context.end_ns);
   if (!judged) {
     // The ack never came (the publisher may not have handed it over), or the subscriber's
     // session/subscription did not survive, or there was no settle time left.

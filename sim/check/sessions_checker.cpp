@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "sim/check/message_expiry_checker.h"
 #include "sim/check/seq_set.h"
 
 namespace mqttbed::check {
@@ -175,6 +176,8 @@ Verdict SessionsChecker::finish(const CheckContext& context) {
     for (const SubscriberMark& owed : queued->owed) {
       if (!queued->acked || queued->publish.time_ns >= context.deadline_ns() ||
           !sessions_->alive_since(owed, /*same_connection=*/false) ||
+          // MQTT-3.3.2-5: an expired message is not owed (message_expiry judges it).
+          may_have_expired(queued->publish, context.end_ns) ||
           (faults_.crashed_since(queued->publish.time_ns) && !context.broker_persistence)) {
         ++counts_.indeterminate;
         continue;

@@ -66,6 +66,7 @@ std::string describe_event(const history::Event& event, const history::History& 
     line += event.session_present ? " session_present=1" : " session_present=0";
   }
   if (event.code != 0) line += " code=" + std::to_string(event.code);
+  if (event.expiry_s != 0) line += " expiry=" + std::to_string(event.expiry_s) + "s";
   if (event.app_total != 0) {
     line += " app_seq=" + std::to_string(event.app_seq) + "/" + std::to_string(event.app_total);
   }

@@ -90,6 +90,7 @@ void ClientRecorder::connect_sent(bool clean_session, std::optional<std::uint32_
   Event event = make(EventType::connect_sent);
   event.detail = connect_detail(clean_session, expiry_s);
   event.keepalive_s = keepalive_s;
+  if (protocol_level_ == 5) event.code = 5;
   append(event);
 }
 
@@ -101,6 +102,7 @@ std::string ClientRecorder::connect_sent(bool clean_session, const std::string& 
   Event event = make(EventType::connect_sent);
   event.detail = connect_detail(clean_session, expiry_s);
   event.keepalive_s = keepalive_s;
+  if (protocol_level_ == 5) event.code = 5;
   event.is_will = true;
   event.topic = history_.string_id(will_topic);
   event.qos = event.publish_qos = static_cast<std::uint8_t>(will_qos);
@@ -111,10 +113,11 @@ std::string ClientRecorder::connect_sent(bool clean_session, const std::string& 
   return envelope::encode(name_, event.msg.seq, will_payload, will_qos, /*is_will=*/true);
 }
 
-void ClientRecorder::connack(bool session_present, int return_code) {
+void ClientRecorder::connack(bool session_present, int return_code, const std::string& reason) {
   Event event = make(EventType::connack);
   event.session_present = session_present;
   event.code = return_code;
+  event.detail = reason_id(reason);
   append(event);
 }
 
@@ -131,10 +134,20 @@ void ClientRecorder::subscribe_sent(const std::string& filter, int qos) {
   append(event);
 }
 
-void ClientRecorder::suback(const std::string& filter, int granted_qos) {
+void ClientRecorder::suback(const std::string& filter, int code, const std::string& reason) {
   Event event = make(EventType::suback);
   event.topic = history_.string_id(filter);
-  event.qos = event.publish_qos = static_cast<std::uint8_t>(granted_qos);
+  event.qos = event.publish_qos = static_cast<std::uint8_t>(code);
+  event.code = code;
+  event.detail = reason_id(reason);
+  append(event);
+}
+
+void ClientRecorder::unsuback(const std::string& filter, int code, const std::string& reason) {
+  Event event = make(EventType::unsuback);
+  event.topic = history_.string_id(filter);
+  event.code = code;
+  event.detail = reason_id(reason);
   append(event);
 }
 
@@ -144,15 +157,10 @@ void ClientRecorder::unsubscribe_sent(const std::string& filter) {
   append(event);
 }
 
-void ClientRecorder::unsuback(const std::string& filter) {
-  Event event = make(EventType::unsuback);
-  event.topic = history_.string_id(filter);
-  append(event);
-}
-
 EnvelopedPublish ClientRecorder::publish_sent(const std::string& topic, int qos, bool retain,
-                                              std::string_view payload) {
+                                              std::string_view payload, std::uint32_t expiry_s) {
   Event event = make(EventType::publish_sent);
+  event.expiry_s = expiry_s;
   event.topic = history_.string_id(topic);
   event.qos = event.publish_qos = static_cast<std::uint8_t>(qos);
   event.retain = retain;
@@ -167,9 +175,12 @@ EnvelopedPublish ClientRecorder::publish_sent(const std::string& topic, int qos,
   return {event.msg.seq, envelope::encode(name_, event.msg.seq, payload, qos)};
 }
 
-void ClientRecorder::record_ack(EventType type, std::uint64_t seq, bool done) {
+void ClientRecorder::record_ack(EventType type, std::uint64_t seq, bool done, int code,
+                                const std::string& reason) {
   Event event = make(type);
   event.msg = {client_, seq};
+  event.code = code;
+  event.detail = reason_id(reason);
   if (auto it = in_flight_.find(seq); it != in_flight_.end()) {
     event.topic = it->second.topic;
     event.qos = event.publish_qos = it->second.qos;
@@ -178,15 +189,18 @@ void ClientRecorder::record_ack(EventType type, std::uint64_t seq, bool done) {
   append(event);
 }
 
-void ClientRecorder::publish_acked(std::uint64_t seq) {
-  record_ack(EventType::publish_acked, seq, /*done=*/true);
+void ClientRecorder::publish_acked(std::uint64_t seq, int code, const std::string& reason) {
+  record_ack(EventType::publish_acked, seq, /*done=*/true, code, reason);
 }
 
-void ClientRecorder::pubrec(std::uint64_t seq) { record_ack(EventType::pubrec, seq, false); }
+void ClientRecorder::pubrec(std::uint64_t seq, int code, const std::string& reason) {
+  record_ack(EventType::pubrec, seq, /*done=*/false, code, reason);
+}
 
 std::string ClientRecorder::delivered(const std::string& topic, int qos, bool retain, bool dup,
-                                      std::string_view payload) {
+                                      std::string_view payload, std::uint32_t expiry_s) {
   Event event = make(EventType::delivered);
+  event.expiry_s = expiry_s;
   event.topic = history_.string_id(topic);
   event.qos = event.publish_qos = static_cast<std::uint8_t>(qos);
   event.retain = retain;
@@ -205,9 +219,11 @@ std::string ClientRecorder::delivered(const std::string& topic, int qos, bool re
 
 void ClientRecorder::disconnect_sent() { append(make(EventType::disconnect_sent)); }
 
-void ClientRecorder::connection_lost(const std::string& reason) {
+void ClientRecorder::connection_lost(const std::string& reason, int server_code,
+                                     const std::string& server_reason) {
   Event event = make(EventType::connection_lost);
-  event.detail = history_.string_id(reason);
+  event.detail = history_.string_id(server_reason.empty() ? reason : reason + ": " + server_reason);
+  event.code = server_code;
   append(event);
 }
 

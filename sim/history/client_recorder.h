@@ -41,6 +41,8 @@ class ClientRecorder {
                  std::function<std::int64_t()> now_ns);
 
   const std::string& client_name() const { return name_; }
+  // The protocol level connect_sent records from now on (4: MQTT 3.1.1, 5: MQTT 5).
+  void set_protocol_level(int level) { protocol_level_ = level; }
 
   // CONNECT written without a will. `session_expiry_s` is MQTT 5's Session Expiry Interval
   // as sent (nullopt: v3.1.1, where a persistent session never expires and a clean one ends
@@ -55,30 +57,38 @@ class ClientRecorder {
                            bool will_retain, std::string_view will_payload,
                            std::optional<std::uint32_t> session_expiry_s = {},
                            std::uint16_t keepalive_s = kDefaultKeepaliveS);
-  void connack(bool session_present, int return_code);
+  // `reason` is the packet's Reason String property (MQTT 5), empty when none came.
+  void connack(bool session_present, int return_code, const std::string& reason = {});
   void connect_failed(int return_code);
 
   void subscribe_sent(const std::string& filter, int qos);
-  void suback(const std::string& filter, int granted_qos);  // 128 = failure
+  // `code`: the granted QoS or failure code (3.1.1: 0x80; v5: a reason code of 0x80 or more).
+  void suback(const std::string& filter, int code, const std::string& reason = {});
   void unsubscribe_sent(const std::string& filter);
-  void unsuback(const std::string& filter);  // the UNSUBACK of the UNSUBSCRIBE of `filter`
+  void unsuback(const std::string& filter, int code = 0, const std::string& reason = {});
 
   // The application handed a message to the client: assigns the next seq of this publisher
   // (never reused, across reconnects and clients) and returns the payload to send. Call once
   // per application publish; a resend of the same PUBLISH is not a new event. An empty
   // retained payload is returned empty (it must reach the broker zero-length, MQTT-3.3.1-10).
+  // `expiry_s`: the MQTT 5 Message Expiry Interval it is sent with (0 = none).
   EnvelopedPublish publish_sent(const std::string& topic, int qos, bool retain,
-                                std::string_view payload);
-  void publish_acked(std::uint64_t seq);  // PUBACK (QoS 1) or PUBCOMP (QoS 2)
-  void pubrec(std::uint64_t seq);         // PUBREC (QoS 2)
+                                std::string_view payload, std::uint32_t expiry_s = 0);
+  // PUBACK (QoS 1) or PUBCOMP (QoS 2), with its reason code (v5; 0 in 3.1.1).
+  void publish_acked(std::uint64_t seq, int code = 0, const std::string& reason = {});
+  void pubrec(std::uint64_t seq, int code = 0, const std::string& reason = {});  // QoS 2
 
   // A PUBLISH arrived: records it and returns the application payload (envelope stripped;
   // a foreign payload is returned as-is and recorded with an unknown identity).
+  // `expiry_s`: the Message Expiry Interval the PUBLISH carried (0 = none).
   std::string delivered(const std::string& topic, int qos, bool retain, bool dup,
-                        std::string_view payload);
+                        std::string_view payload, std::uint32_t expiry_s = 0);
 
   void disconnect_sent();
-  void connection_lost(const std::string& reason);
+  // `server_code`: the reason code of the DISCONNECT the server sent first (v5), 0 if none;
+  // its Reason String, if any, follows the reason in detail ("broker_closed: ...").
+  void connection_lost(const std::string& reason, int server_code = 0,
+                       const std::string& server_reason = {});
   // A fault began or ended; `target` is the affected client or "*", recorded as the client.
   // Checkers read `description` as "begin KIND TARGET" / "end KIND TARGET" (KIND as in
   // scenario::to_string(Fault::Kind), e.g. "begin broker_crash broker").
@@ -95,12 +105,17 @@ class ClientRecorder {
   // Fills app_seq/app_total and, on "$aws/things/" topics, detail = the JSON payload.
   void describe_payload(const std::string& topic, std::string_view payload, Event& event);
   void append(const Event& event) { history_.append(event); }
-  void record_ack(EventType type, std::uint64_t seq, bool done);
+  void record_ack(EventType type, std::uint64_t seq, bool done, int code,
+                  const std::string& reason);
+  std::uint32_t reason_id(const std::string& reason) {
+    return reason.empty() ? 0 : history_.string_id(reason);
+  }
 
   History& history_;
   std::string name_;
   std::uint32_t client_ = 0;
   std::function<std::int64_t()> now_ns_;
+  int protocol_level_ = 4;
   std::unordered_map<std::uint64_t, InFlight> in_flight_;  // QoS >= 1 publishes not yet done
 };
 

@@ -8,22 +8,30 @@
 
 namespace mqttbed::history {
 
+// Reason codes and reason strings (MQTT 5 §2.4, the Reason String property §3.x.2.2.x): the
+// server's answer is recorded in `code` and its Reason String, when it sent one, in `detail`
+// on connack, suback, unsuback, publish_acked and pubrec, and on connection_lost after a
+// server DISCONNECT. 3.1.1 packets carry codes only on CONNACK and SUBACK.
 enum class EventType : std::uint8_t {
   connect_sent,      // CONNECT written; detail = "clean" or "persistent"; keepalive_s; is_will
-                     // = a will is set: topic/qos/retain are the will's, msg = its identity
-  connack,           // CONNACK received; session_present, code = return code
+                     // = a will is set: topic/qos/retain are the will's, msg = its identity;
+                     // code = the protocol level (5 for MQTT 5, 0 for 3.1.1)
+  connack,           // CONNACK received; session_present, code = return / reason code
   connect_failed,    // attempt ended without CONNACK (refused, unreachable, timed out)
   subscribe_sent,    // topic = filter, qos = requested
-  suback,            // topic = filter, qos = granted (128 = failure)
+  suback,            // topic = filter, qos = granted (128 = failure), code = the reason code
+                     // as sent (v5: 0x80 and up are failures, e.g. 0x87 not authorized)
   unsubscribe_sent,  // topic = filter
   publish_sent,      // topic, qos, retain, msg = identity, bytes = payload size
-  publish_acked,     // PUBACK (QoS 1) or PUBCOMP (QoS 2) received; msg = identity
-  pubrec,            // PUBREC received (QoS 2 first half)
+  publish_acked,     // PUBACK (QoS 1) or PUBCOMP (QoS 2) received; msg = identity; code = its
+                     // reason code (below 0x80: the message was accepted)
+  pubrec,            // PUBREC received (QoS 2 first half); code = its reason code
   delivered,         // PUBLISH received; msg = identity, dup, retain, qos = delivered QoS
   disconnect_sent,   // DISCONNECT written (graceful end, will discarded)
-  connection_lost,   // connection ended without our DISCONNECT; detail = reason
+  connection_lost,   // connection ended without our DISCONNECT; detail = reason; code = the
+                     // reason code of the server's DISCONNECT (v5) when one came first, else 0
   fault,             // a fault began or ended (client = target or "*"); detail describes it
-  unsuback,          // UNSUBACK received; topic = the filter its UNSUBSCRIBE named
+  unsuback,          // UNSUBACK received; topic = filter, code = its reason code (v5; 0 in 3.1.1)
 };
 
 // Who published a message and its per-publisher sequence number: the message's identity,
@@ -58,6 +66,9 @@ struct Event {
   // (publish_sent and delivered). app_total == 0: the payload carries none.
   std::uint32_t app_seq = 0;
   std::uint32_t app_total = 0;
+  // MQTT 5 Message Expiry Interval in seconds, 0 = none: as the publisher set it
+  // (publish_sent) or as the server forwarded it, i.e. what was left (delivered).
+  std::uint32_t expiry_s = 0;
 };
 
 const char* to_string(EventType type);

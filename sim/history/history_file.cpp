@@ -88,6 +88,7 @@ Event event_from_json(const nlohmann::json& j, History& history) {
                      : history.string_id(detail);
   event.app_seq = j.value("app_seq", std::uint32_t{0});
   event.app_total = j.value("app_total", std::uint32_t{0});
+  event.expiry_s = j.value("exp", std::uint32_t{0});
   return event;
 }
 
@@ -143,6 +144,7 @@ std::string event_to_json_line(const Event& event, const History& history) {
     append_field(out, "app_seq", event.app_seq);
     append_field(out, "app_total", event.app_total);
   }
+  if (event.expiry_s != 0) append_field(out, "exp", event.expiry_s);
   out += '}';
   return out;
 }

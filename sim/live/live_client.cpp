@@ -1,6 +1,9 @@
 #include "sim/live/live_client.h"
 
 #include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
 
 #include "sim/live/fault_proxy.h"
 
@@ -10,9 +13,14 @@ namespace {
 
 // As the simulated client (and Paho's default): an attempt without CONNACK by then failed.
 constexpr int kConnectTimeoutS = 30;
-// CONNACK return codes 1..5 are refusals (MQTT-3.2.2-4); anything else Paho reports for a
-// connect is a transport failure (negative) and is recorded as connect_failed.
-bool is_connack_refusal(int code) { return code >= 1 && code <= 5; }
+// A v5 reason code of 0x80 or more is a failure (MQTT 5 §2.4); below it, success.
+constexpr int kFirstFailureReason = 0x80;
+// CONNACK return codes 1..5 (3.1.1, MQTT-3.2.2-4) and reason codes 0x80.. (v5 §3.2.2.2) are
+// refusals; anything else Paho reports for a connect is a transport failure (negative) and
+// is recorded as connect_failed.
+bool is_connack_refusal(int code, bool v5) {
+  return v5 ? code >= kFirstFailureReason : code >= 1 && code <= 5;
+}
 
 // Paho's per-token user context is a void*; it carries our request id and is never
 // dereferenced, so the cast costs no optimisation that matters.
@@ -42,6 +50,38 @@ int granted_of(const ::mqtt::token& token) {
     return -1;  // nothing readable: recorded as no SUBACK
   }
 }
+// The Reason String property of a v5 answer, empty when it has none.
+std::string reason_string_of(const ::mqtt::properties& properties) {
+  if (!properties.contains(::mqtt::property::REASON_STRING)) return {};
+  return ::mqtt::get<std::string>(properties, ::mqtt::property::REASON_STRING);
+}
+// A CONNACK's reason code and Reason String (Paho reports the code on the token).
+std::pair<int, std::string> connack_of(const ::mqtt::token& token) {
+  try {
+    const int code = static_cast<int>(token.get_reason_code());
+    return {code, reason_string_of(token.get_connect_response().get_properties())};
+  } catch (const ::mqtt::exception&) {
+    return {static_cast<int>(token.get_reason_code()), {}};
+  }
+}
+// An UNSUBACK's first reason code (v5; 3.1.1 has none: 0) and Reason String.
+std::pair<int, std::string> unsuback_of(const ::mqtt::token& token) {
+  try {
+    auto response = token.get_unsubscribe_response();
+    const auto& codes = response.get_reason_codes();
+    return {codes.empty() ? 0 : static_cast<int>(codes.front()),
+            reason_string_of(response.get_properties())};
+  } catch (const ::mqtt::exception&) {
+    return {static_cast<int>(token.get_reason_code()), {}};
+  }
+}
+std::string suback_reason_of(const ::mqtt::token& token) {
+  try {
+    return reason_string_of(token.get_subscribe_response().get_properties());
+  } catch (const ::mqtt::exception&) {
+    return {};
+  }
+}
 
 // Runs `work` and swallows what it throws: for code called from Paho's threads and from
 // destructors, where an exception would terminate the process.
@@ -67,9 +107,14 @@ LiveMqttClient::LiveMqttClient(std::string client_id, ClientContext& context)
       connect_listener_([this](const ::mqtt::token& token, bool ok) {
         std::uint64_t attempt = value_of(token);
         bool session_present = ok && session_present_of(token);
-        int code = ok ? 0 : token.get_return_code();
-        post([this, attempt, ok, session_present, code] {
-          on_connect_result(attempt, ok, session_present, code);
+        std::pair<int, std::string> answer =
+            v5_ ? connack_of(token) : std::pair<int, std::string>{};
+        int code = answer.first;
+        std::string reason = std::move(answer.second);
+        // v5 refusals come as a failure with the CONNACK's reason code on the token.
+        if (!ok && !(v5_ && code >= kFirstFailureReason)) code = token.get_return_code();
+        post([this, attempt, ok, session_present, code, reason] {
+          on_connect_result(attempt, ok, session_present, code, reason);
         });
       }),
       publish_listener_([this](const ::mqtt::token& token, bool ok) {
@@ -78,26 +123,39 @@ LiveMqttClient::LiveMqttClient(std::string client_id, ClientContext& context)
         if (auto* delivery = dynamic_cast<const ::mqtt::delivery_token*>(&token)) {
           if (auto message = delivery->get_message()) qos = message->get_qos();
         }
-        post([this, seq, qos, ok] { on_publish_result(seq, qos, ok); });
+        // Paho C++ 1.2 keeps no properties of a PUBACK/PUBCOMP (its token's are commented
+        // out): the reason code is readable, the Reason String is not (docs/live.md).
+        const int code = v5_ ? static_cast<int>(token.get_reason_code()) : 0;
+        post([this, seq, qos, ok, code] { on_publish_result(seq, qos, ok, code); });
       }),
       subscribe_listener_([this](const ::mqtt::token& token, bool ok) {
         std::uint64_t request = value_of(token);
         int granted = 0x80;
+        std::string reason;
         if (ok) {
           granted = granted_of(token);
-        } else if (token.get_return_code() != 0x80) {
+          reason = suback_reason_of(token);
+        } else if (v5_ && static_cast<int>(token.get_reason_code()) >= kFirstFailureReason) {
+          granted = static_cast<int>(token.get_reason_code());
+        } else if (v5_ || token.get_return_code() != 0x80) {
           granted = -1;  // no SUBACK at all (connection gone): nothing to record
         }
-        post([this, request, granted] { on_suback(request, granted); });
+        post([this, request, granted, reason] { on_suback(request, granted, reason); });
       }),
       unsubscribe_listener_([this](const ::mqtt::token& token, bool ok) {
         std::uint64_t request = value_of(token);
-        post([this, request, ok] { on_unsuback(request, ok); });
+        std::pair<int, std::string> answer = unsuback_of(token);
+        int code = answer.first;
+        std::string reason = std::move(answer.second);
+        // A failure without a v5 reason code is a connection gone before the UNSUBACK.
+        if (!ok && code < kFirstFailureReason) code = -1;
+        post([this, request, code, reason] { on_unsuback(request, code, reason); });
       }) {}
 
 ::mqtt::async_client& LiveMqttClient::paho() {
   if (paho_) return *paho_;
-  ::mqtt::create_options create(MQTTVERSION_3_1_1);
+  // Paho C binds the protocol when the client is made: a v5 connect needs a v5 client.
+  ::mqtt::create_options create(v5_ ? MQTTVERSION_5 : MQTTVERSION_3_1_1);
   paho_ = std::make_unique<::mqtt::async_client>(context_.uri_for(client_id_), wire_id_, create,
                                                  nullptr);
   // Both run on Paho's threads: nothing may escape them.
@@ -106,8 +164,17 @@ LiveMqttClient::LiveMqttClient(std::string client_id, ClientContext& context)
   });
   paho_->set_connection_lost_handler([this](const std::string&) {
     std::uint64_t attempt = paho_attempt_.load();
-    without_throwing([&] { post([this, attempt] { on_lost(attempt); }); });
+    without_throwing([&] { post([this, attempt] { on_lost(attempt, 0, {}); }); });
   });
+  // v5: the server's DISCONNECT, which Paho reports before the connection's end.
+  paho_->set_disconnected_handler(
+      [this](const ::mqtt::properties& properties, ::mqtt::ReasonCode code) {
+        std::uint64_t attempt = paho_attempt_.load();
+        without_throwing([&] {
+          std::string reason = reason_string_of(properties);
+          post([this, attempt, code, reason] { on_lost(attempt, static_cast<int>(code), reason); });
+        });
+      });
   return *paho_;
 }
 
@@ -127,6 +194,7 @@ LiveMqttClient::~LiveMqttClient() {
     // so the handlers are dropped either way; the refusal itself is harmless.
     without_throwing([&] { paho_->set_message_callback(nullptr); });
     without_throwing([&] { paho_->set_connection_lost_handler(nullptr); });
+    without_throwing([&] { paho_->set_disconnected_handler(nullptr); });
   }
 }
 
@@ -145,8 +213,23 @@ void LiveMqttClient::set_state(State state) {
 ::mqtt::connect_options LiveMqttClient::paho_options(const runtime::ConnectOptions& options,
                                                      const std::string& will_payload) const {
   ::mqtt::connect_options paho;
-  paho.set_mqtt_version(MQTTVERSION_3_1_1);
-  paho.set_clean_session(options.clean_session);
+  if (v5_) {
+    paho.set_mqtt_version(MQTTVERSION_5);
+    // Paho C refuses a v5 connect with the 3.1.1 flag set (MQTTASYNC_BAD_MQTT_OPTION).
+    paho.set_clean_session(false);
+    paho.set_clean_start(options.clean_session);
+    // v5 §3.1.2.11.2: absent means 0, the session ends with the connection.
+    if (options.session_expiry) {
+      paho.set_properties(::mqtt::properties{
+          {::mqtt::property::SESSION_EXPIRY_INTERVAL,
+           // Paho holds Four Byte Integers as int32_t; the bits are what goes on the wire.
+           static_cast<std::int32_t>(
+               static_cast<std::uint32_t>(options.session_expiry->count()))}});
+    }
+  } else {
+    paho.set_mqtt_version(MQTTVERSION_3_1_1);
+    paho.set_clean_session(options.clean_session);
+  }
   paho.set_keep_alive_interval(static_cast<int>(options.keepalive.count()));
   paho.set_connect_timeout(kConnectTimeoutS);
   // Devices reconnect themselves with backoff; Paho retrying too would hide their behaviour.
@@ -171,16 +254,21 @@ void LiveMqttClient::set_state(State state) {
 void LiveMqttClient::connect(const runtime::ConnectOptions& options) {
   if (state_ != State::disconnected) return;
   options_ = options;
+  v5_ = options.version == runtime::ProtocolVersion::v5;
   set_state(State::connecting);
   std::uint64_t attempt = ++attempt_;
   std::string will_payload;
   // As paho_options() sends it (v3.1.1: no session expiry).
   const auto keepalive_s = static_cast<std::uint16_t>(options.keepalive.count());
+  std::optional<std::uint32_t> expiry_s;
+  if (v5_ && options.session_expiry)
+    expiry_s = static_cast<std::uint32_t>(options.session_expiry->count());
+  recorder_.set_protocol_level(v5_ ? 5 : 4);
   if (const auto& will = options.will) {
     will_payload = recorder_.connect_sent(options.clean_session, will->topic, will->qos,
-                                          will->retain, will->payload, {}, keepalive_s);
+                                          will->retain, will->payload, expiry_s, keepalive_s);
   } else {
-    recorder_.connect_sent(options.clean_session, {}, keepalive_s);
+    recorder_.connect_sent(options.clean_session, expiry_s, keepalive_s);
   }
   // A clean session starts empty on both sides (MQTT-3.1.2-6).
   if (options.clean_session) outgoing_.clear();
@@ -189,24 +277,25 @@ void LiveMqttClient::connect(const runtime::ConnectOptions& options) {
     paho().connect(paho_options(options, will_payload), context_of(attempt), connect_listener_);
   } catch (const ::mqtt::exception& error) {
     int code = error.get_return_code();
-    post([this, attempt, code] { on_connect_result(attempt, false, false, code); });
+    post([this, attempt, code] { on_connect_result(attempt, false, false, code, {}); });
   }
 }
 
 void LiveMqttClient::on_connect_result(std::uint64_t attempt, bool ok, bool session_present,
-                                       int code) {
+                                       int code, const std::string& reason) {
   if (attempt != attempt_ || state_ != State::connecting) return;
   if (!ok) {
     set_state(State::disconnected);
-    if (is_connack_refusal(code)) {
-      recorder_.connack(false, code);
+    const bool refused = is_connack_refusal(code, v5_);
+    if (refused) {
+      recorder_.connack(false, code, reason);
     } else {
       recorder_.connect_failed(code);
     }
-    if (on_connect_failed) on_connect_failed(is_connack_refusal(code) ? code : -1);
+    if (on_connect_failed) on_connect_failed(refused ? code : -1);
     return;
   }
-  recorder_.connack(session_present, 0);
+  recorder_.connack(session_present, code, reason);
   set_state(State::connected);
   if (on_connected) on_connected(session_present);
 }
@@ -227,12 +316,20 @@ void LiveMqttClient::disconnect() {
 }
 
 std::uint64_t LiveMqttClient::publish(const std::string& topic, const std::string& payload, int qos,
-                                      bool retain) {
+                                      bool retain, const runtime::PublishOptions& options) {
   // Like the simulated client (Paho without offline buffering): nothing while disconnected.
   if (state_ != State::connected) return 0;
-  auto [seq, enveloped] = recorder_.publish_sent(topic, qos, retain, payload);
+  const std::uint32_t expiry_s = v5_ && options.message_expiry
+                                     ? static_cast<std::uint32_t>(options.message_expiry->count())
+                                     : 0;
+  auto [seq, enveloped] = recorder_.publish_sent(topic, qos, retain, payload, expiry_s);
   if (qos > 0) outgoing_.insert(seq);
   auto message = ::mqtt::make_message(topic, enveloped, qos, retain);
+  if (expiry_s > 0) {
+    // Paho holds Four Byte Integers as int32_t; the bits are what goes on the wire.
+    message->set_properties(::mqtt::properties{
+        {::mqtt::property::MESSAGE_EXPIRY_INTERVAL, static_cast<std::int32_t>(expiry_s)}});
+  }
   try {
     paho_->publish(message, context_of(seq), publish_listener_);
   } catch (const ::mqtt::exception&) {
@@ -241,12 +338,16 @@ std::uint64_t LiveMqttClient::publish(const std::string& topic, const std::strin
   return seq;
 }
 
-void LiveMqttClient::on_publish_result(std::uint64_t seq, int qos, bool ok) {
-  if (!ok) return;  // not acknowledged (connection lost); a persistent session may resend it
+void LiveMqttClient::on_publish_result(std::uint64_t seq, int qos, bool ok, int code) {
+  // A v5 PUBACK/PUBREC/PUBCOMP refusing the message is an answer, recorded with its code.
+  const bool refused = v5_ && code >= kFirstFailureReason;
+  // Otherwise not acknowledged (connection lost); a persistent session may resend it.
+  if (!ok && !refused) return;
   if (qos > 0) {
     if (outgoing_.erase(seq) == 0) return;
-    recorder_.publish_acked(seq);
+    recorder_.publish_acked(seq, code);
   }
+  if (refused) return;
   if (on_publish_complete) on_publish_complete(seq);
 }
 
@@ -262,13 +363,13 @@ void LiveMqttClient::subscribe(const std::string& filter, int qos) {
   }
 }
 
-void LiveMqttClient::on_suback(std::uint64_t request, int granted) {
+void LiveMqttClient::on_suback(std::uint64_t request, int granted, const std::string& reason) {
   auto it = pending_subscribes_.find(request);
   if (it == pending_subscribes_.end()) return;
   std::string filter = std::move(it->second);
   pending_subscribes_.erase(it);
   if (granted < 0) return;
-  recorder_.suback(filter, granted);
+  recorder_.suback(filter, granted, reason);
   if (on_subscribed) on_subscribed(filter, granted);
 }
 
@@ -284,28 +385,41 @@ void LiveMqttClient::unsubscribe(const std::string& filter) {
   }
 }
 
-void LiveMqttClient::on_unsuback(std::uint64_t request, bool ok) {
+void LiveMqttClient::on_unsuback(std::uint64_t request, int code, const std::string& reason) {
   auto it = pending_unsubscribes_.find(request);
   if (it == pending_unsubscribes_.end()) return;
   std::string filter = std::move(it->second);
   pending_unsubscribes_.erase(it);
-  // A failure is no UNSUBACK (the connection went first): the subscription may still hold.
-  if (ok) recorder_.unsuback(filter);
+  if (code >= 0) recorder_.unsuback(filter, code, reason);
 }
 
 void LiveMqttClient::on_message_arrived(const ::mqtt::const_message_ptr& message) {
   // Recorded whatever the loop's state: the PUBLISH did reach this client (Paho reports
   // CONNACK and PUBLISHes from one thread, in order, so none precedes on_connected).
   const std::string& topic = message->get_topic();
-  std::string payload = recorder_.delivered(topic, message->get_qos(), message->is_retained(),
-                                            message->is_duplicate(), message->get_payload_str());
+  std::uint32_t expiry_s = 0;
+  const ::mqtt::properties& properties = message->get_properties();
+  if (properties.contains(::mqtt::property::MESSAGE_EXPIRY_INTERVAL)) {
+    expiry_s = static_cast<std::uint32_t>(
+        ::mqtt::get<std::int32_t>(properties, ::mqtt::property::MESSAGE_EXPIRY_INTERVAL));
+  }
+  std::string payload =
+      recorder_.delivered(topic, message->get_qos(), message->is_retained(),
+                          message->is_duplicate(), message->get_payload_str(), expiry_s);
   if (on_message) {
-    on_message(runtime::ReceivedMessage{topic, std::move(payload), message->get_qos(),
-                                        message->is_retained(), message->is_duplicate()});
+    runtime::ReceivedMessage received{topic,
+                                      std::move(payload),
+                                      message->get_qos(),
+                                      message->is_retained(),
+                                      message->is_duplicate(),
+                                      std::nullopt};
+    if (expiry_s > 0) received.message_expiry = std::chrono::seconds(expiry_s);
+    on_message(received);
   }
 }
 
-void LiveMqttClient::on_lost(std::uint64_t attempt) {
+void LiveMqttClient::on_lost(std::uint64_t attempt, int server_code,
+                             const std::string& server_reason) {
   if (attempt != attempt_ || state_ == State::disconnected) return;
   State was = state_;
   set_state(State::disconnected);
@@ -318,6 +432,12 @@ void LiveMqttClient::on_lost(std::uint64_t attempt) {
     return;
   }
   // Paho does not say whether its keepalive or the socket noticed; both are "network" here.
+  // A v5 server's DISCONNECT says why; the close that follows it is the same loss.
+  if (server_code != 0 || !server_reason.empty()) {
+    recorder_.connection_lost("broker_closed", server_code, server_reason);
+    if (on_connection_lost) on_connection_lost(runtime::LossReason::broker_closed);
+    return;
+  }
   recorder_.connection_lost("network");
   if (on_connection_lost) on_connection_lost(runtime::LossReason::network);
 }

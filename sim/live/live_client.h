@@ -1,4 +1,4 @@
-// runtime::MqttClient live: MQTT 3.1.1 over Paho's ::mqtt::async_client. Paho's threads only
+// runtime::MqttClient live: MQTT 3.1.1 or 5 over Paho's ::mqtt::async_client. Paho's threads only
 // post onto the LiveLoop; every state change, history record and device callback happens on
 // the loop, recorded through history::ClientRecorder exactly as the simulated client does.
 #pragma once
@@ -55,8 +55,9 @@ class LiveMqttClient final : public runtime::MqttClient {
   void connect(const runtime::ConnectOptions& options) override;
   void disconnect() override;
   bool is_connected() const override { return state_ == State::connected; }
-  std::uint64_t publish(const std::string& topic, const std::string& payload, int qos,
-                        bool retain) override;
+  using runtime::MqttClient::publish;
+  std::uint64_t publish(const std::string& topic, const std::string& payload, int qos, bool retain,
+                        const runtime::PublishOptions& options) override;
   void subscribe(const std::string& filter, int qos) override;
   void unsubscribe(const std::string& filter) override;
 
@@ -84,12 +85,14 @@ class LiveMqttClient final : public runtime::MqttClient {
 
   // Runs `work` on the loop unless this client is gone by then.
   void post(std::function<void()> work);
-  void on_connect_result(std::uint64_t attempt, bool ok, bool session_present, int code);
-  void on_publish_result(std::uint64_t seq, int qos, bool ok);
-  void on_suback(std::uint64_t request, int granted);
-  void on_unsuback(std::uint64_t request, bool ok);
+  void on_connect_result(std::uint64_t attempt, bool ok, bool session_present, int code,
+                         const std::string& reason);
+  void on_publish_result(std::uint64_t seq, int qos, bool ok, int code);
+  void on_suback(std::uint64_t request, int granted, const std::string& reason);
+  void on_unsuback(std::uint64_t request, int code, const std::string& reason);
   void on_message_arrived(const ::mqtt::const_message_ptr& message);
-  void on_lost(std::uint64_t attempt);
+  // `server_code`/`server_reason`: the v5 DISCONNECT the server sent, if it sent one.
+  void on_lost(std::uint64_t attempt, int server_code, const std::string& server_reason);
   // The Paho client, made at the first connect(): only then is the route known, and a
   // client that never connects costs Paho nothing (its globals list every client made).
   ::mqtt::async_client& paho();
@@ -103,6 +106,9 @@ class LiveMqttClient final : public runtime::MqttClient {
   history::ClientRecorder recorder_;
   runtime::ConnectOptions options_;
   State state_ = State::disconnected;
+  // MQTT 5 (the connect's options; a run speaks one version, and Paho binds it when the
+  // client is made). Read on Paho's threads too.
+  std::atomic<bool> v5_{false};
   std::uint64_t attempt_ = 0;                   // loop thread
   std::atomic<std::uint64_t> paho_attempt_{0};  // the attempt Paho's connection belongs to
   std::set<std::uint64_t> outgoing_;            // QoS >= 1 publishes not yet acknowledged

@@ -135,8 +135,6 @@ fleet::RunStats run_live(const scenario::Scenario& scenario, history::History& h
       std::fprintf(stderr, "mqttbed: warning: %s\n", message.c_str());
     }
   };
-  if (scenario.mqtt.version == scenario::MqttVersion::v5)
-    warn("live runs speak MQTT 3.1.1; the scenario's MQTT 5 is not used");
 
   const int processes = process_count(options, scenario::layout_fleet(scenario.fleet).size());
   const nanoseconds end = scenario.duration + scenario.settle;

@@ -12,6 +12,11 @@ struct Message {
   std::string payload;
   std::uint8_t qos = 0;
   bool retain = false;
+  // MQTT 5 Message Expiry Interval as the server received it (0 = none), and when it did:
+  // the server drops the message once it has waited that long (MQTT-3.3.2-5) and forwards
+  // the rest of the interval (MQTT-3.3.2-6).
+  std::uint32_t expiry_s = 0;
+  std::int64_t received_ns = 0;
 };
 
 }  // namespace mqttbed::mqtt

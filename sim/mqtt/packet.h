@@ -56,7 +56,8 @@ struct Packet {
 
   // CONNACK
   bool session_present = false;
-  std::uint8_t return_code = 0;  // v3.1.1 return code / v5 reason code
+  std::uint8_t return_code = 0;  // v3.1.1 return code / v5 reason code (also acks, DISCONNECT)
+  std::string reason_string;     // v5 Reason String property (acks, DISCONNECT); empty = none
 
   // PUBLISH
   std::string topic;
@@ -64,8 +65,10 @@ struct Packet {
   std::uint8_t qos = 0;
   bool retain = false;
   bool dup = false;
+  std::uint32_t message_expiry_s = 0;  // v5 Message Expiry Interval property; 0 = none
 
-  // SUBSCRIBE / UNSUBSCRIBE (filters) and SUBACK (granted, 0x80 = failure)
+  // SUBSCRIBE / UNSUBSCRIBE (filters), SUBACK (granted, 0x80 = failure), v5 UNSUBACK
+  // (one reason code per filter, in `granted`)
   std::vector<SubscribeRequest> subscriptions;
   std::vector<std::string> unsubscribe_filters;
   std::vector<std::uint8_t> granted;

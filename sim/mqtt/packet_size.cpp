@@ -28,6 +28,11 @@ std::size_t properties(Version version, std::size_t properties_bytes) {
   return remaining_length_bytes(properties_bytes) + properties_bytes;
 }
 
+// The Reason String property (v5 §3.4.2.2.2 and alike): identifier, then a UTF-8 string.
+std::size_t reason_property(const Packet& p) {
+  return p.reason_string.empty() ? 0 : 1 + length_prefixed(p.reason_string, "reason string");
+}
+
 std::size_t connect_size(const Packet& p, Version version) {
   // §3.1.2: protocol name "MQTT" (2 + 4), protocol level, connect flags, keep alive.
   std::size_t size = 6 + 1 + 1 + 2;
@@ -48,14 +53,16 @@ std::size_t publish_size(const Packet& p, Version version) {
   // §3.3.2: topic name, packet id only for QoS 1 and 2 (MQTT-2.3.1-5), v5 properties.
   std::size_t size = length_prefixed(p.topic, "topic name");
   if (p.qos > 0) size += kPacketIdBytes;
-  size += properties(version, 0);
+  size += properties(version, p.message_expiry_s > 0 ? kFourByteProperty : 0);
   return size + p.payload.size();  // §3.3.3: the payload has no length prefix
 }
 
 // PUBACK, PUBREC, PUBREL, PUBCOMP: packet id; v5 adds a reason code unless it is Success,
 // and omits the property length when there are no properties (v5 §3.4.2.1).
 std::size_t ack_size(const Packet& p, Version version) {
-  if (version == Version::v5 && p.return_code != 0) return kPacketIdBytes + 1;
+  if (version != Version::v5) return kPacketIdBytes;
+  if (!p.reason_string.empty()) return kPacketIdBytes + 1 + properties(version, reason_property(p));
+  if (p.return_code != 0) return kPacketIdBytes + 1;
   return kPacketIdBytes;
 }
 
@@ -79,12 +86,14 @@ std::size_t unsuback_size(const Packet& p, Version version) {
   // 3.1.1 §3.11: packet id only. v5 §3.11.3: one reason code per filter.
   if (version != Version::v5) return kPacketIdBytes;
   const std::size_t codes = p.granted.empty() ? p.unsubscribe_filters.size() : p.granted.size();
-  return kPacketIdBytes + properties(version, 0) + codes;
+  return kPacketIdBytes + properties(version, reason_property(p)) + codes;
 }
 
 std::size_t disconnect_size(const Packet& p, Version version) {
   // v5 §3.14.2.1: reason code omitted when 0, property length omitted when there are none.
-  return version == Version::v5 && p.return_code != 0 ? 1 : 0;
+  if (version != Version::v5) return 0;
+  if (!p.reason_string.empty()) return 1 + properties(version, reason_property(p));
+  return p.return_code != 0 ? 1 : 0;
 }
 
 }  // namespace
@@ -105,7 +114,7 @@ std::size_t remaining_length(const Packet& packet, Version version) {
       return connect_size(packet, version);
     case PacketType::connack:
       // §3.2.2: acknowledge flags and return (reason) code; v5 adds the property length.
-      return 2 + properties(version, 0);
+      return 2 + properties(version, reason_property(packet));
     case PacketType::publish:
       return publish_size(packet, version);
     case PacketType::puback:
@@ -117,7 +126,7 @@ std::size_t remaining_length(const Packet& packet, Version version) {
       return subscribe_size(packet, version);
     case PacketType::suback:
       // §3.9: packet id, [v5 properties], one return code per subscription.
-      return kPacketIdBytes + properties(version, 0) + packet.granted.size();
+      return kPacketIdBytes + properties(version, reason_property(packet)) + packet.granted.size();
     case PacketType::unsubscribe:
       return unsubscribe_size(packet, version);
     case PacketType::unsuback:

@@ -22,6 +22,7 @@ Packet Outgoing::to_packet() const {
     packet.qos = message.qos;
     packet.retain = message.retain;
     packet.dup = dup;
+    packet.message_expiry_s = message.expiry_s;
   }
   return packet;
 }
@@ -54,12 +55,23 @@ std::size_t Session::window_size() const {
   return std::min(static_cast<std::size_t>(limits_.max_inflight), kMaxPacketIds);
 }
 
-std::vector<Outgoing> Session::take_sendable() {
+std::vector<Outgoing> Session::take_sendable(std::int64_t now_ns, bool honour_expiry) {
+  constexpr std::int64_t kNsPerS = 1'000'000'000;
   std::vector<Outgoing> out;
   // The queue is FIFO and never overtaken, so each subscriber sees publish order
   // (MQTT-4.6.0-6 ordered topics). QoS 0 needs no window slot.
   while (!queue_.empty()) {
     Message& front = queue_.front();
+    if (front.expiry_s > 0 && honour_expiry) {
+      const std::int64_t waited_s = std::max<std::int64_t>(0, now_ns - front.received_ns) / kNsPerS;
+      if (waited_s >= front.expiry_s) {  // MQTT-3.3.2-5: expired before onward delivery began
+        queue_.pop_front();
+        ++expired_;
+        continue;
+      }
+      front.expiry_s -= static_cast<std::uint32_t>(waited_s);  // MQTT-3.3.2-6
+      front.received_ns += waited_s * kNsPerS;
+    }
     Outgoing next;
     if (front.qos > 0) {
       if (inflight_.size() >= window_size()) break;

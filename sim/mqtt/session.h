@@ -49,7 +49,11 @@ class Session {
   bool enqueue(Message message);
   // Moves queued messages into the in-flight window while it has room and returns the
   // PUBLISHes to send now. QoS>0 messages get a packet id not in use (MQTT-2.3.1-1/-2).
-  std::vector<Outgoing> take_sendable();
+  // At `now_ns` (the server's clock), a queued message whose Message Expiry Interval has
+  // passed is dropped instead (MQTT-3.3.2-5), and one sent carries what is left of it
+  // (MQTT-3.3.2-6); `honour_expiry` false forwards every message with the interval as
+  // received (a broker-model mutation).
+  std::vector<Outgoing> take_sendable(std::int64_t now_ns = 0, bool honour_expiry = true);
 
   // Acknowledgements of outgoing flows; false if no matching flow was in flight.
   bool on_puback(std::uint16_t packet_id);   // QoS 1 done, frees its id (MQTT-2.3.1-4)
@@ -69,6 +73,7 @@ class Session {
   std::size_t inflight_count() const { return inflight_.size(); }
   std::size_t queued_count() const { return queue_.size(); }
   std::uint64_t dropped_count() const { return dropped_; }
+  std::uint64_t expired_count() const { return expired_; }
   std::size_t incoming_qos2_count() const { return incoming_qos2_.size(); }
 
   // Discards all state (MQTT-3.1.2-6); the dropped counter too.
@@ -97,6 +102,7 @@ class Session {
   std::set<std::uint16_t> incoming_qos2_;
   std::uint16_t next_packet_id_ = 1;
   std::uint64_t dropped_ = 0;
+  std::uint64_t expired_ = 0;
 };
 
 // Sessions by client id, each with a stable numeric key (for the subscription index).

@@ -18,14 +18,26 @@ struct WillMessage {
   bool retain = false;
 };
 
+// The protocol a client speaks; one per run (the scenario's mqtt.version).
+enum class ProtocolVersion { v311, v5 };
+
 struct ConnectOptions {
-  bool clean_session = true;
+  ProtocolVersion version = ProtocolVersion::v311;
+  bool clean_session = true;  // v5: Clean Start
   std::chrono::seconds keepalive{30};
-  // MQTT 5 Session Expiry Interval; unset = MQTT 3.1.1 (a persistent session never expires).
+  // MQTT 5 Session Expiry Interval (v5 only; unset there = 0, the session ends with the
+  // connection). MQTT 3.1.1: a persistent session never expires.
   std::optional<std::chrono::seconds> session_expiry;
   std::optional<WillMessage> will;
   std::string username;
   std::string password;
+};
+
+// Per-publish MQTT 5 properties (ignored by a 3.1.1 client, which has none).
+struct PublishOptions {
+  // Message Expiry Interval: the server drops the message once it has waited this long
+  // (MQTT-3.3.2-5). Unset: it never expires.
+  std::optional<std::chrono::seconds> message_expiry;
 };
 
 // A message as the device receives it (the runtime strips its own bookkeeping).
@@ -35,6 +47,8 @@ struct ReceivedMessage {
   int qos = 0;
   bool retain = false;
   bool dup = false;
+  // MQTT 5: what was left of its Message Expiry Interval when the server sent it.
+  std::optional<std::chrono::seconds> message_expiry;
 };
 
 // Why a connection ended without the device asking for it.
@@ -59,7 +73,11 @@ class MqttClient {
 
   // Returns a token that on_publish_complete reports once the QoS flow ends (QoS 0: at send).
   virtual std::uint64_t publish(const std::string& topic, const std::string& payload, int qos,
-                                bool retain) = 0;
+                                bool retain, const PublishOptions& options) = 0;
+  std::uint64_t publish(const std::string& topic, const std::string& payload, int qos,
+                        bool retain) {
+    return publish(topic, payload, qos, retain, PublishOptions{});
+  }
   virtual void subscribe(const std::string& filter, int qos) = 0;
   virtual void unsubscribe(const std::string& filter) = 0;
 

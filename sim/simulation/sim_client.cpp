@@ -56,6 +56,9 @@ void SimMqttClient::connect(const runtime::ConnectOptions& options) {
   if (state_ != State::disconnected) return;
   options_ = options;
   state_ = State::connecting;
+  server_disconnect_code_ = 0;
+  server_disconnect_reason_.clear();
+  recorder_.set_protocol_level(options.version == runtime::ProtocolVersion::v5 ? 5 : 4);
   connection_ = transport_.open(node_, home_, client_id_, this);
   Packet connect;
   connect.type = PacketType::connect;
@@ -105,11 +108,17 @@ void SimMqttClient::disconnect() {
 }
 
 std::uint64_t SimMqttClient::publish(const std::string& topic, const std::string& payload, int qos,
-                                     bool retain) {
+                                     bool retain, const runtime::PublishOptions& options) {
   // Like Paho without offline buffering: nothing is sent while disconnected.
   if (state_ != State::connected) return 0;
-  auto [seq, enveloped] = recorder_.publish_sent(topic, qos, retain, payload);
+  // A 3.1.1 PUBLISH has no properties.
+  const std::uint32_t expiry_s =
+      options_.version == runtime::ProtocolVersion::v5 && options.message_expiry
+          ? static_cast<std::uint32_t>(options.message_expiry->count())
+          : 0;
+  auto [seq, enveloped] = recorder_.publish_sent(topic, qos, retain, payload, expiry_s);
   Packet packet;
+  packet.message_expiry_s = expiry_s;
   packet.type = PacketType::publish;
   packet.topic = topic;
   packet.payload = std::move(enveloped);
@@ -194,6 +203,11 @@ void SimMqttClient::on_packet(const Packet& packet) {
     case PacketType::pingresp:
       ping_outstanding_ = false;
       break;
+    case PacketType::disconnect:
+      // v5 §3.14: the server says why before it closes; the close itself follows.
+      server_disconnect_code_ = packet.return_code;
+      server_disconnect_reason_ = packet.reason_string;
+      break;
     default:
       break;  // a broker sends nothing else to a client
   }
@@ -202,7 +216,7 @@ void SimMqttClient::on_packet(const Packet& packet) {
 void SimMqttClient::on_connack(const Packet& packet) {
   if (state_ != State::connecting) return;
   loop_.cancel(connect_timer_);
-  recorder_.connack(packet.session_present, packet.return_code);
+  recorder_.connack(packet.session_present, packet.return_code, packet.reason_string);
   if (packet.return_code != 0) {
     state_ = State::disconnected;
     transport_.close_from_client(connection_, false);
@@ -244,11 +258,14 @@ void SimMqttClient::on_publish(const Packet& packet) {
     send(std::move(ack));
   }
   if (!deliver) return;  // exactly once: a re-sent QoS 2 PUBLISH is not delivered twice
-  std::string payload =
-      recorder_.delivered(packet.topic, packet.qos, packet.retain, packet.dup, packet.payload);
+  std::string payload = recorder_.delivered(packet.topic, packet.qos, packet.retain, packet.dup,
+                                            packet.payload, packet.message_expiry_s);
   if (on_message) {
-    on_message(runtime::ReceivedMessage{packet.topic, std::move(payload), packet.qos, packet.retain,
-                                        packet.dup});
+    runtime::ReceivedMessage message{packet.topic,  std::move(payload), packet.qos,
+                                     packet.retain, packet.dup,         std::nullopt};
+    if (packet.message_expiry_s > 0)
+      message.message_expiry = std::chrono::seconds(packet.message_expiry_s);
+    on_message(message);
   }
 }
 
@@ -257,7 +274,7 @@ void SimMqttClient::on_ack(const Packet& packet) {
                          [&](const OutFlow& f) { return f.packet_id == packet.packet_id; });
   if (it == outgoing_.end()) return;
   if (packet.type == PacketType::pubrec) {
-    if (!it->released) recorder_.pubrec(it->seq);
+    if (!it->released) recorder_.pubrec(it->seq, packet.return_code, packet.reason_string);
     it->released = true;
     Packet pubrel;
     pubrel.type = PacketType::pubrel;
@@ -267,7 +284,7 @@ void SimMqttClient::on_ack(const Packet& packet) {
   }
   std::uint64_t seq = it->seq;
   outgoing_.erase(it);
-  recorder_.publish_acked(seq);
+  recorder_.publish_acked(seq, packet.return_code, packet.reason_string);
   if (on_publish_complete) on_publish_complete(seq);
 }
 
@@ -278,11 +295,12 @@ void SimMqttClient::on_suback(const Packet& packet, bool subscribe) {
   PendingRequest request = *it;
   requests_.erase(it);
   if (!subscribe) {
-    recorder_.unsuback(request.filter);
+    recorder_.unsuback(request.filter, packet.granted.empty() ? 0 : packet.granted.front(),
+                       packet.reason_string);
     return;
   }
   int granted = packet.granted.empty() ? 0x80 : packet.granted.front();
-  recorder_.suback(request.filter, granted);
+  recorder_.suback(request.filter, granted, packet.reason_string);
   if (on_subscribed) on_subscribed(request.filter, granted);
 }
 
@@ -339,7 +357,8 @@ void SimMqttClient::lose(runtime::LossReason reason, bool tell_transport) {
     if (on_connect_failed) on_connect_failed(-1);
     return;
   }
-  recorder_.connection_lost(reason_text(reason));
+  recorder_.connection_lost(reason_text(reason), server_disconnect_code_,
+                            server_disconnect_reason_);
   if (on_connection_lost) on_connection_lost(reason);
 }
 

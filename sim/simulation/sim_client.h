@@ -37,8 +37,9 @@ class SimMqttClient final : public runtime::MqttClient, public ClientEndpoint {
   void connect(const runtime::ConnectOptions& options) override;
   void disconnect() override;
   bool is_connected() const override { return state_ == State::connected; }
-  std::uint64_t publish(const std::string& topic, const std::string& payload, int qos,
-                        bool retain) override;
+  using runtime::MqttClient::publish;
+  std::uint64_t publish(const std::string& topic, const std::string& payload, int qos, bool retain,
+                        const runtime::PublishOptions& options) override;
   void subscribe(const std::string& filter, int qos) override;
   void unsubscribe(const std::string& filter) override;
 
@@ -96,6 +97,9 @@ class SimMqttClient final : public runtime::MqttClient, public ClientEndpoint {
   Duration last_sent_{0};
   Duration ping_sent_{0};
   bool ping_outstanding_ = false;
+  // The v5 DISCONNECT the broker sent on this connection, recorded with its close.
+  std::uint8_t server_disconnect_code_ = 0;
+  std::string server_disconnect_reason_;
   // Guards callbacks scheduled on the loop against this client being destroyed (reboot).
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

@@ -74,6 +74,7 @@ TEST_F(BrokerConnection, V5TakeoverSendsDisconnectWithSessionTakenOver) {  // v5
   ASSERT_EQ(packets.size(), 1u);
   EXPECT_EQ(packets[0].type, PacketType::disconnect);
   EXPECT_EQ(packets[0].return_code, 0x8E);
+  EXPECT_EQ(packets[0].reason_string, "takeover");  // v5 §3.14.2.2.3
   EXPECT_TRUE(host.was_closed(2));
 }
 

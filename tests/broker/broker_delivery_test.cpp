@@ -320,6 +320,73 @@ TEST_F(BrokerDelivery, UnsubscribeStopsDeliveryAndIsAcknowledged) {  // MQTT-3.1
   EXPECT_TRUE(host.take_publishes(1).empty());
 }
 
+// v5 §3.11.3: one reason code per filter; 0x11 where no such subscription existed.
+TEST_F(BrokerDelivery, V5UnsubackSaysWhichFiltersWereSubscribed) {  // MQTT-3.11.3-2
+  config.version = mqtt::Version::v5;
+  connect(1, "sub");
+  subscribe(1, "t", 0);
+  mqtt::Packet unsubscribe;
+  unsubscribe.type = PacketType::unsubscribe;
+  unsubscribe.packet_id = 9;
+  unsubscribe.unsubscribe_filters = {"t", "never"};
+  broker().on_packet(1, unsubscribe);
+  const auto packets = host.take(1);
+  ASSERT_EQ(packets.size(), 1u);
+  EXPECT_EQ(packets[0].type, PacketType::unsuback);
+  EXPECT_EQ(packets[0].granted, (std::vector<std::uint8_t>{0x00, 0x11}));
+}
+
+// A v5 message queued for an offline session: dropped once its interval passed
+// (MQTT-3.3.2-5), else forwarded with what is left (MQTT-3.3.2-6). Retained copies too.
+TEST_F(BrokerDelivery, V5MessageExpiryDropsStaleQueuedMessagesAndLowersTheRest) {
+  config.version = mqtt::Version::v5;
+  connect(1, "sub", {.clean = false, .session_expiry_s = 3600});
+  subscribe(1, "t", 1);
+  send(1, PacketType::disconnect);
+  connect(2, "pub");
+  mqtt::Packet stale = publish_packet("t", "stale", 1, 1);
+  stale.message_expiry_s = 5;
+  mqtt::Packet fresh = publish_packet("t", "fresh", 1, 2, /*retain=*/true);
+  fresh.message_expiry_s = 60;
+  broker().on_packet(2, stale);
+  broker().on_packet(2, fresh);
+  host.advance(std::chrono::seconds(10));
+  connect(3, "sub", {.clean = false, .session_expiry_s = 3600});
+  const auto got = host.take_publishes(3);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].payload, "fresh");
+  EXPECT_EQ(got[0].message_expiry_s, 50u);
+  host.advance(std::chrono::seconds(55));
+  connect(4, "late");
+  subscribe(4, "t", 1);
+  EXPECT_TRUE(retained_after_subscribe.empty());  // the retained copy expired too
+}
+
+TEST_F(BrokerDelivery, V311IgnoresTheExpiryProperty) {  // 3.1.1 has none
+  connect(1, "sub", {.clean = false});
+  subscribe(1, "t", 1);
+  send(1, PacketType::disconnect);
+  connect(2, "pub");
+  mqtt::Packet p = publish_packet("t", "x", 1, 1);
+  p.message_expiry_s = 5;
+  broker().on_packet(2, p);
+  host.advance(std::chrono::seconds(10));
+  connect(3, "sub", {.clean = false});
+  const auto got = host.take_publishes(3);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].message_expiry_s, 0u);
+}
+
+TEST_F(BrokerDelivery, V5PubackIsSuccess) {  // MQTT-3.4.2-1
+  config.version = mqtt::Version::v5;
+  connect(2, "pub");
+  broker().on_packet(2, publish_packet("t", "x", 1, 42));
+  const auto acks = host.take(2);
+  ASSERT_EQ(acks.size(), 1u);
+  EXPECT_EQ(acks[0].type, PacketType::puback);
+  EXPECT_EQ(acks[0].return_code, 0x00);
+}
+
 TEST_F(BrokerDelivery, DeniedPublishIsAcknowledgedButDeliveredNowhere) {
   config.authorize = [](const std::string& client, const std::string&, bool write) {
     return !(write && client == "intruder");

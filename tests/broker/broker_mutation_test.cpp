@@ -20,11 +20,43 @@ TEST(MutationNames, EveryNameRoundTrips) {
         Mutation::forget_sessions_on_restart, Mutation::leak_across_accounts, Mutation::drop_acks,
         Mutation::refuse_subscriptions, Mutation::deliver_after_unsubscribe, Mutation::upgrade_qos,
         Mutation::retain_on_forward, Mutation::never_time_out, Mutation::no_takeover,
-        Mutation::ignore_payload_limit, Mutation::corrupt_large_payloads}) {
+        Mutation::ignore_payload_limit, Mutation::corrupt_large_payloads, Mutation::invalid_reason_code,
+        Mutation::ignore_message_expiry}) {
     EXPECT_EQ(parse_mutation(to_string(m)), m);
   }
   EXPECT_EQ(parse_mutation("skip-will"), Mutation::skip_will);
   EXPECT_THROW(parse_mutation("lose_everything"), std::invalid_argument);
+}
+
+// Only v5 PUBACKs carry a reason code; the message is still accepted and forwarded.
+TEST_F(BrokerMutation, InvalidReasonCodeAnswersPubackWith0x03) {
+  config.version = mqtt::Version::v5;
+  config.mutation = Mutation::invalid_reason_code;
+  connect(1, "sub");
+  subscribe(1, "t", 1);
+  connect(2, "pub");
+  publish(2, "t", "x", 1);
+  const auto acks = host.take(2);
+  ASSERT_EQ(acks.size(), 1u);
+  EXPECT_EQ(acks[0].return_code, 0x03);
+  EXPECT_EQ(payloads(host.take_publishes(1)), std::vector<std::string>{"x"});
+}
+
+TEST_F(BrokerMutation, IgnoreMessageExpiryDeliversStaleMessagesUnchanged) {
+  config.version = mqtt::Version::v5;
+  config.mutation = Mutation::ignore_message_expiry;
+  connect(1, "sub", {.clean = false, .session_expiry_s = 3600});
+  subscribe(1, "t", 1);
+  send(1, PacketType::disconnect);
+  connect(2, "pub");
+  mqtt::Packet stale = publish_packet("t", "stale", 1, 1);
+  stale.message_expiry_s = 5;
+  broker().on_packet(2, stale);
+  host.advance(std::chrono::seconds(10));
+  connect(3, "sub", {.clean = false, .session_expiry_s = 3600});
+  const auto got = host.take_publishes(3);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].message_expiry_s, 5u);
 }
 
 TEST_F(BrokerMutation, DropOfflineQos1LosesQueuedMessages) {

@@ -71,12 +71,14 @@ INSTANTIATE_TEST_SUITE_P(
         Mutation{"no_takeover", "mutations-subscriptions.yaml", {"will"}, {}},
 
         Mutation{"ignore_payload_limit", "mutations-uploads.yaml", {"payload_limit"}, {}},
-        Mutation{"corrupt_large_payloads", "mutations-uploads.yaml", {"reassembly"}, {}}),
+        Mutation{"corrupt_large_payloads", "mutations-uploads.yaml", {"reassembly"}, {}},
+        Mutation{"invalid_reason_code", "mutations-v5.yaml", {"reason_codes"}, {}},
+        Mutation{"ignore_message_expiry", "mutations-v5.yaml", {"message_expiry"}, {}}),
     [](const ::testing::TestParamInfo<Mutation>& info) { return std::string(info.param.name); });
 
 TEST(BrokerMutation, BothTestBedsPassWithoutMutation) {
   for (const char* scenario : {"mutations.yaml", "mutations-clean.yaml", "mutations-crash.yaml",
-                               "mutations-subscriptions.yaml", "mutations-uploads.yaml"}) {
+                               "mutations-subscriptions.yaml", "mutations-uploads.yaml", "mutations-v5.yaml"}) {
     for (const auto& verdict : verdicts_of(scenario, "", 0))
       EXPECT_TRUE(verdict["passed"].get<bool>()) << scenario << ": " << verdict["guarantee"];
   }

@@ -26,9 +26,9 @@ void FakeMqttClient::disconnect() {
 }
 
 std::uint64_t FakeMqttClient::publish(const std::string& topic, const std::string& payload, int qos,
-                                      bool retain) {
+                                      bool retain, const runtime::PublishOptions& options) {
   const std::uint64_t token = next_token_++;
-  publishes_.push_back({topic, payload, qos, retain, token});
+  publishes_.push_back({topic, payload, qos, retain, token, options.message_expiry});
   return token;
 }
 
@@ -61,7 +61,7 @@ void FakeMqttClient::lose(runtime::LossReason reason) {
 
 void FakeMqttClient::deliver(const std::string& topic, const std::string& payload, int qos,
                              bool retain) {
-  if (on_message) on_message({topic, payload, qos, retain, false});
+  if (on_message) on_message({topic, payload, qos, retain, false, std::nullopt});
 }
 
 std::vector<SentPublish> FakeMqttClient::publishes_to(const std::string& topic) const {

@@ -3,10 +3,12 @@
 // the test play the broker's part (CONNACK, messages, connection loss). Not a broker.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,7 @@ struct SentPublish {
   int qos = 0;
   bool retain = false;
   std::uint64_t token = 0;
+  std::optional<std::chrono::seconds> message_expiry;
 };
 
 class FakeMqttClient : public runtime::MqttClient {
@@ -34,8 +37,9 @@ class FakeMqttClient : public runtime::MqttClient {
   void connect(const runtime::ConnectOptions& options) override;
   void disconnect() override;
   bool is_connected() const override { return connected_; }
-  std::uint64_t publish(const std::string& topic, const std::string& payload, int qos,
-                        bool retain) override;
+  using runtime::MqttClient::publish;
+  std::uint64_t publish(const std::string& topic, const std::string& payload, int qos, bool retain,
+                        const runtime::PublishOptions& options) override;
   void subscribe(const std::string& filter, int qos) override;
   void unsubscribe(const std::string& filter) override;
 

@@ -104,6 +104,33 @@ TEST_F(ClientRecorderTest, AckCarriesTheTopicOfItsPublish) {
   EXPECT_EQ(events[2].msg.seq, sent.seq);
 }
 
+// MQTT 5 answers: the reason code in `code`, the Reason String (when sent) in `detail`.
+TEST_F(ClientRecorderTest, ReasonCodesAndStringsAreRecorded) {
+  ClientRecorder dev(history, "dev", now);
+  dev.set_protocol_level(5);
+  dev.connect_sent(true);
+  dev.connack(false, 0x87, "no");
+  dev.suback("f", 0x87, "denied");
+  dev.unsuback("f", 0x11);
+  auto sent = dev.publish_sent("a", 1, false, "x");
+  dev.publish_acked(sent.seq, 0x10, "nobody");
+  dev.connection_lost("broker_closed", 0x8E, "takeover");
+  ASSERT_EQ(events.size(), 7u);
+  EXPECT_EQ(events[0].code, 5);  // the protocol level
+  EXPECT_EQ(events[1].code, 0x87);
+  EXPECT_EQ(history.string(events[1].detail), "no");
+  EXPECT_EQ(events[2].code, 0x87);
+  EXPECT_EQ(events[2].qos, 0x87);
+  EXPECT_EQ(history.string(events[2].detail), "denied");
+  EXPECT_EQ(events[3].type, EventType::unsuback);
+  EXPECT_EQ(events[3].code, 0x11);
+  EXPECT_EQ(events[3].detail, 0u);
+  EXPECT_EQ(events[5].code, 0x10);
+  EXPECT_EQ(history.string(events[5].detail), "nobody");
+  EXPECT_EQ(events[6].code, 0x8E);
+  EXPECT_EQ(history.string(events[6].detail), "broker_closed: takeover");
+}
+
 TEST_F(ClientRecorderTest, ExtractsSeqAndTotalFromJsonTelemetry) {
   ClientRecorder dev(history, "dev", now);
   dev.publish_sent("t", 0, false, R"({"temp":21.5,"seq":7,"total":100})");

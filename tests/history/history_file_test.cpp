@@ -43,8 +43,9 @@ TEST(HistoryFile, RoundTripsEveryEventAndTheWindow) {
   const std::string will = dev.connect_sent(false, "s/dev", 1, true, "gone", {}, 300);
   dev.connack(true, 0);
   app.connect_sent(true, {}, 0);  // keepalive off: 0 must survive, not read as "unrecorded"
-  auto sent = dev.publish_sent("$aws/things/x/shadow/update", 2, false, R"({"seq":1,"total":3})");
-  app.delivered("$aws/things/x/shadow/update", 1, false, true, sent.payload);
+  auto sent =
+      dev.publish_sent("$aws/things/x/shadow/update", 2, false, R"({"seq":1,"total":3})", 30);
+  app.delivered("$aws/things/x/shadow/update", 1, false, true, sent.payload, 12);
   app.delivered("s/dev", 1, true, false, will);
   dev.publish_acked(sent.seq);
   dev.connection_lost("network\nreset");
@@ -69,6 +70,8 @@ TEST(HistoryFile, RoundTripsEveryEventAndTheWindow) {
   EXPECT_EQ(replayed.at(0).keepalive_s, 300);
   ASSERT_EQ(replayed.at(2).type, EventType::connect_sent);
   EXPECT_EQ(replayed.at(2).keepalive_s, 0);
+  EXPECT_EQ(replayed.at(3).expiry_s, 30u);  // MQTT 5 Message Expiry Interval as sent
+  EXPECT_EQ(replayed.at(4).expiry_s, 12u);  // and as forwarded
   std::filesystem::remove(path);
 }
 

@@ -14,6 +14,38 @@ Message message(const std::string& topic, std::uint8_t qos, const std::string& p
   return Message{topic, payload, qos, false};
 }
 
+constexpr std::int64_t kS = 1'000'000'000;
+
+Message expiring(std::uint32_t expiry_s, std::int64_t received_ns, const std::string& payload) {
+  Message m = message("t", 1, payload);
+  m.expiry_s = expiry_s;
+  m.received_ns = received_ns;
+  return m;
+}
+
+// MQTT-3.3.2-5: expired before onward delivery began, dropped; MQTT-3.3.2-6: the rest of the
+// interval goes with the PUBLISH.
+TEST(Session, ExpiredMessagesAreDroppedAndTheRestCarryWhatIsLeft) {
+  Session session("c", {});
+  session.enqueue(expiring(10, 0, "stale"));
+  session.enqueue(expiring(60, 0, "fresh"));
+  session.enqueue(message("t", 1, "forever"));
+  const auto sent = session.take_sendable(12 * kS + kS / 2);
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[0].message.payload, "fresh");
+  EXPECT_EQ(sent[0].to_packet().message_expiry_s, 48u);  // 60 - 12 whole seconds waited
+  EXPECT_EQ(sent[1].to_packet().message_expiry_s, 0u);   // none set, none sent
+  EXPECT_EQ(session.expired_count(), 1u);
+}
+
+TEST(Session, WithoutHonouringExpiryEverythingGoesOutUnchanged) {
+  Session session("c", {});
+  session.enqueue(expiring(10, 0, "stale"));
+  const auto sent = session.take_sendable(20 * kS, /*honour_expiry=*/false);
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].to_packet().message_expiry_s, 10u);
+}
+
 TEST(Session, SubscribeReplacesExistingFilterQos) {  // MQTT-3.8.4-3
   Session session("c", {});
   EXPECT_TRUE(session.subscribe("a/+", 1));

@@ -46,7 +46,7 @@ TEST(LoaderDefaults, OmittedSectionsTakeTheDocumentedDefaults) {
   ASSERT_EQ(s.fleet.per_home.size(), 1u);
   EXPECT_EQ(s.fleet.per_home[0].count, 1);
   EXPECT_TRUE(s.faults.empty());
-  EXPECT_EQ(s.checks.size(), 11u);
+  EXPECT_EQ(s.checks.size(), 13u);  // every check
   EXPECT_TRUE(s.expect.empty());
 }
 

@@ -40,6 +40,7 @@ KindCatalog test_kinds() {
         /*one_payload=*/true},
        qos_param(),
        {"total", ParamType::integer, std::int64_t{10}, "", 1, 1e6},
+       duration_param("message_expiry", 0s, 0s),
        {"retain", ParamType::boolean, false, "", 0, -1},
        {"drop_ratio", ParamType::fraction, 0.0, "", 0, 0.5},
        {"gain", ParamType::number, std::int64_t{1}, "", 0, 100}}};
