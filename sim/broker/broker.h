@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sim/mqtt/packet.h"
+#include "sim/policy/policy.h"
 
 namespace mqttbed::broker {
 
@@ -46,9 +47,9 @@ struct BrokerConfig {
   std::int64_t payload_limit_bytes = 128 * 1024;
   bool qos2 = true;  // false: grant at most QoS 1
   Mutation mutation = Mutation::none;
-  // Topic authorization: may `client_id` publish (write=true) or subscribe to `topic_or_filter`?
-  // Unset = everything allowed.
-  std::function<bool(const std::string& client_id, const std::string& topic_or_filter, bool write)>
+  // Authorization (security::Authorizer in a run): may `client_id` do `action` on `name` (the
+  // topic of iot:Publish/Receive, the filter of iot:Subscribe)? Unset = everything allowed.
+  std::function<bool(const std::string& client_id, policy::Action action, const std::string& name)>
       authorize;
 };
 

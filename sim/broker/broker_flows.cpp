@@ -67,7 +67,7 @@ void Broker::State::on_publish(Connection& connection, const mqtt::Packet& packe
   }
   ++stats.publishes_in;
   // Denied publishes are acknowledged anyway and delivered nowhere (as mosquitto does).
-  const bool allowed = authorized(connection.client_id, packet.topic, /*write=*/true);
+  const bool allowed = authorized(connection.client_id, policy::Action::publish, packet.topic);
   if (!allowed) ++stats.denied;
   mqtt::Message message{packet.topic, packet.payload, packet.qos, packet.retain};
   const std::string publisher = connection.client_id;
@@ -138,7 +138,7 @@ void Broker::State::on_subscribe(Connection& connection, const mqtt::Packet& pac
     }
     // --- MUTATION refuse_subscriptions: every filter refused, permitted ones too.
     if (config.mutation == Mutation::refuse_subscriptions ||
-        !authorized(connection.client_id, request.filter, /*write=*/false)) {
+        !authorized(connection.client_id, policy::Action::subscribe, request.filter)) {
       ++stats.denied;
       suback.granted.push_back(refused);
       continue;

@@ -164,7 +164,7 @@ void Broker::State::handle_will(const Connection& connection, mqtt::ConnectionEn
 }
 
 void Broker::State::publish_will(const std::string& client_id, const mqtt::Will& will) {
-  if (!authorized(client_id, will.topic, /*write=*/true)) {
+  if (!authorized(client_id, policy::Action::publish, will.topic)) {
     ++stats.denied;
     return;
   }

@@ -26,7 +26,7 @@ const std::vector<std::string>& check_names() {
 namespace {
 
 void add_checkers(const std::string& name, const std::shared_ptr<ClientSessions>& sessions,
-                  std::vector<std::unique_ptr<Checker>>& out) {
+                  const security::PolicySetup& policy, std::vector<std::unique_ptr<Checker>>& out) {
   if (name == "qos") {
     for (int level = 0; level <= 2; ++level)
       out.push_back(std::make_unique<QosChecker>(level, sessions));
@@ -48,9 +48,11 @@ void add_checkers(const std::string& name, const std::shared_ptr<ClientSessions>
   } else if (name == "shadow") {
     out.push_back(std::make_unique<ShadowChecker>());
   } else if (name == "isolation") {
+    // Its own evaluator: the checker thread must not share the broker's cache.
+    auto authorizer = std::make_shared<security::Authorizer>(policy);
     out.push_back(std::make_unique<IsolationChecker>(
-        [](const std::string& client, std::string_view topic, bool write) {
-          return security::is_allowed(client, topic, write);
+        [authorizer](const std::string& client, policy::Action action, std::string_view name) {
+          return authorizer->allows(client, action, name);
         }));
   } else if (name == "completeness") {
     out.push_back(std::make_unique<CompletenessChecker>(sessions));
@@ -63,12 +65,13 @@ void add_checkers(const std::string& name, const std::shared_ptr<ClientSessions>
 
 }  // namespace
 
-std::vector<std::unique_ptr<Checker>> make_checkers(const std::vector<std::string>& names) {
+std::vector<std::unique_ptr<Checker>> make_checkers(const std::vector<std::string>& names,
+                                                    const security::PolicySetup& policy) {
   std::vector<std::unique_ptr<Checker>> checkers;
   // One connection/subscription tracker for all: at 100,000 clients, five copies of its
   // topic trie and client table were most of the checkers' memory and trie matching.
   auto sessions = std::make_shared<ClientSessions>();
-  for (const std::string& name : names) add_checkers(name, sessions, checkers);
+  for (const std::string& name : names) add_checkers(name, sessions, policy, checkers);
   return checkers;
 }
 

@@ -9,6 +9,7 @@
 #include "sim/check/checker.h"
 #include "sim/history/history.h"
 #include "sim/history/history_file.h"
+#include "sim/security/security.h"
 
 namespace mqttbed::check {
 
@@ -17,9 +18,11 @@ namespace mqttbed::check {
 const std::vector<std::string>& check_names();
 
 // One checker per guarantee named, in the order given ("qos" expands to three). Throws
-// std::invalid_argument naming an unknown check and listing the known ones. Isolation uses
-// security::is_allowed.
-std::vector<std::unique_ptr<Checker>> make_checkers(const std::vector<std::string>& names);
+// std::invalid_argument naming an unknown check and listing the known ones. Isolation judges
+// against `policy` (the scenario's, security::policy_setup; by default the talk's namespaces).
+std::vector<std::unique_ptr<Checker>> make_checkers(
+    const std::vector<std::string>& names,
+    const security::PolicySetup& policy = security::default_setup());
 
 // Makes every checker an observer of `history` (the checkers must outlive the run).
 void attach(history::History& history, const std::vector<std::unique_ptr<Checker>>& checkers);

@@ -10,6 +10,8 @@
 #include <variant>
 #include <vector>
 
+#include "sim/policy/policy.h"
+
 namespace mqttbed::scenario {
 
 using Duration = std::chrono::nanoseconds;
@@ -156,6 +158,19 @@ struct BrokerSettings {
   bool qos2 = true;  // false: grants at most QoS 1 (as AWS IoT does)
 };
 
+// How clients prove who they are (the talk's scheme, docs/security.md): home devices hold
+// X.509 certificates from the scenario CA, apps hold ES256 JWTs. Lifetimes and skew are
+// virtual time.
+struct IdentitySettings {
+  bool enabled = false;  // `identity:` written: devices authenticate
+  std::string partner_id = "xfinity";
+  Duration certificate_lifetime{std::chrono::hours(24 * 365)};
+  Duration token_lifetime{std::chrono::hours(1)};
+  Duration token_refresh_before{std::chrono::minutes(5)};  // apps refresh this long before exp
+  Duration clock_skew{std::chrono::seconds(30)};           // tolerated on exp, nbf and validity
+  SourceMark mark;
+};
+
 enum class Check { qos, ordering, retained, will, sessions, shadow, isolation, completeness };
 
 struct Expectation {
@@ -177,6 +192,9 @@ struct Scenario {
   Network network;
   Fleet fleet;
   std::vector<Fault> faults;
+  IdentitySettings identity;
+  // `policy:` as written; absent means policy::default_policy over the fleet's kinds.
+  std::optional<policy::Policy> policy;
   std::vector<Check> checks;
   std::vector<Expectation> expect;
 };

@@ -47,8 +47,10 @@ broker::BrokerConfig broker_config(const scenario::Scenario& scenario, broker::M
   config.mutation = mutation;
   // The platform's custom authorizer (seed talk): every identity stays in its account's
   // topic namespace; the isolation checker judges the same policy from the history.
-  config.authorize = [](const std::string& client_id, const std::string& topic, bool write) {
-    return security::is_allowed(client_id, topic, write);
+  auto authorizer = std::make_shared<security::Authorizer>(security::policy_setup(scenario));
+  config.authorize = [authorizer](const std::string& client_id, policy::Action action,
+                                  const std::string& name) {
+    return authorizer->allows(client_id, action, name);
   };
   return config;
 }
