@@ -73,7 +73,7 @@ enum class CertificateError {
   revoked,
   not_yet_valid,
   expired,
-  bad_subject,  // a required principal attribute is missing
+  bad_subject,  // O or CN missing
 };
 const char* to_string(CertificateError error);
 

@@ -148,7 +148,7 @@ const char* to_string(TokenError error) {
     case TokenError::none:
       return "valid";
     case TokenError::malformed:
-      return "malformed token";
+      return "malformed";
     case TokenError::unsupported_alg:
       return "unsupported alg";
     case TokenError::unknown_key:
