@@ -43,16 +43,15 @@ int main(int argc, char** argv) {
   });
   ca.revoke(certs.front().serial);
   identity::CertificateVerifier verifier(ca.certificate(), ca.crl(kEpoch).get());
-  measure("verify certificate (chain, CRL, time)", n, [&](int i) {
-    verifier.verify(certs[i].certificate.get(), kEpoch + 10, 30);
-  });
+  measure("verify certificate (chain, CRL, time)", n,
+          [&](int i) { verifier.verify(certs[i].certificate.get(), kEpoch + 10, 30); });
   identity::PkeyPtr issuer = identity::derive_p256_key(1, "issuer");
   identity::TokenVerifier tokens;
   tokens.add_key("k1", identity::public_key_of(issuer.get()));
   std::vector<std::string> signed_tokens;
   measure("sign ES256 token", n, [&](int i) {
-    identity::JwtClaims c{"xfinity", "acct" + std::to_string(i), "jti", "app0", kEpoch,
-                          0, kEpoch + 3600};
+    identity::JwtClaims c{"xfinity",    "acct" + std::to_string(i), "jti", "app0", kEpoch, 0,
+                          kEpoch + 3600};
     signed_tokens.push_back(identity::sign_es256(c, issuer.get(), "k1"));
   });
   measure("verify ES256 token", n, [&](int i) { tokens.verify(signed_tokens[i], kEpoch + 5, 30); });
@@ -67,7 +66,8 @@ int main(int argc, char** argv) {
     authorizer.allows(ids[i % n], policy::Action::publish, "platform/acct7/home7/light0/state");
   });
   measure("policy: cached decision (subscribe)", m, [&](int i) {
-    authorizer.allows(ids[i % n], policy::Action::subscribe, "$aws/things/acct7-home7-light0/shadow/#");
+    authorizer.allows(ids[i % n], policy::Action::subscribe,
+                      "$aws/things/acct7-home7-light0/shadow/#");
   });
   return 0;
 }

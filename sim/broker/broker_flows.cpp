@@ -68,7 +68,13 @@ void Broker::State::on_publish(Connection& connection, const mqtt::Packet& packe
   ++stats.publishes_in;
   // Denied publishes are acknowledged anyway and delivered nowhere (as mosquitto does).
   const bool allowed = authorized(connection.client_id, policy::Action::publish, packet.topic);
-  if (!allowed) ++stats.denied;
+  if (!allowed) {
+    ++stats.denied;
+    if (config.close_on_denied_publish && config.version == mqtt::Version::v311) {
+      end_connection(connection.id, mqtt::ConnectionEnd::server_closed);
+      return;
+    }
+  }
   mqtt::Message message{packet.topic, packet.payload, packet.qos, packet.retain};
   const std::string publisher = connection.client_id;
   const ConnectionId id = connection.id;

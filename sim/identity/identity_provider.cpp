@@ -23,11 +23,16 @@ std::int64_t unix_seconds(Duration virtual_time) { return kScenarioEpochS + seco
 
 const char* to_string(Forgery forgery) {
   switch (forgery) {
-    case Forgery::expired_token: return "expired token";
-    case Forgery::unknown_key_token: return "token signed by an unknown key";
-    case Forgery::unsigned_token: return "unsigned token (alg none)";
-    case Forgery::unknown_ca_certificate: return "certificate from an unknown CA";
-    case Forgery::revoked_certificate: return "revoked certificate";
+    case Forgery::expired_token:
+      return "expired token";
+    case Forgery::unknown_key_token:
+      return "token signed by an unknown key";
+    case Forgery::unsigned_token:
+      return "unsigned token (alg none)";
+    case Forgery::unknown_ca_certificate:
+      return "certificate from an unknown CA";
+    case Forgery::revoked_certificate:
+      return "revoked certificate";
   }
   return "?";
 }
@@ -85,8 +90,8 @@ struct IdentityProvider::State {
 
   const CertificateVerifier& certificate_verifier() {
     if (!verifier) {
-      verifier = std::make_unique<CertificateVerifier>(ca.certificate(),
-                                                       ca.crl(kScenarioEpochS).get());
+      verifier =
+          std::make_unique<CertificateVerifier>(ca.certificate(), ca.crl(kScenarioEpochS).get());
     }
     return *verifier;
   }
@@ -123,13 +128,14 @@ Credentials IdentityProvider::forged(const std::string& client_id, Forgery forge
   switch (forgery) {
     case Forgery::expired_token:
       // Issued a lifetime and a skew ago, so it expired just before now.
-      credentials.token = s.token(client_id, now - s.settings.token_lifetime - s.settings.clock_skew -
-                                                 std::chrono::seconds(1),
-                                  s.token_key.get(), true, s.settings.token_lifetime);
+      credentials.token =
+          s.token(client_id,
+                  now - s.settings.token_lifetime - s.settings.clock_skew - std::chrono::seconds(1),
+                  s.token_key.get(), true, s.settings.token_lifetime);
       break;
     case Forgery::unknown_key_token:
-      credentials.token = s.token(client_id, now, s.stranger_token_key.get(), true,
-                                  s.settings.token_lifetime);
+      credentials.token =
+          s.token(client_id, now, s.stranger_token_key.get(), true, s.settings.token_lifetime);
       break;
     case Forgery::unsigned_token:
       credentials.token = s.token(client_id, now, nullptr, false, s.settings.token_lifetime);

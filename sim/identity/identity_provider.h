@@ -35,10 +35,10 @@ struct Credentials {
 // Ways an intruder's credential is wrong (issue 13's list).
 enum class Forgery {
   expired_token,
-  unknown_key_token,        // signed by a key the provider never published
-  unsigned_token,           // alg: none
-  unknown_ca_certificate,   // issued by a CA the broker does not trust
-  revoked_certificate,      // issued by the scenario CA, then revoked
+  unknown_key_token,       // signed by a key the provider never published
+  unsigned_token,          // alg: none
+  unknown_ca_certificate,  // issued by a CA the broker does not trust
+  revoked_certificate,     // issued by the scenario CA, then revoked
 };
 const char* to_string(Forgery forgery);
 

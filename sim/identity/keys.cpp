@@ -44,7 +44,9 @@ BignumPtr derive_scalar(std::uint64_t seed, std::string_view label, const BIGNUM
 }  // namespace
 
 PkeyPtr derive_p256_key(std::uint64_t seed, std::string_view label) {
-  EcGroupPtr group(EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1));
+  // Building the group from its name costs as much as the point multiplication: once per
+  // thread.
+  thread_local const EcGroupPtr group(EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1));
   if (!group) throw_openssl("EC_GROUP_new_by_curve_name");
   BignumPtr d = derive_scalar(seed, label, EC_GROUP_get0_order(group.get()));
   BnCtxPtr bn_ctx(BN_CTX_new());

@@ -21,9 +21,9 @@ PolicySetup default_setup() {
 }
 
 Authorizer::Authorizer(const PolicySetup& setup)
-    : evaluator_(setup.policy, [partner = setup.partner_id, seed = setup.seed](
-                                   const std::string& client_id) {
-        return scenario::fleet_principal(client_id, partner, seed);
-      }) {}
+    : evaluator_(setup.policy,
+                 [partner = setup.partner_id, seed = setup.seed](const std::string& client_id) {
+                   return scenario::fleet_principal(client_id, partner, seed);
+                 }) {}
 
 }  // namespace mqttbed::security

@@ -35,7 +35,8 @@ void expect_inside_namespace(const std::string& kind, const DeviceIdentity& iden
     EXPECT_TRUE(authorizer.allows(id, Action::subscribe, filter)) << id << " subscribes " << filter;
   }
   for (const testing::SentPublish& sent : client.publishes()) {
-    EXPECT_TRUE(authorizer.allows(id, Action::publish, sent.topic)) << id << " publishes " << sent.topic;
+    EXPECT_TRUE(authorizer.allows(id, Action::publish, sent.topic))
+        << id << " publishes " << sent.topic;
   }
   for (const runtime::ConnectOptions& connect : client.connects()) {
     if (connect.will) {

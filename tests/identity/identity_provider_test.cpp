@@ -23,7 +23,8 @@ scenario::IdentitySettings settings() {
 
 TEST(IdentityProvider, EveryClientsCredentialAuthenticatesAsThatClient) {
   IdentityProvider idp(settings(), 5);
-  for (const char* id : {"acct3-home3-gateway0", "acct3-home3-light1", "acct3-app0", "cloud-shadow"}) {
+  for (const char* id :
+       {"acct3-home3-gateway0", "acct3-home3-light1", "acct3-app0", "cloud-shadow"}) {
     Credentials credentials = idp.credentials_for(id, 10min);
     Authentication auth = idp.authenticate(credentials, 10min);
     ASSERT_EQ(auth.outcome, Authentication::Outcome::accepted) << id << ": " << auth.reason;

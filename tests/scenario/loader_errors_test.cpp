@@ -44,8 +44,9 @@ const std::string kSecureBase = kBase +
                                 "    - {kind: app, count: 1}\n";
 std::string with_statement(const std::string& attach, const std::string& effect,
                            const std::string& action, const std::string& resource) {
-  return kSecureBase + "policy:\n  - attach: " + attach + "\n    statements:\n      - effect: " +
-         effect + "\n        action: " + action + "\n        resource: " + resource + "\n";
+  return kSecureBase + "policy:\n  - attach: " + attach +
+         "\n    statements:\n      - effect: " + effect + "\n        action: " + action +
+         "\n        resource: " + resource + "\n";
 }
 
 const BadScenario kBadScenarios[] = {
@@ -81,8 +82,7 @@ const BadScenario kBadScenarios[] = {
      with_statement("['*']", "allow", "iot:Publish", "'topic/${jwt:account}/x'"), 14, 19,
      "policy[0].statements[0].resource", "unknown variable '${jwt:account}'"},
     {"UnknownCertificateAttributeIsNamed",
-     with_statement("[sensor]", "allow", "iot:Publish",
-                    "'topic/${iot:Certificate.Subject.Email}'"),
+     with_statement("[sensor]", "allow", "iot:Publish", "'topic/${iot:Certificate.Subject.Email}'"),
      14, 19, "policy[0].statements[0].resource",
      "unknown variable '${iot:Certificate.Subject.Email}'"},
     {"ClaimOfAKindWithoutTokensIsRefused",
@@ -98,14 +98,14 @@ const BadScenario kBadScenarios[] = {
     {"ResourceFittingNoActionIsRefused",
      with_statement("['*']", "allow", "iot:Subscribe", "'topic/x/#'"), 14, 19,
      "policy[0].statements[0].resource", "fits none of the statement's actions"},
-    {"EffectIsAllowOrDeny", with_statement("['*']", "permit", "iot:Publish", "'topic/x'"), 12,
-     17, "policy[0].statements[0].effect", "found 'permit', expected allow or deny"},
+    {"EffectIsAllowOrDeny", with_statement("['*']", "permit", "iot:Publish", "'topic/x'"), 12, 17,
+     "policy[0].statements[0].effect", "found 'permit', expected allow or deny"},
     {"AttachingAnUnknownKindSuggestsTheClosest",
-     with_statement("[sensr]", "allow", "iot:Publish", "'topic/x'"), 10, 14,
-     "policy[0].attach[0]", "no kind 'sensr' in the fleet"},
+     with_statement("[sensr]", "allow", "iot:Publish", "'topic/x'"), 10, 14, "policy[0].attach[0]",
+     "no kind 'sensr' in the fleet"},
     {"APolicyGrantingNothingToAKindIsRefused",
-     with_statement("[app, shadow]", "allow", "iot:Publish", "'topic/${principal:aid}/x'"), 10,
-     3, "policy", "the policy grants nothing to kind 'sensor'"},
+     with_statement("[app, shadow]", "allow", "iot:Publish", "'topic/${principal:aid}/x'"), 10, 3,
+     "policy", "the policy grants nothing to kind 'sensor'"},
     {"TokenRefreshMustComeBeforeExpiry",
      kBase + "identity:\n  token_lifetime: 10m\n  token_refresh_before: 10m\n", 9, 25,
      "identity.token_refresh_before", "expected a duration shorter than token_lifetime (10m)"},
