@@ -1,6 +1,8 @@
 #include "sim/identity/certificates.h"
 
+#include <openssl/core_names.h>
 #include <openssl/err.h>
+#include <openssl/objects.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
@@ -45,15 +47,33 @@ void add_name_entry(X509_NAME* name, int nid, const std::string& value) {
   }
 }
 
-// A certificate with serial, validity and key set, not yet named, extended or signed.
-X509Ptr new_certificate(std::uint64_t serial, std::int64_t not_before_s, std::int64_t not_after_s,
-                        EVP_PKEY* key) {
+// The SubjectPublicKeyInfo of a P-256 key, written directly: X509_set_pubkey goes through
+// OpenSSL 3's encoder lookup, which made it most of the cost of issuing a certificate. The
+// certificate then holds no decoded EVP_PKEY (X509_get_pubkey fails until it is re-read
+// from DER); nothing here needs a leaf's key, only the CA's.
+void set_p256_public_key(X509* certificate, EVP_PKEY* key) {
+  unsigned char point[65];
+  std::size_t size = 0;
+  if (!EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_PUB_KEY, point, sizeof point, &size)) {
+    throw_openssl("EVP_PKEY_get_octet_string_param");
+  }
+  auto* encoded = static_cast<unsigned char*>(OPENSSL_memdup(point, size));
+  X509_PUBKEY* spki = X509_get_X509_PUBKEY(certificate);
+  if (!encoded ||
+      !X509_PUBKEY_set0_param(spki, OBJ_nid2obj(NID_X9_62_id_ecPublicKey), V_ASN1_OBJECT,
+                              OBJ_nid2obj(NID_X9_62_prime256v1), encoded, static_cast<int>(size))) {
+    OPENSSL_free(encoded);
+    throw_openssl("X509_PUBKEY_set0_param");
+  }
+}
+
+// A certificate with serial and validity set: no key, name, extension or signature yet.
+X509Ptr new_certificate(std::uint64_t serial, std::int64_t not_before_s, std::int64_t not_after_s) {
   X509Ptr certificate(X509_new());
   if (!certificate || !X509_set_version(certificate.get(), 2) ||
       !ASN1_INTEGER_set_uint64(X509_get_serialNumber(certificate.get()), serial) ||
       !ASN1_TIME_set(X509_getm_notBefore(certificate.get()), static_cast<time_t>(not_before_s)) ||
-      !ASN1_TIME_set(X509_getm_notAfter(certificate.get()), static_cast<time_t>(not_after_s)) ||
-      !X509_set_pubkey(certificate.get(), key)) {
+      !ASN1_TIME_set(X509_getm_notAfter(certificate.get()), static_cast<time_t>(not_after_s))) {
     throw_openssl("X509 fields");
   }
   return certificate;
@@ -64,7 +84,8 @@ X509Ptr new_certificate(std::uint64_t serial, std::int64_t not_before_s, std::in
 CertificateAuthority::CertificateAuthority(std::uint64_t seed, std::string name,
                                            std::int64_t not_before_s, std::int64_t lifetime_s)
     : seed_(seed), name_(std::move(name)), key_(derive_p256_key(seed, "ca/" + name_)) {
-  certificate_ = new_certificate(0, not_before_s, not_before_s + lifetime_s, key_.get());
+  certificate_ = new_certificate(0, not_before_s, not_before_s + lifetime_s);
+  if (!X509_set_pubkey(certificate_.get(), key_.get())) throw_openssl("X509_set_pubkey");
   X509_NAME* subject = X509_get_subject_name(certificate_.get());
   add_name_entry(subject, NID_organizationName, "mqttbed test PKI");
   add_name_entry(subject, NID_commonName, name_);
@@ -82,8 +103,9 @@ IssuedCertificate CertificateAuthority::issue(const CertificateSubject& subject,
   IssuedCertificate issued;
   issued.serial = next_serial_++;
   issued.key = derive_p256_key(seed_, "device/" + key_label);
-  issued.certificate = new_certificate(issued.serial, not_before_s, not_after_s, issued.key.get());
+  issued.certificate = new_certificate(issued.serial, not_before_s, not_after_s);
   X509* cert = issued.certificate.get();
+  set_p256_public_key(cert, issued.key.get());
   X509_NAME* name = X509_get_subject_name(cert);
   for (const SubjectField& f : kSubjectFields) add_name_entry(name, f.nid, subject.*f.member);
   X509_set_issuer_name(cert, X509_get_subject_name(certificate_.get()));
