@@ -119,6 +119,7 @@ policy::PolicyDocument read_document(const Field& field,
   policy::PolicyDocument document;
   if (auto name = field.get("name")) document.name = name->as_string();
   std::vector<std::string> known;
+  known.reserve(sources.size());
   for (const auto& [kind, source] : sources) known.push_back(kind);
   for (const Field& kind : one_or_many(field.require("attach"))) {
     const std::string text = kind.as_string();
