@@ -10,8 +10,8 @@ namespace {
 
 using history::EventType;
 
-const char* const kClients[] = {"acct0-home0-gateway0", "acct0-home0-light0",
-                                "acct0-home0-sensor0", "acct0-app0", "cloud-shadow"};
+const char* const kClients[] = {"acct0-home0-gateway0", "acct0-home0-light0", "acct0-home0-sensor0",
+                                "acct0-app0", "cloud-shadow"};
 
 TEST(SimulationIdentity, EveryClientAuthenticatesWithItsCredentialAndConnects) {
   SimulatedRun run;
