@@ -11,9 +11,10 @@ out=build/fuzz
 binary="$out/scenario_fuzz"
 mkdir -p "$out/corpus"
 
-sources="$(ls sim/scenario/*.cpp) tests/scenario/test_catalog.cpp tests/fuzz/scenario_fuzz.cpp"
+# The loader reads policy: through sim/policy (no dependency of its own).
+sources="$(ls sim/scenario/*.cpp sim/policy/*.cpp) tests/scenario/test_catalog.cpp tests/fuzz/scenario_fuzz.cpp"
 # Rebuild only when a source or header changed since the last build.
-if [ ! -x "$binary" ] || [ -n "$(find sim/scenario tests/fuzz tests/scenario/test_catalog.* \
+if [ ! -x "$binary" ] || [ -n "$(find sim/scenario sim/policy tests/fuzz tests/scenario/test_catalog.* \
     -newer "$binary" -print -quit)" ]; then
   echo "fuzz-scenario: building $binary"
   # shellcheck disable=SC2086  # word splitting of $sources is intended

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sim/mqtt/packet.h"
+#include "sim/policy/policy.h"
 
 namespace mqttbed::broker {
 
@@ -47,6 +48,9 @@ Mutation parse_mutation(const std::string& name);  // throws std::invalid_argume
 const char* to_string(Mutation mutation);
 std::vector<std::string> mutation_names();  // every mutation but none
 
+// The custom authorizer's answer to a CONNECT's credentials (issue 13).
+enum class ConnectAnswer { accepted, bad_credentials, not_authorized };
+
 struct BrokerConfig {
   mqtt::Version version = mqtt::Version::v311;
   int max_inflight = 20;    // per session, QoS 1+2 messages awaiting ack
@@ -62,10 +66,17 @@ struct BrokerConfig {
   Duration reorder_window{0};
   std::uint64_t reorder_seed = 0;
   Mutation mutation = Mutation::none;
-  // Topic authorization: may `client_id` publish (write=true) or subscribe to `topic_or_filter`?
-  // Unset = everything allowed.
-  std::function<bool(const std::string& client_id, const std::string& topic_or_filter, bool write)>
+  // Authorization (security::Authorizer in a run): may `client_id` do `action` on `name` (the
+  // topic of iot:Publish/Receive, the filter of iot:Subscribe)? Unset = everything allowed.
+  std::function<bool(const std::string& client_id, policy::Action action, const std::string& name)>
       authorize;
+  // Authentication on CONNECT, before any takeover (a refused CONNECT must not cut off the
+  // id's owner). Unset = everyone is who they say. Refusals answer CONNACK 4/5 (3.1.1
+  // §3.2.2.3) or 0x86/0x87 (5 §3.2.2.2), then close (MQTT-3.2.2-5).
+  std::function<ConnectAnswer(const mqtt::Packet& connect, Duration now)> authenticate;
+  // A 3.1.1 PUBLISH the authorizer denies: false acknowledges it and delivers it nowhere
+  // (mosquitto), true closes the connection (AWS IoT). 3.1.1 has no way to say no.
+  bool close_on_denied_publish = false;
 };
 
 // How the broker reaches the world: time, timers, and the connections' write side.

@@ -72,8 +72,14 @@ void Broker::State::on_publish(Connection& connection, const mqtt::Packet& packe
   }
   ++stats.publishes_in;
   // Denied publishes are acknowledged anyway and delivered nowhere (as mosquitto does).
-  const bool allowed = authorized(connection.client_id, packet.topic, /*write=*/true);
-  if (!allowed) ++stats.denied;
+  const bool allowed = authorized(connection.client_id, policy::Action::publish, packet.topic);
+  if (!allowed) {
+    ++stats.denied;
+    if (config.close_on_denied_publish && config.version == mqtt::Version::v311) {
+      end_connection(connection.id, mqtt::ConnectionEnd::server_closed);
+      return;
+    }
+  }
   mqtt::Message message{packet.topic, packet.payload, packet.qos, packet.retain};
   if (config.version == mqtt::Version::v5) {
     message.expiry_s = packet.message_expiry_s;  // counted from now (MQTT-3.3.2-5)
@@ -159,7 +165,7 @@ void Broker::State::on_subscribe(Connection& connection, const mqtt::Packet& pac
     }
     // --- MUTATION refuse_subscriptions: every filter refused, permitted ones too.
     if (config.mutation == Mutation::refuse_subscriptions ||
-        !authorized(connection.client_id, request.filter, /*write=*/false)) {
+        !authorized(connection.client_id, policy::Action::subscribe, request.filter)) {
       ++stats.denied;
       suback.granted.push_back(refused);
       continue;

@@ -14,6 +14,12 @@ namespace {
 constexpr std::uint32_t kNeverExpires = std::numeric_limits<std::uint32_t>::max();  // v5 3.1.2.11.2
 constexpr std::uint8_t kIdentifierRejected = 0x02;  // v3.1.1 CONNACK return code
 
+// 3.1.1 §3.2.2.3 return codes 4 and 5; 5 §3.2.2.2 reason codes 0x86 and 0x87.
+std::uint8_t refusal_code(ConnectAnswer answer, bool v5) {
+  if (answer == ConnectAnswer::bad_credentials) return v5 ? 0x86 : 0x04;
+  return v5 ? 0x87 : 0x05;
+}
+
 // v5 §3.14.2.1: the reason code of the DISCONNECT a v5 server sends before closing; 0 for
 // ends where it sends none (v3.1.1 servers never send DISCONNECT).
 std::uint8_t server_disconnect_reason_v5(mqtt::ConnectionEnd end) {
@@ -61,6 +67,18 @@ void Broker::State::on_connect(ConnectionId id, const mqtt::Packet& packet) {
       return;
     }
     client_id = "auto-" + std::to_string(id);  // MQTT-3.1.3-6: the server assigns one
+  }
+  if (config.authenticate) {
+    const ConnectAnswer answer = config.authenticate(packet, host.now());
+    if (answer != ConnectAnswer::accepted) {
+      ++stats.denied;
+      mqtt::Packet connack;
+      connack.type = mqtt::PacketType::connack;
+      connack.return_code = refusal_code(answer, v5);
+      host.send(id, std::move(connack));
+      refuse(id);  // MQTT-3.2.2-5: a non-zero return code, then the connection closes
+      return;
+    }
   }
   // MQTT-3.1.4-2: the existing connection of this client id is closed (its will fires).
   if (Connection* older = connections.find_client(client_id)) {
@@ -184,7 +202,7 @@ void Broker::State::handle_will(const Connection& connection, mqtt::ConnectionEn
 }
 
 void Broker::State::publish_will(const std::string& client_id, const mqtt::Will& will) {
-  if (!authorized(client_id, will.topic, /*write=*/true)) {
+  if (!authorized(client_id, policy::Action::publish, will.topic)) {
     ++stats.denied;
     return;
   }

@@ -7,9 +7,9 @@
 
 namespace mqttbed::broker {
 
-bool Broker::State::authorized(const std::string& client_id, const std::string& topic,
-                               bool write) const {
-  return !config.authorize || config.authorize(client_id, topic, write);
+bool Broker::State::authorized(const std::string& client_id, policy::Action action,
+                               const std::string& name) const {
+  return !config.authorize || config.authorize(client_id, action, name);
 }
 
 void Broker::State::route(mqtt::Message message, const std::string& publisher, bool will) {
@@ -143,7 +143,7 @@ void Broker::State::leak_to_other_account(const mqtt::Message& message,
   std::string victim;
   connections.for_each([&](const Connection& c) {
     if (victim.empty() && c.client_id != publisher &&
-        !config.authorize(c.client_id, message.topic, /*write=*/false)) {
+        !config.authorize(c.client_id, policy::Action::receive, message.topic)) {
       victim = c.client_id;
     }
   });

@@ -72,7 +72,8 @@ struct Broker::State {
   void send(ConnectionId id, mqtt::PacketType type, std::uint16_t packet_id);
 
   // --- routing to sessions (broker_routing.cpp)
-  bool authorized(const std::string& client_id, const std::string& topic, bool write) const;
+  bool authorized(const std::string& client_id, policy::Action action,
+                  const std::string& name) const;
   // `will`: the message is a last will (MQTT-3.1.2-8), routed like a PUBLISH.
   void route(mqtt::Message message, const std::string& publisher, bool will = false);
   void deliver(std::uint64_t session_key, const mqtt::Message& message,

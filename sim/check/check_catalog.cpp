@@ -4,12 +4,12 @@
 #include "sim/check/completeness_checker.h"
 #include "sim/check/delivery_checker.h"
 #include "sim/check/isolation_checker.h"
+#include "sim/check/message_expiry_checker.h"
 #include "sim/check/ordering_checker.h"
 #include "sim/check/payload_limit_checker.h"
-#include "sim/check/reassembly_checker.h"
-#include "sim/check/message_expiry_checker.h"
 #include "sim/check/qos_checker.h"
 #include "sim/check/reason_codes_checker.h"
+#include "sim/check/reassembly_checker.h"
 #include "sim/check/retained_checker.h"
 #include "sim/check/sessions_checker.h"
 #include "sim/check/shadow_checker.h"
@@ -19,30 +19,30 @@
 namespace mqttbed::check {
 namespace {
 
-using Sessions = std::shared_ptr<ClientSessions>;
+using Inputs = CheckInputs;
 using Out = std::vector<std::unique_ptr<Checker>>;
 
 // A check made of one checker that needs nothing but the shared session tracker.
 template <class C>
 auto one() {
-  return [](const Sessions&, Out& out) { out.push_back(std::make_unique<C>()); };
+  return [](const Inputs&, Out& out) { out.push_back(std::make_unique<C>()); };
 }
 template <class C>
 auto one_with_sessions() {
-  return [](const Sessions& sessions, Out& out) { out.push_back(std::make_unique<C>(sessions)); };
+  return [](const Inputs& in, Out& out) { out.push_back(std::make_unique<C>(in.sessions)); };
 }
 auto qos_level(int level) {
-  return [level](const Sessions& sessions, Out& out) {
-    out.push_back(std::make_unique<QosChecker>(level, sessions));
+  return [level](const Inputs& in, Out& out) {
+    out.push_back(std::make_unique<QosChecker>(level, in.sessions));
   };
 }
 
 std::vector<CheckSpec> build_catalog() {
   std::vector<CheckSpec> catalog = {
       {"qos", "QoS 0 at most, 1 at least, 2 exactly once; every PUBLISH, SUBSCRIBE answered",
-       [](const Sessions& sessions, Out& out) {
+       [](const Inputs& in, Out& out) {
          for (int level = 0; level <= 2; ++level)
-           out.push_back(std::make_unique<QosChecker>(level, sessions));
+           out.push_back(std::make_unique<QosChecker>(level, in.sessions));
          // The QoS promises presuppose that the server answers the publishes and subscribes
          // at all; without this a server that answers nothing passes them vacuously.
          out.push_back(std::make_unique<AnswersChecker>());
@@ -57,11 +57,13 @@ std::vector<CheckSpec> build_catalog() {
       {"sessions", "a persistent session keeps its subscriptions and queued messages",
        one_with_sessions<SessionsChecker>(), ""},
       {"shadow", "device shadows converge and versions only grow", one<ShadowChecker>(), ""},
-      {"isolation", "no client publishes or receives outside what its account may",
-       [](const Sessions&, Out& out) {
+      {"isolation", "no client publishes, subscribes or receives outside what the policy allows",
+       [](const Inputs& in, Out& out) {
+         // Its own evaluator: the checker thread must not share the broker's cache.
+         auto authorizer = std::make_shared<security::Authorizer>(in.policy);
          out.push_back(std::make_unique<IsolationChecker>(
-             [](const std::string& client, std::string_view topic, bool write) {
-               return security::is_allowed(client, topic, write);
+             [authorizer](const std::string& client, policy::Action action, std::string_view name) {
+               return authorizer->allows(client, action, name);
              }));
        },
        ""},
@@ -70,7 +72,8 @@ std::vector<CheckSpec> build_catalog() {
       {"deliveries",
        "a delivery matches a subscription held, at no higher QoS, RETAIN only on replays",
        one<DeliveryChecker>(), ""},
-      {"payload_limit", "the broker refuses what is over its declared limit, delivers what is under",
+      {"payload_limit",
+       "the broker refuses what is over its declared limit, delivers what is under",
        one<PayloadLimitChecker>(), ""},
       {"reassembly", "every chunked upload is reassembled exactly once, byte-identical, or lost",
        one<ReassemblyChecker>(), ""},

@@ -9,8 +9,16 @@
 
 #include "sim/check/checker.h"
 #include "sim/check/client_sessions.h"
+#include "sim/security/security.h"
 
 namespace mqttbed::check {
+
+// What a check's checkers are made from: the connection/subscription tracker they all share
+// and the scenario's authorization policy.
+struct CheckInputs {
+  std::shared_ptr<ClientSessions> sessions;
+  const security::PolicySetup& policy;
+};
 
 struct CheckSpec {
   std::string name;

@@ -18,7 +18,8 @@ std::string known_checks() {
 
 }  // namespace
 
-std::vector<std::unique_ptr<Checker>> make_checkers(const std::vector<std::string>& names) {
+std::vector<std::unique_ptr<Checker>> make_checkers(const std::vector<std::string>& names,
+                                                    const security::PolicySetup& policy) {
   std::vector<std::unique_ptr<Checker>> checkers;
   // One connection/subscription tracker for all: at 100,000 clients, five copies of its
   // topic trie and client table were most of the checkers' memory and trie matching.
@@ -27,7 +28,7 @@ std::vector<std::unique_ptr<Checker>> make_checkers(const std::vector<std::strin
     const CheckSpec* spec = find_check(name);
     if (spec == nullptr)
       throw std::invalid_argument("unknown check \"" + name + "\" (known: " + known_checks() + ")");
-    spec->make(sessions, checkers);
+    spec->make({sessions, policy}, checkers);
   }
   return checkers;
 }

@@ -9,12 +9,17 @@
 #include "sim/check/checker.h"
 #include "sim/history/history.h"
 #include "sim/history/history_file.h"
+#include "sim/security/security.h"
 
 namespace mqttbed::check {
 
 // The checkers of each check named (check_catalog.h), in the order given ("qos" expands to
 // four). Throws std::invalid_argument naming an unknown check and listing the known ones.
-std::vector<std::unique_ptr<Checker>> make_checkers(const std::vector<std::string>& names);
+// Isolation judges against `policy` (the scenario's, security::policy_setup; by default the
+// talk's namespaces).
+std::vector<std::unique_ptr<Checker>> make_checkers(
+    const std::vector<std::string>& names,
+    const security::PolicySetup& policy = security::default_setup());
 
 // Makes every checker an observer of `history` (the checkers must outlive the run).
 void attach(history::History& history, const std::vector<std::unique_ptr<Checker>>& checkers);

@@ -19,7 +19,7 @@ void IsolationChecker::observe(const Event& event, const history::History& histo
       // on what it permits (an app refused its home's topics receives nothing, silently).
       const std::string& filter = history.string(event.topic);
       if (mqtt::is_valid_topic_filter(filter) &&
-          allowed_(history.client_name(event.client), filter, false)) {
+          allowed_(history.client_name(event.client), policy::Action::subscribe, filter)) {
         report("a SUBACK grants a filter the scenario's policy permits (no 0x80)", event, history,
                "MQTT-3.9.3 (0x80 only where the declared policy denies)");
       } else {
@@ -27,7 +27,8 @@ void IsolationChecker::observe(const Event& event, const history::History& histo
       }
       return;
     }
-    if (allowed_(history.client_name(event.client), history.string(event.topic), false)) {
+    if (allowed_(history.client_name(event.client), policy::Action::subscribe,
+                 history.string(event.topic))) {
       ++counts_.ok;
     } else {
       report("a SUBACK never grants a filter the client may not subscribe to", event, history);
@@ -37,10 +38,10 @@ void IsolationChecker::observe(const Event& event, const history::History& histo
   if (event.type != EventType::delivered) return;
   ++counts_.checked;
   const std::string& topic = history.string(event.topic);
-  if (!allowed_(history.client_name(event.client), topic, false)) {
+  if (!allowed_(history.client_name(event.client), policy::Action::receive, topic)) {
     report("a client receives only messages on topics it may read", event, history);
   } else if (event.msg.seq != 0 &&
-             !allowed_(history.client_name(event.msg.publisher), topic, true)) {
+             !allowed_(history.client_name(event.msg.publisher), policy::Action::publish, topic)) {
     report("a message its publisher was not allowed to publish reaches no one", event, history);
   } else {
     ++counts_.ok;

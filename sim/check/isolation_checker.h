@@ -9,13 +9,14 @@
 
 #include "sim/check/checker.h"
 #include "sim/check/violation_log.h"
+#include "sim/policy/policy.h"
 
 namespace mqttbed::check {
 
-// The authorizer's rule: may `client` read (write=false) or publish (write=true)
-// `topic_or_filter`? Normally security::is_allowed; tests may pass their own.
+// The authorizer's rule: may `client` do `action` on `name` (a topic, or the filter of
+// iot:Subscribe)? Normally a security::Authorizer over the scenario's policy.
 using AccessPolicy =
-    std::function<bool(const std::string& client, std::string_view topic_or_filter, bool write)>;
+    std::function<bool(const std::string& client, policy::Action action, std::string_view name)>;
 
 // The broker must refuse what the policy denies: a denied SUBSCRIBE gets return code 0x80
 // (MQTT-3.9.3-2 allows the server to refuse), a denied PUBLISH is not forwarded, and a

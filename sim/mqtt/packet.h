@@ -51,7 +51,8 @@ struct Packet {
   std::uint16_t keepalive_s = 0;
   std::optional<Will> will;
   std::string username;
-  std::string password;
+  std::string password;                // the talk's apps: their JWT
+  std::string client_certificate;      // the TLS client certificate, by reference (simulation)
   std::uint32_t session_expiry_s = 0;  // v5
 
   // CONNACK

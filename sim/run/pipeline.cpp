@@ -66,7 +66,8 @@ RunResult run_scenario(const scenario::Scenario& scenario, const RunOptions& opt
   std::filesystem::create_directories(out_dir);
 
   history::History history;
-  check::CheckerThread checkers(check::make_checkers(scenario.checks));
+  check::CheckerThread checkers(
+      check::make_checkers(scenario.checks, security::policy_setup(scenario)));
   checkers.attach(history);
   report::Metrics metrics(history, report::metrics_options_for(scenario));
   metrics.attach(history);

@@ -37,7 +37,7 @@ std::string read_name(const Field& field) {
 
 Scenario read_scenario(const Field& root, const Catalog& catalog) {
   root.expect_keys({"name", "seed", "duration", "settle", "mqtt", "broker", "network", "fleet",
-                    "faults", "checks", "expect"});
+                    "faults", "identity", "policy", "checks", "expect"});
   Scenario scenario;
   scenario.file = root.file();
   scenario.name = read_name(root.require("name"));
@@ -53,6 +53,8 @@ Scenario read_scenario(const Field& root, const Catalog& catalog) {
   if (auto network = root.get("network")) scenario.network = read_network(*network);
   scenario.fleet = read_fleet(root.require("fleet"), catalog.kinds, scenario.broker);
   if (auto faults = root.get("faults")) scenario.faults = read_faults(*faults, scenario);
+  if (auto identity = root.get("identity")) scenario.identity = read_identity(*identity);
+  if (auto policy = root.get("policy")) scenario.policy = read_policy(*policy, scenario.fleet);
   scenario.checks = catalog.checks;
   if (auto checks = root.get("checks")) scenario.checks = read_checks(*checks, catalog.checks);
   if (auto expect = root.get("expect")) scenario.expect = read_expect(*expect);

@@ -22,6 +22,9 @@ Params read_params(const std::optional<Field>& field, const KindSpec& spec);
 // Needs the fleet (targets must select something) and the duration (windows must fit).
 std::vector<Fault> read_faults(const Field& field, const Scenario& scenario);
 Target read_target(const Field& field, const Scenario& scenario);
+IdentitySettings read_identity(const Field& field);
+// Needs the fleet: every kind named must exist and every kind must be granted something.
+policy::Policy read_policy(const Field& field, const Fleet& fleet);
 // `known`: the check catalog's scenario-level names.
 std::vector<std::string> read_checks(const Field& field, const std::vector<std::string>& known);
 std::vector<Expectation> read_expect(const Field& field);

@@ -10,6 +10,8 @@
 #include <variant>
 #include <vector>
 
+#include "sim/policy/policy.h"
+
 namespace mqttbed::scenario {
 
 using Duration = std::chrono::nanoseconds;
@@ -176,6 +178,20 @@ const std::vector<std::string>& broker_profile_names();
 // nullopt for an unknown name.
 std::optional<BrokerSettings> broker_profile(const std::string& name);
 
+// How clients prove who they are (the talk's scheme, docs/security.md): home devices hold
+// X.509 certificates from the scenario CA, apps hold ES256 JWTs. Lifetimes and skew are
+// virtual time.
+struct IdentitySettings {
+  bool enabled = false;  // `identity:` written: devices authenticate
+  std::string partner_id = "xfinity";
+  Duration certificate_lifetime{std::chrono::hours(24 * 365)};
+  Duration token_lifetime{std::chrono::hours(1)};
+  Duration token_refresh_before{std::chrono::minutes(5)};  // apps refresh this long before exp
+  Duration clock_skew{std::chrono::seconds(30)};           // tolerated on exp, nbf and validity
+  SourceMark mark;
+};
+
+
 struct Expectation {
   std::string metric;  // e.g. "latency.qos1.p99"
   enum class Op { lt, le, gt, ge, eq } op = Op::lt;
@@ -195,6 +211,9 @@ struct Scenario {
   Network network;
   Fleet fleet;
   std::vector<Fault> faults;
+  IdentitySettings identity;
+  // `policy:` as written; absent means policy::default_policy over the fleet's kinds.
+  std::optional<policy::Policy> policy;
   std::vector<std::string> checks;  // names from the check catalog (sim/check/check_catalog.h)
   std::vector<Expectation> expect;
 };

@@ -67,6 +67,7 @@ void SimMqttClient::connect(const runtime::ConnectOptions& options) {
   connect.keepalive_s = static_cast<std::uint16_t>(options.keepalive.count());
   connect.username = options.username;
   connect.password = options.password;
+  if (directory_.credentials) directory_.credentials(client_id_, connect);
   std::optional<std::uint32_t> expiry_s;
   if (options.session_expiry) {
     expiry_s = static_cast<std::uint32_t>(options.session_expiry->count());

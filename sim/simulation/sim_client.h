@@ -3,6 +3,7 @@
 // every observable step in the history.
 #pragma once
 
+#include <functional>
 #include <list>
 #include <memory>
 #include <optional>
@@ -24,6 +25,9 @@ class SimMqttClient final : public runtime::MqttClient, public ClientEndpoint {
   struct Directory {
     std::unordered_map<std::string, SimMqttClient*> clients;
     bool run_over = false;  // teardown after the run: destruction is not a device reboot
+    // What the device's TLS stack and token store present (scenario `identity:`): fills a
+    // CONNECT's certificate reference and password. Unset: no credentials.
+    std::function<void(const std::string& client_id, mqtt::Packet& connect)> credentials;
   };
 
   SimMqttClient(std::string client_id, NodeId node, int home, EventLoop& loop, Transport& transport,

@@ -9,6 +9,7 @@
 #include "sim/faults/network_conditions.h"
 #include "sim/fleet/fleet.h"
 #include "sim/fleet/start_ramp.h"
+#include "sim/identity/connect_check.h"
 #include "sim/runtime/runtime.h"
 #include "sim/security/security.h"
 #include "sim/simulation/broker_bridge.h"
@@ -52,8 +53,10 @@ broker::BrokerConfig broker_config(const scenario::Scenario& scenario, broker::M
   config.mutation = mutation;
   // The platform's custom authorizer (seed talk): every identity stays in its account's
   // topic namespace; the isolation checker judges the same policy from the history.
-  config.authorize = [](const std::string& client_id, const std::string& topic, bool write) {
-    return security::is_allowed(client_id, topic, write);
+  auto authorizer = std::make_shared<security::Authorizer>(security::policy_setup(scenario));
+  config.authorize = [authorizer](const std::string& client_id, policy::Action action,
+                                  const std::string& name) {
+    return authorizer->allows(client_id, action, name);
   };
   return config;
 }
@@ -79,8 +82,38 @@ fleet::RunStats run_simulation(const scenario::Scenario& scenario, history::Hist
       scenario.mqtt.version == scenario::MqttVersion::v5 ? mqtt::Version::v5 : mqtt::Version::v311;
   Transport transport(loop, platform, conditions, scenario.network, version, scenario.seed);
   broker::BrokerConfig config = broker_config(scenario, hooks.misbehaviour.broker);
+  std::shared_ptr<identity::IdentityProvider> identities;
+  if (scenario.identity.enabled) {
+    // The custom authorizer's CONNECT step (docs/security.md): real certificate and token
+    // checks at virtual time, then iot:Connect for the CONNECT's client id.
+    identities = std::make_shared<identity::IdentityProvider>(scenario.identity, scenario.seed);
+    config.authenticate = [identities, policy = security::policy_setup(scenario).policy](
+                              const mqtt::Packet& connect, nanoseconds now) {
+      const identity::ConnectCheck check = identity::check_connect(
+          *identities, *policy, {connect.client_certificate, connect.password}, connect.client_id,
+          now);
+      switch (check.outcome) {
+        case identity::ConnectCheck::Outcome::accepted:
+          return broker::ConnectAnswer::accepted;
+        case identity::ConnectCheck::Outcome::bad_credentials:
+          return broker::ConnectAnswer::bad_credentials;
+        case identity::ConnectCheck::Outcome::not_authorized:
+          break;
+      }
+      return broker::ConnectAnswer::not_authorized;
+    };
+  }
   BrokerBridge broker(std::move(config), loop, transport);
   SimRuntime runtime(loop, transport, platform, history, std::move(phone_nodes));
+  if (identities) {
+    // Each CONNECT presents the device's certificate or a token issued now (a reconnect
+    // is a refresh).
+    runtime.set_credentials([identities, &loop](const std::string& client_id, mqtt::Packet& p) {
+      identity::Credentials c = identities->credentials_for(client_id, loop.now());
+      p.client_certificate = std::move(c.certificate);
+      p.password = std::move(c.token);
+    });
+  }
   fleet::Fleet fleet;  // after everything its devices' clients use, so it is destroyed first
   fleet::build_fleet(scenario, runtime, hooks.observations, hooks.misbehaviour, fleet);
   FaultInjector injector(loop, runtime, broker, fleet, history);

@@ -162,8 +162,8 @@ TEST_F(BrokerConnection, WillIsPublishedOnceOnNetworkLossWithItsRetainFlag) {  /
 }
 
 TEST_F(BrokerConnection, DeniedWillIsNotPublished) {
-  config.authorize = [](const std::string&, const std::string& topic, bool write) {
-    return !(write && topic == "wills/c");
+  config.authorize = [](const std::string&, policy::Action action, const std::string& topic) {
+    return !(action == policy::Action::publish && topic == "wills/c");
   };
   connect(1, "watcher");
   subscribe(1, "wills/#", 0);

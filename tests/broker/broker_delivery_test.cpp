@@ -388,8 +388,8 @@ TEST_F(BrokerDelivery, V5PubackIsSuccess) {  // MQTT-3.4.2-1
 }
 
 TEST_F(BrokerDelivery, DeniedPublishIsAcknowledgedButDeliveredNowhere) {
-  config.authorize = [](const std::string& client, const std::string&, bool write) {
-    return !(write && client == "intruder");
+  config.authorize = [](const std::string& client, policy::Action action, const std::string&) {
+    return !(action == policy::Action::publish && client == "intruder");
   };
   connect(1, "sub");
   subscribe(1, "t", 1);
@@ -405,8 +405,8 @@ TEST_F(BrokerDelivery, DeniedPublishIsAcknowledgedButDeliveredNowhere) {
 }
 
 TEST_F(BrokerDelivery, DeniedSubscriptionGetsTheFailureCode) {  // MQTT-3.9.3 (0x80)
-  config.authorize = [](const std::string&, const std::string& filter, bool write) {
-    return write || filter != "secret/#";
+  config.authorize = [](const std::string&, policy::Action action, const std::string& filter) {
+    return action == policy::Action::publish || filter != "secret/#";
   };
   connect(1, "sub");
   const auto suback = subscribe(1, "secret/#", 1);

@@ -187,7 +187,7 @@ TEST_F(BrokerMutation, RefuseSubscriptionsRefusesEvenPermittedFilters) {
 TEST_F(BrokerMutation, LeakAcrossAccountsDeliversToADeniedClient) {
   config.mutation = Mutation::leak_across_accounts;
   // Accounts by client-id prefix: "a." may use "a/#", "b." may use "b/#".
-  config.authorize = [](const std::string& client, const std::string& topic, bool) {
+  config.authorize = [](const std::string& client, policy::Action, const std::string& topic) {
     return topic.substr(0, 1) == client.substr(0, 1);
   };
   connect(1, "a.sub");
@@ -203,7 +203,7 @@ TEST_F(BrokerMutation, LeakAcrossAccountsDeliversToADeniedClient) {
 }
 
 TEST_F(BrokerMutation, WithoutMutationNoLeak) {
-  config.authorize = [](const std::string& client, const std::string& topic, bool) {
+  config.authorize = [](const std::string& client, policy::Action, const std::string& topic) {
     return topic.substr(0, 1) == client.substr(0, 1);
   };
   connect(2, "b.spy");

@@ -1,4 +1,4 @@
-// Isolation checker with the real account policy (security::is_allowed).
+// Isolation checker with the real account policy (the default policy, security::Authorizer).
 #include <gtest/gtest.h>
 
 #include "tests/check/bed.h"

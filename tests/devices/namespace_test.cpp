@@ -28,16 +28,19 @@ void expect_inside_namespace(const std::string& kind, const DeviceIdentity& iden
   harness.runtime.advance(5min);
 
   const std::string& id = identity.client_id;
+  security::Authorizer authorizer(security::default_setup());
+  using policy::Action;
   ASSERT_FALSE(client.publishes().empty()) << kind;
   for (const std::string& filter : client.subscriptions()) {
-    EXPECT_TRUE(security::is_allowed(id, filter, false)) << id << " subscribes " << filter;
+    EXPECT_TRUE(authorizer.allows(id, Action::subscribe, filter)) << id << " subscribes " << filter;
   }
   for (const testing::SentPublish& sent : client.publishes()) {
-    EXPECT_TRUE(security::is_allowed(id, sent.topic, true)) << id << " publishes " << sent.topic;
+    EXPECT_TRUE(authorizer.allows(id, Action::publish, sent.topic))
+        << id << " publishes " << sent.topic;
   }
   for (const runtime::ConnectOptions& connect : client.connects()) {
     if (connect.will) {
-      EXPECT_TRUE(security::is_allowed(id, connect.will->topic, true)) << id << " will";
+      EXPECT_TRUE(authorizer.allows(id, Action::publish, connect.will->topic)) << id << " will";
     }
   }
 }

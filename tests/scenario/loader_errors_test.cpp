@@ -37,6 +37,18 @@ std::string fleet_with(const std::string& group_line) {
 
 std::string with_fault(const std::string& fault) { return kBase + "faults:\n  - " + fault + "\n"; }
 
+// A home kind (certificates) and an account kind (tokens); the policy starts at line 9 and
+// its first statement's action and resource are lines 13 and 14.
+const std::string kSecureBase = kBase +
+                                "  per_account:\n"
+                                "    - {kind: app, count: 1}\n";
+std::string with_statement(const std::string& attach, const std::string& effect,
+                           const std::string& action, const std::string& resource) {
+  return kSecureBase + "policy:\n  - attach: " + attach +
+         "\n    statements:\n      - effect: " + effect + "\n        action: " + action +
+         "\n        resource: " + resource + "\n";
+}
+
 const BadScenario kBadScenarios[] = {
     // --- document level ---------------------------------------------------------------
     {"YamlSyntaxErrorCarriesTheParserMark", "name: t\nfleet: [1, 2\nduration: 1m\n", 3, 9, "",
@@ -50,7 +62,7 @@ const BadScenario kBadScenarios[] = {
      "found a second YAML document"},
     {"UnknownTopLevelKeySuggestsTheClosest", kBase + "chekcs: [qos]\n", 7, 1, "chekcs",
      "found unknown key 'chekcs', expected one of name, seed, duration, settle, mqtt, broker, "
-     "network, fleet, faults, checks or expect; did you mean 'checks'?"},
+     "network, fleet, faults, identity, policy, checks or expect; did you mean 'checks'?"},
     {"DuplicateTopLevelKeyIsCaught", kBase + "name: again\n", 7, 1, "name",
      "found key 'name' twice, expected each key once"},
     {"DuplicateKeyInAFlowMappingIsCaught", kBase + "mqtt: {keepalive: 30s, keepalive: 20s}\n", 7,
@@ -65,6 +77,40 @@ const BadScenario kBadScenarios[] = {
      "found '5', expected a mapping"},
     {"NameMustBeUsableInFileNames", "name: my scenario\nduration: 1m\nfleet: {homes: 1}\n", 1, 7,
      "name", "expected a name of letters, digits"},
+    // --- identity and policy (issue 13) ----------------------------------------------
+    {"UnknownPolicyVariableIsNamed",
+     with_statement("['*']", "allow", "iot:Publish", "'topic/${jwt:account}/x'"), 14, 19,
+     "policy[0].statements[0].resource", "unknown variable '${jwt:account}'"},
+    {"UnknownCertificateAttributeIsNamed",
+     with_statement("[sensor]", "allow", "iot:Publish", "'topic/${iot:Certificate.Subject.Email}'"),
+     14, 19, "policy[0].statements[0].resource",
+     "unknown variable '${iot:Certificate.Subject.Email}'"},
+    {"ClaimOfAKindWithoutTokensIsRefused",
+     with_statement("[sensor, app]", "allow", "iot:Publish", "'topic/${jwt:aid}/x'"), 14, 19,
+     "policy[0].statements[0].resource",
+     "${jwt:aid} (account id claim) does not exist for kind 'sensor', which authenticates with a "
+     "certificate"},
+    {"MalformedActionSuggestsTheClosest",
+     with_statement("['*']", "allow", "iot:Publsh", "'topic/x'"), 13, 17,
+     "policy[0].statements[0].action", "unknown action 'iot:Publsh'"},
+    {"ResourceWithoutATypeIsRefused", with_statement("['*']", "allow", "iot:Publish", "queue/x"),
+     14, 19, "policy[0].statements[0].resource", "names no resource type"},
+    {"ResourceFittingNoActionIsRefused",
+     with_statement("['*']", "allow", "iot:Subscribe", "'topic/x/#'"), 14, 19,
+     "policy[0].statements[0].resource", "fits none of the statement's actions"},
+    {"EffectIsAllowOrDeny", with_statement("['*']", "permit", "iot:Publish", "'topic/x'"), 12, 17,
+     "policy[0].statements[0].effect", "found 'permit', expected allow or deny"},
+    {"AttachingAnUnknownKindSuggestsTheClosest",
+     with_statement("[sensr]", "allow", "iot:Publish", "'topic/x'"), 10, 14, "policy[0].attach[0]",
+     "no kind 'sensr' in the fleet"},
+    {"APolicyGrantingNothingToAKindIsRefused",
+     with_statement("[app, shadow]", "allow", "iot:Publish", "'topic/${principal:aid}/x'"), 10, 3,
+     "policy", "the policy grants nothing to kind 'sensor'"},
+    {"TokenRefreshMustComeBeforeExpiry",
+     kBase + "identity:\n  token_lifetime: 10m\n  token_refresh_before: 10m\n", 9, 25,
+     "identity.token_refresh_before", "expected a duration shorter than token_lifetime (10m)"},
+    {"PartnerIdIsATopicLevel", kBase + "identity:\n  partner_id: 'a/b'\n", 8, 15,
+     "identity.partner_id", "expected a partner id without '/'"},
     // --- scalars and units ------------------------------------------------------------
     {"DurationWithoutUnitAsksForOne", "name: t\nduration: 10\n", 2, 11, "duration",
      "found '10', expected a duration like 30s, 500ms or 1m30s (a unit is required)"},
