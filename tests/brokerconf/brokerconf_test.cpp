@@ -21,6 +21,7 @@ namespace fs = std::filesystem;
 
 constexpr const char* kScenario = R"(name: pki
 seed: 3
+duration: 10s
 fleet:
   homes: 2
   per_home:

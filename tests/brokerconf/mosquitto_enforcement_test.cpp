@@ -211,9 +211,8 @@ class GeneratedConfig : public ::testing::Test {
     EXPECT_TRUE(victim.connected()) << victim.failure();
     seen.own_namespace_subscribe = victim.subscribe("platform/acct1/#");
 
-    Client gateway(cert_port, ca, device(kGateway0));
-    seen.gateway_connects = gateway.connected();
-    seen.app_connects = Client(token_port, ca, app(kApp0)).connected();
+    // The forged logins use kGateway0's and kApp0's own client ids: tried before the
+    // legitimate gateway connects, so an accepted one cannot take its session over.
     seen.unknown_ca_connects = Client(cert_port, ca, intruder(kGateway0, "unknown-ca")).connected();
     seen.revoked_connects = Client(cert_port, ca, intruder(kGateway0, "revoked")).connected();
     Login spoofed = device(kGateway0);
@@ -225,6 +224,10 @@ class GeneratedConfig : public ::testing::Test {
     seen.expired_token_connects = token_connects(identity::Forgery::expired_token);
     seen.unknown_key_token_connects = token_connects(identity::Forgery::unknown_key_token);
     seen.unsigned_token_connects = token_connects(identity::Forgery::unsigned_token);
+    seen.app_connects = Client(token_port, ca, app(kApp0)).connected();
+
+    Client gateway(cert_port, ca, device(kGateway0));
+    seen.gateway_connects = gateway.connected();
 
     if (gateway.connected()) {
       seen.foreign_subscribe = gateway.subscribe("platform/acct1/#");
