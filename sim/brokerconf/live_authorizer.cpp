@@ -15,8 +15,8 @@ using identity::ConnectCheck;
 
 LiveAuthorizer::LiveAuthorizer(const scenario::Scenario& scenario, std::string_view token_key_pem)
     : policy_(security::policy_setup(scenario).policy),
-      skew_s_(std::chrono::duration_cast<std::chrono::seconds>(scenario.identity.clock_skew)
-                  .count()) {
+      skew_s_(
+          std::chrono::duration_cast<std::chrono::seconds>(scenario.identity.clock_skew).count()) {
   tokens_.add_key(identity::IdentityProvider::token_key_id(),
                   identity::read_public_key_pem(token_key_pem));
 }
@@ -50,8 +50,8 @@ ConnectCheck LiveAuthorizer::connect_with_token(const std::string& client_id,
     return check;
   }
   ConnectCheck check = admit(client_id, identity::principal_from_claims(token_check.claims, ""));
-  check.expires = std::chrono::seconds(token_check.claims.exp + skew_s_ -
-                                       identity::kScenarioEpochS);
+  check.expires =
+      std::chrono::seconds(token_check.claims.exp + skew_s_ - identity::kScenarioEpochS);
   return check;
 }
 
@@ -61,8 +61,8 @@ ConnectCheck LiveAuthorizer::connect_with_certificate(const std::string& client_
   if (subject.partner_id.empty() || subject.common_name.empty()) {
     clients_.erase(client_id);
     ConnectCheck check;
-    check.reason = std::string("certificate ") +
-                   identity::to_string(identity::CertificateError::bad_subject);
+    check.reason =
+        std::string("certificate ") + identity::to_string(identity::CertificateError::bad_subject);
     return check;
   }
   return admit(client_id, identity::principal_from_certificate(subject, ""));

@@ -27,8 +27,7 @@ class LiveAuthorizer {
   // kept for its later checks (replacing a previous connection's).
   identity::ConnectCheck connect_with_token(const std::string& client_id, std::string_view token,
                                             std::int64_t now_s);
-  identity::ConnectCheck connect_with_certificate(const std::string& client_id,
-                                                  X509* certificate);
+  identity::ConnectCheck connect_with_certificate(const std::string& client_id, X509* certificate);
   // Denied for a client id that has no accepted connection here.
   policy::Decision decide(const std::string& client_id, policy::Action action,
                           std::string_view name) const;

@@ -55,8 +55,8 @@ AclTopic acl_topic(const policy::Resource& resource) {
 std::string access_of(policy::ActionSet actions, policy::Effect effect) {
   if (effect == policy::Effect::deny) return "deny";
   const bool write = actions & policy::bit(policy::Action::publish);
-  const bool read = actions & (policy::bit(policy::Action::subscribe) |
-                               policy::bit(policy::Action::receive));
+  const bool read =
+      actions & (policy::bit(policy::Action::subscribe) | policy::bit(policy::Action::receive));
   if (write && read) return "readwrite";
   return write ? "write" : "read";
 }
@@ -89,7 +89,8 @@ std::string mosquitto_acl(const policy::Policy& policy) {
       continue;
     }
     for (const policy::Statement& statement : document.statements) {
-      const policy::ActionSet topic_actions = statement.actions & ~policy::bit(policy::Action::connect);
+      const policy::ActionSet topic_actions =
+          statement.actions & ~policy::bit(policy::Action::connect);
       if (topic_actions == 0) continue;  // iot:Connect: mosquitto has no ACL for client ids
       for (const policy::Resource& resource : statement.resources) {
         if (resource.type == policy::ResourceType::client) continue;

@@ -17,9 +17,9 @@ namespace mqttbed::brokerconf {
 
 struct MosquittoConfigOptions {
   std::string host = "127.0.0.1";
-  int certificate_port = 8883;  // client certificate required (home devices, shadow service)
-  int token_port = 8884;        // server-authenticated TLS; the app's token is the password
-  std::filesystem::path plugin;         // mqttbed_mosquitto_auth.so
+  int certificate_port = 8883;   // client certificate required (home devices, shadow service)
+  int token_port = 8884;         // server-authenticated TLS; the app's token is the password
+  std::filesystem::path plugin;  // mqttbed_mosquitto_auth.so
   std::filesystem::path scenario_file;  // the plugin reads the policy from it
   std::int64_t now_s = 0;               // wall clock (Unix seconds): tokens and CRL
 };

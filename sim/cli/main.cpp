@@ -4,8 +4,8 @@
 
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <exception>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -159,10 +159,13 @@ int report_command(const Options& options) {
 // Writes the configuration of a real broker that enforces the scenario's identities and
 // policy (docs/security.md), and prints every file written.
 int broker_config_command(const Options& options) {
-  const std::string broker = options.live.broker_url.empty() ? "mosquitto" : options.live.broker_url;
+  const std::string broker =
+      options.live.broker_url.empty() ? "mosquitto" : options.live.broker_url;
   if (broker != "mosquitto") {
-    std::fprintf(stderr, "mqttbed: broker-config: --broker %s: expected mosquitto (the one "
-                 "broker whose configuration is generated so far)\n", broker.c_str());
+    std::fprintf(stderr,
+                 "mqttbed: broker-config: --broker %s: expected mosquitto (the one "
+                 "broker whose configuration is generated so far)\n",
+                 broker.c_str());
     return kBadInput;
   }
   scenario::Scenario scenario;
@@ -185,7 +188,8 @@ int broker_config_command(const Options& options) {
                      std::chrono::system_clock::now().time_since_epoch())
                      .count();
   if (!std::filesystem::exists(config.plugin))
-    std::fprintf(stderr, "mqttbed: warning: plugin %s does not exist (build "
+    std::fprintf(stderr,
+                 "mqttbed: warning: plugin %s does not exist (build "
                  "mqttbed_mosquitto_auth, which needs mosquitto-dev)\n",
                  config.plugin.c_str());
   identity::IdentityProvider provider(scenario.identity, scenario.seed);

@@ -195,8 +195,7 @@ Authentication IdentityProvider::authenticate(const Credentials& presented, Dura
 
 IdentityProvider::PemPair IdentityProvider::certificate_pem(const std::string& reference) const {
   auto it = state_->certificates.find(reference);
-  if (it == state_->certificates.end())
-    throw std::invalid_argument("no certificate " + reference);
+  if (it == state_->certificates.end()) throw std::invalid_argument("no certificate " + reference);
   return {identity::certificate_pem(it->second.certificate.get()),
           private_key_pem(it->second.key.get())};
 }

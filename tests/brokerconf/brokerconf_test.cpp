@@ -8,10 +8,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "devices/registry.h"
 #include "sim/brokerconf/live_authorizer.h"
 #include "sim/brokerconf/mosquitto_config.h"
 #include "sim/identity/pki_files.h"
-#include "devices/registry.h"
 #include "sim/scenario/loader.h"
 
 namespace mqttbed::brokerconf {
@@ -43,7 +43,8 @@ std::string read(const fs::path& path) {
 }
 
 struct Fixture {
-  scenario::Scenario scenario = scenario::load_scenario_text(kScenario, "pki.yaml", devices::kind_catalog());
+  scenario::Scenario scenario =
+      scenario::load_scenario_text(kScenario, "pki.yaml", devices::kind_catalog());
   identity::IdentityProvider provider{scenario.identity, scenario.seed};
   fs::path dir = fs::temp_directory_path() / ("mqttbed-pki-" + std::to_string(::getpid()));
   ~Fixture() { fs::remove_all(dir); }
@@ -71,9 +72,9 @@ TEST(PkiFiles, WritesEveryHoldersCredentialFromTheProvider) {
 TEST(PkiFiles, RefusesAClockOutsideTheCertificatesValidity) {
   Fixture f;
   const std::int64_t two_years = 2 * 365 * 86'400 + 86'400;
-  EXPECT_THROW(identity::write_pki(f.provider, f.scenario, f.dir, identity::kScenarioEpochS +
-                                                                      two_years),
-               std::runtime_error);
+  EXPECT_THROW(
+      identity::write_pki(f.provider, f.scenario, f.dir, identity::kScenarioEpochS + two_years),
+      std::runtime_error);
   EXPECT_THROW(identity::write_pki(f.provider, f.scenario, f.dir, identity::kScenarioEpochS - 1),
                std::runtime_error);
 }
@@ -120,18 +121,20 @@ TEST(LiveAuthorizer, DecidesAsThePolicyWithTokensOnTheWallClock) {
   std::string token = f.provider.credentials_for("acct1-app0", now).token;
   EXPECT_EQ(authorizer.connect_with_token("acct1-app0", token, kNow).outcome,
             identity::ConnectCheck::Outcome::accepted);
-  EXPECT_TRUE(authorizer.decide("acct1-app0", policy::Action::publish, "platform/acct1/home1/cmd")
-                  .allowed);
+  EXPECT_TRUE(
+      authorizer.decide("acct1-app0", policy::Action::publish, "platform/acct1/home1/cmd").allowed);
   EXPECT_FALSE(
       authorizer.decide("acct1-app0", policy::Action::subscribe, "platform/acct0/#").allowed);
   // Another client id with acct1's token: authenticated, then refused by iot:Connect.
   EXPECT_EQ(authorizer.connect_with_token("acct0-app0", token, kNow).outcome,
             identity::ConnectCheck::Outcome::not_authorized);
-  EXPECT_FALSE(authorizer.decide("acct0-app0", policy::Action::receive, "platform/acct0/x").allowed);
+  EXPECT_FALSE(
+      authorizer.decide("acct0-app0", policy::Action::receive, "platform/acct0/x").allowed);
   // Two hours later the one-hour token has expired (skew 30 s).
   EXPECT_EQ(authorizer.connect_with_token("acct1-app0", token, kNow + 7200).outcome,
             identity::ConnectCheck::Outcome::bad_credentials);
-  EXPECT_FALSE(authorizer.decide("acct1-app0", policy::Action::publish, "platform/acct1/x").allowed);
+  EXPECT_FALSE(
+      authorizer.decide("acct1-app0", policy::Action::publish, "platform/acct1/x").allowed);
 }
 
 }  // namespace

@@ -3,8 +3,12 @@
 // bad tokens, a spoofed client id, another account's namespace) are refused by mosquitto
 // running the generated TLS listeners + authorizer plugin, and succeed against an anonymous
 // mosquitto without ACL. Were the configuration not applied, the first half would fail.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <mqtt/client.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -12,10 +16,12 @@
 #include <memory>
 #include <string>
 
+#include "devices/registry.h"
 #include "sim/brokerconf/mosquitto_config.h"
 #include "sim/identity/identity_provider.h"
 #include "sim/identity/pki_files.h"
-#include "devices/registry.h"
+#include "sim/live/broker_address.h"
+#include "sim/live/live_identity.h"
 #include "sim/scenario/loader.h"
 #include "tests/live/mosquitto_broker.h"
 
@@ -53,6 +59,21 @@ std::int64_t wall_clock_s() {
       .count();
 }
 
+// A port p with p and p + 1 both free a moment ago.
+int free_port_pair() {
+  for (;;) {
+    const int port = free_loopback_port();
+    const int probe = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(static_cast<std::uint16_t>(port + 1));
+    const bool free = ::bind(probe, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+    ::close(probe);
+    if (free && port < 65535) return port;
+  }
+}
+
 // How a test client logs in: a certificate + key, or a token as the password.
 struct Login {
   std::string client_id;
@@ -87,6 +108,7 @@ class Client {
       connected_ = true;
     } catch (const mqtt::exception& error) {
       failure_ = error.what();
+      code_ = error.get_return_code();
     }
   }
   ~Client() {
@@ -100,6 +122,8 @@ class Client {
 
   bool connected() const { return connected_; }
   const std::string& failure() const { return failure_; }
+  // Paho's return code of a failed connect: the CONNACK code when the broker answered one.
+  int code() const { return code_; }
   // True when the SUBACK granted the filter (3.1.1 refuses with 0x80).
   bool subscribe(const std::string& filter) {
     try {
@@ -126,6 +150,7 @@ class Client {
   mqtt::client client_;
   bool connected_ = false;
   std::string failure_;
+  int code_ = 0;
 };
 
 // What one broker let happen.
@@ -138,10 +163,11 @@ struct Outcomes {
   bool revoked_connects = false;
   bool spoofed_client_id_connects = false;
   bool expired_token_connects = false;
+  int expired_token_code = 0;  // what the refusal looked like to the client
   bool unknown_key_token_connects = false;
   bool unsigned_token_connects = false;
-  bool foreign_subscribe = false;       // acct0's gateway subscribes to acct1's namespace
-  bool wildcard_subscribe = false;      // ... and to "#"
+  bool foreign_subscribe = false;          // acct0's gateway subscribes to acct1's namespace
+  bool wildcard_subscribe = false;         // ... and to "#"
   bool foreign_publish_delivered = false;  // acct0's gateway publishes into acct1's namespace
 };
 
@@ -154,7 +180,8 @@ class GeneratedConfig : public ::testing::Test {
     fs::remove_all(*dir_);
     const fs::path scenario_file = *dir_ / "scenario.yaml";
     identity::write_text_file(scenario_file, kScenario);
-    scenario::Scenario scenario = scenario::load_scenario_file(scenario_file.string(), devices::kind_catalog());
+    scenario::Scenario scenario =
+        scenario::load_scenario_file(scenario_file.string(), devices::kind_catalog());
     identity::IdentityProvider provider(scenario.identity, scenario.seed);
     const std::int64_t now_s = wall_clock_s();
     const identity::Duration now = std::chrono::seconds(now_s - identity::kScenarioEpochS);
@@ -173,8 +200,9 @@ class GeneratedConfig : public ::testing::Test {
                          identity::Forgery::unsigned_token})
       (*tokens_)[forgery] = provider.forged(kApp0, forgery, now).token;
     MosquittoConfigOptions options;
-    options.certificate_port = free_loopback_port();
-    options.token_port = free_loopback_port();
+    // --pki finds the token listener at the certificate port + 1, as broker-config writes it.
+    options.certificate_port = free_port_pair();
+    options.token_port = options.certificate_port + 1;
     options.plugin = fs::path(MQTTBED_BINARY_DIR) / "mqttbed_mosquitto_auth.so";
     options.scenario_file = scenario_file;
     options.now_s = now_s;
@@ -221,7 +249,12 @@ class GeneratedConfig : public ::testing::Test {
     auto token_connects = [&](identity::Forgery forgery) {
       return Client(token_port, ca, {kApp0, "", "", tokens_->at(forgery)}).connected();
     };
-    seen.expired_token_connects = token_connects(identity::Forgery::expired_token);
+    {
+      Client expired(token_port, ca,
+                     {kApp0, "", "", tokens_->at(identity::Forgery::expired_token)});
+      seen.expired_token_connects = expired.connected();
+      seen.expired_token_code = expired.code();
+    }
     seen.unknown_key_token_connects = token_connects(identity::Forgery::unknown_key_token);
     seen.unsigned_token_connects = token_connects(identity::Forgery::unsigned_token);
     seen.app_connects = Client(token_port, ca, app(kApp0)).connected();
@@ -268,6 +301,8 @@ TEST_F(GeneratedConfig, EnforcesTheScenariosIdentitiesAndPolicy) {
   EXPECT_FALSE(seen.revoked_connects);
   EXPECT_FALSE(seen.spoofed_client_id_connects);
   EXPECT_FALSE(seen.expired_token_connects);
+  // mosquitto answers a plugin's MOSQ_ERR_AUTH with CONNACK 5 (not authorized).
+  EXPECT_EQ(seen.expired_token_code, 5);
   EXPECT_FALSE(seen.unknown_key_token_connects);
   EXPECT_FALSE(seen.unsigned_token_connects);
   EXPECT_FALSE(seen.foreign_subscribe);
@@ -286,8 +321,8 @@ TEST_F(GeneratedConfig, EnforcesTheScenariosIdentitiesAndPolicy) {
 TEST_F(GeneratedConfig, AnonymousMosquittoWithoutAclAllowsEveryAttempt) {
   const int tls_port = free_loopback_port();
   MosquittoBroker broker(10, [&](const std::string&) {
-    return "allow_anonymous true\nlistener " + std::to_string(tls_port) +
-           " 127.0.0.1\ncafile " + pki(identity::pki_path::kCa).string() + "\ncertfile " +
+    return "allow_anonymous true\nlistener " + std::to_string(tls_port) + " 127.0.0.1\ncafile " +
+           pki(identity::pki_path::kCa).string() + "\ncertfile " +
            pki(identity::pki_path::kServerCertificate).string() + "\nkeyfile " +
            pki(identity::pki_path::kServerKey).string() + "\n";
   });
@@ -305,6 +340,34 @@ TEST_F(GeneratedConfig, AnonymousMosquittoWithoutAclAllowsEveryAttempt) {
   EXPECT_TRUE(seen.foreign_subscribe);
   EXPECT_TRUE(seen.wildcard_subscribe);
   EXPECT_TRUE(seen.foreign_publish_delivered);
+}
+
+// Live clients with --pki: the probe (as the shadow service), a gateway with its certificate
+// and an app with its token on the token listener are all admitted by the generated config.
+TEST_F(GeneratedConfig, LiveClientsConnectWithTheirOwnIdentities) {
+  const fs::path generated = *dir_ / "mosquitto";
+  MosquittoBroker broker(10, [&](const std::string&) {
+    return "allow_anonymous false\ninclude_dir " + generated.string() + "\n";
+  });
+  live::LiveOptions options;
+  options.broker_url = "ssl://127.0.0.1:" + std::to_string(config_->certificate_port);
+  options.pki_dir = (generated / kPkiFolder).string();
+  EXPECT_NO_THROW(live::probe_broker(options)) << broker.log();
+  for (const std::string id : {kGateway0, kApp0}) {
+    const std::string uri = live::identity_uri(options.broker_url, options, id);
+    EXPECT_EQ(uri, id == kApp0 ? "ssl://127.0.0.1:" + std::to_string(config_->token_port)
+                               : options.broker_url);
+    mqtt::client client(uri, id);
+    mqtt::connect_options connect;
+    connect.set_mqtt_version(MQTTVERSION_3_1_1);
+    live::apply_identity(connect, options, id);
+    EXPECT_NO_THROW(client.connect(connect)) << id << "\n" << broker.log();
+    if (client.is_connected()) client.disconnect();
+  }
+  // Without --pki nothing is presented: the certificate listener refuses the handshake.
+  options.pki_dir.clear();
+  options.cafile = pki(identity::pki_path::kCa).string();
+  EXPECT_THROW(live::probe_broker(options), live::BrokerUnreachable);
 }
 
 }  // namespace

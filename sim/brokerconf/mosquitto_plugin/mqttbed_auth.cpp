@@ -133,8 +133,7 @@ int mosquitto_plugin_init(mosquitto_plugin_id_t* identifier, void** userdata,
                                   plugin.get()) != MOSQ_ERR_SUCCESS) {
     return MOSQ_ERR_UNKNOWN;
   }
-  mosquitto_log_printf(MOSQ_LOG_INFO, "mqttbed: authorizer loaded from %s",
-                       scenario_path.c_str());
+  mosquitto_log_printf(MOSQ_LOG_INFO, "mqttbed: authorizer loaded from %s", scenario_path.c_str());
   *userdata = plugin.release();
   return MOSQ_ERR_SUCCESS;
 }
