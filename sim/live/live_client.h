@@ -83,7 +83,7 @@ class LiveMqttClient final : public runtime::MqttClient {
   void on_connect_result(std::uint64_t attempt, bool ok, bool session_present, int code);
   void on_publish_result(std::uint64_t seq, int qos, bool ok);
   void on_suback(std::uint64_t request, int granted);
-  void on_message_arrived(::mqtt::const_message_ptr message);
+  void on_message_arrived(const ::mqtt::const_message_ptr& message);
   void on_lost(std::uint64_t attempt);
   // The Paho client, made at the first connect(): only then is the route known, and a
   // client that never connects costs Paho nothing (its globals list every client made).
