@@ -29,7 +29,7 @@ fleet:
   per_account:
     - {kind: app, count: 1}
 identity:
-  certificate_lifetime: 17520h
+  certificate_lifetime: 175200h
   token_lifetime: 1h
 )";
 
@@ -71,9 +71,9 @@ TEST(PkiFiles, WritesEveryHoldersCredentialFromTheProvider) {
 
 TEST(PkiFiles, RefusesAClockOutsideTheCertificatesValidity) {
   Fixture f;
-  const std::int64_t two_years = 2 * 365 * 86'400 + 86'400;
+  const std::int64_t past_lifetime = 20LL * 365 * 86'400 + 86'400;  // 175200h + a day
   EXPECT_THROW(
-      identity::write_pki(f.provider, f.scenario, f.dir, identity::kScenarioEpochS + two_years),
+      identity::write_pki(f.provider, f.scenario, f.dir, identity::kScenarioEpochS + past_lifetime),
       std::runtime_error);
   EXPECT_THROW(identity::write_pki(f.provider, f.scenario, f.dir, identity::kScenarioEpochS - 1),
                std::runtime_error);

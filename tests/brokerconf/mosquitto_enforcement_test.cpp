@@ -43,7 +43,7 @@ fleet:
     - {kind: app, count: 1}
 identity:
   partner_id: xfinity
-  certificate_lifetime: 17520h
+  certificate_lifetime: 175200h
   token_lifetime: 1h
 checks: [isolation]
 )";
