@@ -23,10 +23,8 @@ struct CheckInputs {
 struct CheckSpec {
   std::string name;
   std::string description;  // one line, for help and errors
-  // Adds this check's checkers; all share one connection/subscription tracker.
-  std::function<void(const std::shared_ptr<ClientSessions>&,
-                     std::vector<std::unique_ptr<Checker>>&)>
-      make;
+  // Adds this check's checkers.
+  std::function<void(const CheckInputs&, std::vector<std::unique_ptr<Checker>>&)> make;
   // Non-empty: a part of that check ("qos1" of "qos"), judged when it is; tests and
   // `mqttbed check` may name it alone, a scenario names the whole.
   std::string part_of;

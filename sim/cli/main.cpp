@@ -2,13 +2,16 @@
 // below this file exits the process.
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "reports/renderer/report_html.h"
+#include "sim/brokerconf/mosquitto_config.h"
 #include "sim/check/checks.h"
 #include "sim/check/verdict_format.h"
 #include "sim/cli/options.h"
@@ -154,6 +157,51 @@ int report_command(const Options& options) {
   return kPassed;
 }
 
+// Writes the configuration of a real broker that enforces the scenario's identities and
+// policy (docs/security.md), and prints every file written.
+int broker_config_command(const Options& options) {
+  const std::string broker =
+      options.live.broker_url.empty() ? "mosquitto" : options.live.broker_url;
+  if (broker != "mosquitto") {
+    std::fprintf(stderr,
+                 "mqttbed: broker-config: --broker %s: expected mosquitto (the one "
+                 "broker whose configuration is generated so far)\n",
+                 broker.c_str());
+    return kBadInput;
+  }
+  scenario::Scenario scenario;
+  try {
+    scenario = run::load_scenario(options.files[0]);
+  } catch (const scenario::ScenarioError& error) {
+    std::fprintf(stderr, "mqttbed: %s\n", error.what());
+    return kBadInput;
+  }
+  if (options.seed) scenario.seed = *options.seed;
+  brokerconf::MosquittoConfigOptions config;
+  config.certificate_port = options.port;
+  config.token_port = options.port + 1;
+  config.scenario_file = options.files[0];
+  config.plugin = options.plugin_path.empty()
+                      ? std::filesystem::read_symlink("/proc/self/exe").parent_path() /
+                            "mqttbed_mosquitto_auth.so"
+                      : std::filesystem::path(options.plugin_path);
+  config.now_s = std::chrono::duration_cast<std::chrono::seconds>(
+                     std::chrono::system_clock::now().time_since_epoch())
+                     .count();
+  if (!std::filesystem::exists(config.plugin))
+    std::fprintf(stderr,
+                 "mqttbed: warning: plugin %s does not exist (build "
+                 "mqttbed_mosquitto_auth, which needs mosquitto-dev)\n",
+                 config.plugin.c_str());
+  identity::IdentityProvider provider(scenario.identity, scenario.seed);
+  for (const auto& path :
+       brokerconf::write_mosquitto_config(provider, scenario, options.out_dir, config))
+    std::printf("%s\n", path.c_str());
+  std::printf("start: mosquitto -c %s\n",
+              (std::filesystem::absolute(options.out_dir) / brokerconf::kMosquittoConf).c_str());
+  return kPassed;
+}
+
 int dispatch(const Options& options) {
   switch (options.command) {
     case Options::Command::help:
@@ -172,6 +220,8 @@ int dispatch(const Options& options) {
       return report_command(options);
     case Options::Command::probe:
       return probe_command(options);
+    case Options::Command::broker_config:
+      return broker_config_command(options);
   }
   return kBadInput;
 }

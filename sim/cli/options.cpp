@@ -23,10 +23,11 @@ Options::Command parse_command(const std::string& word) {
   if (word == "check") return Options::Command::check;
   if (word == "probe") return Options::Command::probe;
   if (word == "report") return Options::Command::report;
+  if (word == "broker-config") return Options::Command::broker_config;
   if (word == "help" || word == "--help" || word == "-h") return Options::Command::help;
   if (word == "--version" || word == "version") return Options::Command::version;
   throw UsageError("unknown command '" + word +
-                   "', expected run, validate, check, report, probe, --help or --version");
+                   "', expected run, validate, check, report, probe, broker-config, --help or --version");
 }
 
 std::string checks_help() {
@@ -67,6 +68,12 @@ usage:
       reserved bits, QoS 3, ill-formed topics) and routing rules ($-topics, overlapping
       subscriptions, the keepalive timeout), each judged against the MQTT 3.1.1 statement
       it cites; --out writes the results as JSON (docs/live.md, "Conformance probes").
+  mqttbed broker-config FILE --out DIR [--broker mosquitto] [--port N] [--plugin FILE]
+      Write a real broker's configuration enforcing the scenario's identities and policy
+      (docs/security.md): DIR/pki/ (CA, CRL, server and client certificates and keys,
+      app tokens, the token key), DIR/mosquitto.conf (TLS listeners on 127.0.0.1: client
+      certificates on N (8883), tokens as passwords on N+1, mqttbed's authorizer plugin)
+      and DIR/acl (what an ACL file can express of the policy). Prints every file written.
   mqttbed --help | --version
 
 options:
@@ -141,6 +148,18 @@ Options parse_options(const std::vector<std::string>& args) {
       options.write_html = false;
     } else if (arg == "--quiet" || arg == "-q") {
       options.quiet = true;
+    } else if (arg == "--port" && options.command == Options::Command::broker_config) {
+      const std::string& text = value_of(i);
+      try {
+        std::size_t used = 0;
+        options.port = std::stoi(text, &used);
+        if (used != text.size() || options.port < 1 || options.port > 65534)
+          throw std::invalid_argument(text);
+      } catch (const std::exception&) {
+        throw UsageError("--port: expected a TCP port 1..65534, found '" + text + "'");
+      }
+    } else if (arg == "--plugin" && options.command == Options::Command::broker_config) {
+      options.plugin_path = value_of(i);
     } else if (arg == "--help" || arg == "-h") {
       options.command = Options::Command::help;
     } else if (arg.rfind('-', 0) == 0) {
@@ -149,6 +168,9 @@ Options parse_options(const std::vector<std::string>& args) {
       options.files.push_back(arg);
     }
   }
+  if (options.command == Options::Command::broker_config &&
+      (options.files.size() != 1 || options.out_dir.empty()))
+    throw UsageError("broker-config: expected one scenario file and --out DIR");
   bool needs_one =
       options.command == Options::Command::run || options.command == Options::Command::check;
   if (needs_one && options.files.size() != 1)

@@ -116,6 +116,27 @@ IssuedCertificate CertificateAuthority::issue(const CertificateSubject& subject,
   return issued;
 }
 
+IssuedCertificate CertificateAuthority::issue_server(const std::string& host,
+                                                     std::int64_t not_before_s,
+                                                     std::int64_t not_after_s) {
+  IssuedCertificate issued;
+  issued.serial = next_serial_++;
+  issued.key = derive_p256_key(seed_, "server/" + host);
+  issued.certificate = new_certificate(issued.serial, not_before_s, not_after_s);
+  X509* cert = issued.certificate.get();
+  set_p256_public_key(cert, issued.key.get());
+  add_name_entry(X509_get_subject_name(cert), NID_commonName, host);
+  X509_set_issuer_name(cert, X509_get_subject_name(certificate_.get()));
+  const bool numeric = host.find_first_not_of("0123456789.:") == std::string::npos;
+  const std::string alt = (numeric ? "IP:" : "DNS:") + host;
+  add_extension(cert, certificate_.get(), NID_basic_constraints, "critical,CA:FALSE");
+  add_extension(cert, certificate_.get(), NID_key_usage, "critical,digitalSignature");
+  add_extension(cert, certificate_.get(), NID_ext_key_usage, "serverAuth");
+  add_extension(cert, certificate_.get(), NID_subject_alt_name, alt.c_str());
+  if (!X509_sign(cert, key_.get(), EVP_sha256())) throw_openssl("X509_sign");
+  return issued;
+}
+
 void CertificateAuthority::revoke(std::uint64_t serial) { revoked_.insert(serial); }
 
 X509CrlPtr CertificateAuthority::crl(std::int64_t at_s) const {

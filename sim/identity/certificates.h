@@ -50,6 +50,10 @@ class CertificateAuthority {
   // count up from 1 in issue order.
   IssuedCertificate issue(const CertificateSubject& subject, std::int64_t not_before_s,
                           std::int64_t not_after_s, const std::string& key_label);
+  // A TLS server certificate for a live broker (CN = `host`, subjectAltName IP or DNS,
+  // serverAuth), so clients trust the broker through the same CA as the devices.
+  IssuedCertificate issue_server(const std::string& host, std::int64_t not_before_s,
+                                 std::int64_t not_after_s);
   void revoke(std::uint64_t serial);
   // The CRL over every revoked serial so far, signed now (`at_s`).
   X509CrlPtr crl(std::int64_t at_s) const;

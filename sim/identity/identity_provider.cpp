@@ -193,4 +193,28 @@ Authentication IdentityProvider::authenticate(const Credentials& presented, Dura
   return result;
 }
 
+IdentityProvider::PemPair IdentityProvider::certificate_pem(const std::string& reference) const {
+  auto it = state_->certificates.find(reference);
+  if (it == state_->certificates.end()) throw std::invalid_argument("no certificate " + reference);
+  return {identity::certificate_pem(it->second.certificate.get()),
+          private_key_pem(it->second.key.get())};
+}
+
+std::string IdentityProvider::crl_pem(std::int64_t at_s) const {
+  return identity::crl_pem(state_->ca.crl(at_s).get());
+}
+
+std::string IdentityProvider::token_key_pem() const {
+  return public_key_pem(state_->token_key.get());
+}
+
+const char* IdentityProvider::token_key_id() { return kKeyId; }
+
+IdentityProvider::PemPair IdentityProvider::server_certificate(const std::string& host,
+                                                               std::int64_t not_before_s,
+                                                               std::int64_t not_after_s) {
+  IssuedCertificate issued = state_->ca.issue_server(host, not_before_s, not_after_s);
+  return {identity::certificate_pem(issued.certificate.get()), private_key_pem(issued.key.get())};
+}
+
 }  // namespace mqttbed::identity

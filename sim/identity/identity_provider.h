@@ -66,6 +66,23 @@ class IdentityProvider {
 
   X509* ca_certificate() const;
 
+  // PEM texts for the live side (pki_files.h), so a real broker and its clients hold the very
+  // identities the simulation uses.
+  struct PemPair {
+    std::string certificate;
+    std::string key;  // PKCS#8, unencrypted (a test PKI)
+  };
+  // The certificate and private key behind a reference credentials_for() or forged() returned.
+  PemPair certificate_pem(const std::string& reference) const;
+  // The CA's CRL (every certificate forged() revoked so far), signed at Unix time `at_s`.
+  std::string crl_pem(std::int64_t at_s) const;
+  // The public key tokens are verified with, and the kid their header names.
+  std::string token_key_pem() const;
+  static const char* token_key_id();
+  // A broker's TLS server certificate for `host`, from the scenario CA.
+  PemPair server_certificate(const std::string& host, std::int64_t not_before_s,
+                             std::int64_t not_after_s);
+
  private:
   struct State;
   std::unique_ptr<State> state_;

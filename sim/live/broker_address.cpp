@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "sim/live/connect_diagnosis.h"
+#include "sim/live/live_identity.h"
 
 namespace mqttbed::live {
 
@@ -42,7 +43,12 @@ BrokerAddress parse_broker_url(const std::string& url) {
 
 void probe_broker(const LiveOptions& options) {
   BrokerAddress address = parse_broker_url(options.broker_url);
-  std::string id = options.client_prefix + "mqttbed-probe-" + std::to_string(getpid());
+  // With --pki the broker admits only the scenario's identities: the probe is the shadow
+  // service (before the run, so it takes over no live session).
+  const std::string probe_identity = "cloud-shadow";
+  std::string id = options.pki_dir.empty()
+                       ? options.client_prefix + "mqttbed-probe-" + std::to_string(getpid())
+                       : probe_identity;
   // Paho's transport messages ("TCP connect timeout") do not say whether TCP connected;
   // over plain TCP a raw CONNECT finds out. A CONNACK refusal (codes 1..5) is clear as is.
   auto unreachable = [&](const std::string& paho_reason, int code) {
@@ -62,11 +68,7 @@ void probe_broker(const LiveOptions& options) {
     connect.set_connect_timeout(static_cast<int>(options.probe_timeout.count()));
     if (!options.username.empty()) connect.set_user_name(options.username);
     if (!options.password.empty()) connect.set_password(options.password);
-    if (!options.cafile.empty()) {
-      ::mqtt::ssl_options ssl;
-      ssl.set_trust_store(options.cafile);
-      connect.set_ssl(std::move(ssl));
-    }
+    apply_identity(connect, options, probe_identity);
     auto token = probe.connect(connect);
     // wait_for throws what connect failed with; false means no answer at all in time.
     if (!token->wait_for(options.probe_timeout + std::chrono::seconds(1)))

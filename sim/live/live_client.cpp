@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "sim/live/fault_proxy.h"
+#include "sim/live/live_identity.h"
 
 namespace mqttbed::live {
 
@@ -156,8 +157,9 @@ LiveMqttClient::LiveMqttClient(std::string client_id, ClientContext& context)
   if (paho_) return *paho_;
   // Paho C binds the protocol when the client is made: a v5 connect needs a v5 client.
   ::mqtt::create_options create(v5_ ? MQTTVERSION_5 : MQTTVERSION_3_1_1);
-  paho_ = std::make_unique<::mqtt::async_client>(context_.uri_for(client_id_), wire_id_, create,
-                                                 nullptr);
+  paho_ = std::make_unique<::mqtt::async_client>(
+      identity_uri(context_.uri_for(client_id_), context_.options, client_id_), wire_id_, create,
+      nullptr);
   // Both run on Paho's threads: nothing may escape them.
   paho_->set_message_callback([this](::mqtt::const_message_ptr message) {
     without_throwing([&] { post([this, message] { on_message_arrived(message); }); });
@@ -243,11 +245,7 @@ void LiveMqttClient::set_state(State state) {
     const auto& will = *options.will;
     paho.set_will(::mqtt::will_options(will.topic, will_payload, will.qos, will.retain));
   }
-  if (!live.cafile.empty()) {
-    ::mqtt::ssl_options ssl;
-    ssl.set_trust_store(live.cafile);
-    paho.set_ssl(std::move(ssl));
-  }
+  apply_identity(paho, live, client_id_);
   return paho;
 }
 

@@ -44,6 +44,10 @@ const std::vector<LiveOptionSpec>& live_option_specs() {
        [](LiveOptions& o, const std::string& v) { o.password = v; }},
       {"cafile", Type::text, "FILE", "live: TLS trust store for ssl:// brokers",
        [](LiveOptions& o, const std::string& v) { o.cafile = v; }},
+      {"pki", Type::text, "DIR",
+       "live: the identities `mqttbed broker-config` wrote (DIR/pki): devices present their "
+       "certificate, apps their token (to the broker port + 1); trusts DIR/ca.crt",
+       [](LiveOptions& o, const std::string& v) { o.pki_dir = v; }},
       {"broker_restart_cmd", Type::text, "CMD",
        "live: run `CMD crash` / `CMD restart` for broker_crash faults",
        [](LiveOptions& o, const std::string& v) { o.broker_restart_cmd = v; }},

@@ -19,6 +19,9 @@ struct LiveOptions {
   std::string username;  // when set, every client connects with these instead of its own
   std::string password;
   std::string cafile;  // TLS trust store (ssl:// URLs)
+  // The scenario's identities (`mqttbed broker-config`'s DIR/pki): each client connects with
+  // its own certificate or token (live_identity.h).
+  std::string pki_dir;
   // Run as `CMD crash` at a broker_crash window's start and `CMD restart` at its end.
   std::string broker_restart_cmd;
   // Route tcp:// connections through the in-process fault proxy (needed for network faults
