@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <utility>
 
-#include "sim/mqtt/topic.h"
 #include "sim/check/message_expiry_checker.h"
+#include "sim/mqtt/topic.h"
 
 namespace mqttbed::check {
 

@@ -26,8 +26,9 @@ Options::Command parse_command(const std::string& word) {
   if (word == "broker-config") return Options::Command::broker_config;
   if (word == "help" || word == "--help" || word == "-h") return Options::Command::help;
   if (word == "--version" || word == "version") return Options::Command::version;
-  throw UsageError("unknown command '" + word +
-                   "', expected run, validate, check, report, probe, broker-config, --help or --version");
+  throw UsageError(
+      "unknown command '" + word +
+      "', expected run, validate, check, report, probe, broker-config, --help or --version");
 }
 
 std::string checks_help() {

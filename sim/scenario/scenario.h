@@ -191,7 +191,6 @@ struct IdentitySettings {
   SourceMark mark;
 };
 
-
 struct Expectation {
   std::string metric;  // e.g. "latency.qos1.p99"
   enum class Op { lt, le, gt, ge, eq } op = Op::lt;

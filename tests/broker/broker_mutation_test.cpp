@@ -14,14 +14,26 @@ using mqtt::PacketType;
 class BrokerMutation : public BrokerFixture {};
 
 TEST(MutationNames, EveryNameRoundTrips) {
-  for (Mutation m :
-       {Mutation::none, Mutation::drop_offline_qos1, Mutation::duplicate_qos2, Mutation::reorder,
-        Mutation::will_after_disconnect, Mutation::skip_will, Mutation::forget_retained_on_restart,
-        Mutation::forget_sessions_on_restart, Mutation::leak_across_accounts, Mutation::drop_acks,
-        Mutation::refuse_subscriptions, Mutation::deliver_after_unsubscribe, Mutation::upgrade_qos,
-        Mutation::retain_on_forward, Mutation::never_time_out, Mutation::no_takeover,
-        Mutation::ignore_payload_limit, Mutation::corrupt_large_payloads, Mutation::invalid_reason_code,
-        Mutation::ignore_message_expiry}) {
+  for (Mutation m : {Mutation::none,
+                     Mutation::drop_offline_qos1,
+                     Mutation::duplicate_qos2,
+                     Mutation::reorder,
+                     Mutation::will_after_disconnect,
+                     Mutation::skip_will,
+                     Mutation::forget_retained_on_restart,
+                     Mutation::forget_sessions_on_restart,
+                     Mutation::leak_across_accounts,
+                     Mutation::drop_acks,
+                     Mutation::refuse_subscriptions,
+                     Mutation::deliver_after_unsubscribe,
+                     Mutation::upgrade_qos,
+                     Mutation::retain_on_forward,
+                     Mutation::never_time_out,
+                     Mutation::no_takeover,
+                     Mutation::ignore_payload_limit,
+                     Mutation::corrupt_large_payloads,
+                     Mutation::invalid_reason_code,
+                     Mutation::ignore_message_expiry}) {
     EXPECT_EQ(parse_mutation(to_string(m)), m);
   }
   EXPECT_EQ(parse_mutation("skip-will"), Mutation::skip_will);
