@@ -21,7 +21,7 @@ using Clock = std::chrono::steady_clock;
 
 struct Connection {
   int fd = -1;
-  std::string input;
+  probe::PacketReader input;
   bool connected = false;                     // CONNACK sent
   int granted = -1;                           // sloppy_broker: highest QoS granted, -1 none
   std::uint16_t next_id = 0;                  // sloppy_broker: its forwards' packet ids
@@ -37,20 +37,14 @@ void send_all(int fd, const std::string& bytes) {
   }
 }
 
-// The first complete packet's type (high nibble) and length in `input`, if there is one.
-std::optional<std::pair<int, std::size_t>> next_packet(const std::string& input) {
-  if (input.size() < 2) return std::nullopt;
-  std::size_t remaining = 0;
-  std::size_t index = 1;
-  for (int shift = 0; shift <= 21; shift += 7, ++index) {
-    if (index >= input.size()) return std::nullopt;
-    auto byte = static_cast<std::uint8_t>(input[index]);
-    remaining |= static_cast<std::size_t>(byte & 0x7F) << shift;
-    if ((byte & 0x80) == 0) break;
+// The next whole packet; a malformed length ends the connection (`open` false).
+std::optional<probe::Packet> next_packet(probe::PacketReader& input, bool& open) {
+  try {
+    return input.next();
+  } catch (const std::runtime_error&) {
+    open = false;
+    return std::nullopt;
   }
-  std::size_t total = index + 1 + remaining;
-  if (input.size() < total) return std::nullopt;
-  return std::pair{static_cast<std::uint8_t>(input[0]) >> 4, total};
 }
 
 // sloppy_broker's answer to one packet; forwards go to every subscribed client.
@@ -74,21 +68,15 @@ void sloppy(Connection& client, std::vector<Connection>& clients, const probe::P
       break;
     }
     case kPublish: {
-      int qos = (packet.flags >> 1) & 3;
-      std::size_t length = (static_cast<std::uint8_t>(packet.body[0]) << 8) |
-                           static_cast<std::uint8_t>(packet.body[1]);
-      std::string topic = packet.body.substr(2, length);
-      std::uint16_t id = 0;
-      if (qos > 0 && packet.body.size() >= 4 + length)
-        id = static_cast<std::uint16_t>((static_cast<std::uint8_t>(packet.body[2 + length]) << 8) |
-                                        static_cast<std::uint8_t>(packet.body[3 + length]));
-      std::string payload = packet.body.substr(2 + length + (qos > 0 ? 2 : 0));
-      if (qos == 1) send_all(client.fd, ack(kPuback, id));
-      if (qos >= 2) send_all(client.fd, ack(kPubrec, id));
+      auto in = parse_publish(packet);  // QoS 3 too: it is not checked
+      if (!in) break;
+      if (in->qos == 1) send_all(client.fd, ack(kPuback, in->id));
+      if (in->qos >= 2) send_all(client.fd, ack(kPubrec, in->id));
       for (Connection& other : clients) {
         if (other.granted < 0) continue;
-        int forward = std::min(std::min(qos, 2), other.granted);
-        send_all(other.fd, publish(topic, payload, forward, forward > 0 ? ++other.next_id : 0));
+        int forward = std::min(std::min(in->qos, 2), other.granted);
+        send_all(other.fd,
+                 publish(in->topic, in->payload, forward, forward > 0 ? ++other.next_id : 0));
       }
       break;
     }
@@ -160,7 +148,7 @@ void ScriptedServer::serve() {
         ++connections_;
         if (behaviour_ == Behaviour::garbage)
           send_all(fd, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
-        clients.push_back(Connection{fd, {}, false, -1, 0, std::nullopt});
+        clients.push_back(Connection{fd, probe::PacketReader{}, false, -1, 0, std::nullopt});
       }
     }
     std::vector<Connection> kept;
@@ -172,22 +160,20 @@ void ScriptedServer::serve() {
         char buffer[4096];
         ssize_t got = recv(client.fd, buffer, sizeof buffer, 0);
         if (got <= 0) open = false;
-        if (got > 0) client.input.append(buffer, static_cast<std::size_t>(got));
+        // garbage never answers MQTT, so it reads nothing as MQTT.
+        if (got > 0 && behaviour_ != Behaviour::garbage)
+          client.input.feed(std::string_view(buffer, static_cast<std::size_t>(got)));
       }
-      if (behaviour_ == Behaviour::garbage) client.input.clear();  // never answers MQTT
-      while (auto packet = next_packet(client.input)) {
-        auto [type, size] = *packet;
+      std::optional<probe::Packet> packet;
+      while (open && (packet = next_packet(client.input, open))) {
+        const int type = packet->type;
         if (behaviour_ == Behaviour::sloppy_broker) {
-          probe::PacketReader reader;
-          reader.feed(client.input.substr(0, size));
-          client.input.erase(0, size);
-          if (auto whole = reader.next(); whole && whole->type != probe::kDisconnect)
-            sloppy(client, clients, *whole);
-          else
+          if (type == probe::kDisconnect)
             open = false;
+          else
+            sloppy(client, clients, *packet);
           continue;
         }
-        client.input.erase(0, size);
         if (type == 1 && !client.connected) {  // CONNECT -> CONNACK accepted, no session
           send_all(client.fd, std::string("\x20\x02\x00\x00", 4));
           client.connected = true;
