@@ -6,6 +6,7 @@
 #include "devices/app.h"
 #include "devices/gateway.h"
 #include "devices/light.h"
+#include "devices/monitor.h"
 #include "devices/sensor.h"
 #include "devices/shadow_service.h"
 
@@ -102,6 +103,11 @@ std::map<std::string, KindInfo> build_registry() {
                        "an upload still incomplete this long after its first chunk is reported "
                        "lost")},
        factory<App>()},
+      {"monitor",
+       Placement::account,
+       "operations monitor: subscribes to # and only listens (needs a policy that lets it)",
+       {qos_param(0, "QoS of its # subscription")},
+       factory<Monitor>()},
       {"shadow",
        Placement::cloud,
        "cloud device-shadow service (AWS IoT semantics), client id cloud-shadow",

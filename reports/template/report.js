@@ -242,8 +242,15 @@
           return;
         }
         const passed = v.passed === true;
-        row.appendChild(cell(passed ? 'pass' : 'FAIL', 'verdict ' + (passed ? 'pass' : 'fail'),
-          two && (!other || other.passed !== v.passed)));
+        // A pass that judged nothing, or a guarantee the broker profile does not promise, is
+        // not a plain pass: said in the cell, and why under the table.
+        const st = verdictStatus(v);
+        const label = { passed: 'pass', failed: 'FAIL', nothing_checked: 'nothing checked', not_promised: 'not promised' }[st];
+        const td = cell(label, 'verdict ' + (passed ? (st === 'passed' ? 'pass' : 'muted') : 'fail'),
+          two && (!other || verdictStatus(other) !== st));
+        td.setAttribute('data-status', st);
+        if (st === 'not_promised') td.title = v.not_promised;
+        row.appendChild(td);
         for (const k of COUNT_KEYS) {
           const value = get(v, 'counts.' + k);
           row.appendChild(cell(fmtNumber(value), '', two && other && get(other, 'counts.' + k) !== value));
@@ -256,8 +263,34 @@
       table.appendChild(row);
     }
     s.appendChild(table);
+    renderVerdictNotes(s);
     renderViolations(s);
     renderExpectations(s);
+  }
+
+  // Reports before the status field had only `passed`.
+  function verdictStatus(v) {
+    if (v.status) return v.status;
+    if (v.passed !== true) return 'failed';
+    return v.nothing_checked ? 'nothing_checked' : 'passed';
+  }
+
+  function renderVerdictNotes(parent) {
+    const notes = el('ul', { id: 'verdict-notes', class: 'notes' });
+    runs.forEach((run, i) => {
+      for (const v of run.report.verdicts || []) {
+        const st = verdictStatus(v);
+        const where = two ? ' (run ' + runName(i) + ')' : '';
+        if (st === 'not_promised') {
+          notes.appendChild(el('li', { 'data-guarantee': v.guarantee, 'data-status': st }, [
+            el('b', { text: v.guarantee }), where + ': not promised by the declared broker profile, so not judged: ' + v.not_promised]));
+        } else if (st === 'nothing_checked') {
+          notes.appendChild(el('li', { 'data-guarantee': v.guarantee, 'data-status': st }, [
+            el('b', { text: v.guarantee }), where + ': passed without judging anything (nothing it promises was seen to hold or fail)']));
+        }
+      }
+    });
+    if (notes.childNodes.length) parent.appendChild(notes);
   }
 
   const VIOLATIONS_SHOWN = 3;

@@ -11,7 +11,7 @@
 namespace mqttbed::broker {
 namespace {
 
-constexpr std::array<Mutation, 20> kMutations = {
+constexpr std::array<Mutation, 21> kMutations = {
     Mutation::none,
     Mutation::drop_offline_qos1,
     Mutation::duplicate_qos2,
@@ -32,6 +32,7 @@ constexpr std::array<Mutation, 20> kMutations = {
     Mutation::corrupt_large_payloads,
     Mutation::invalid_reason_code,
     Mutation::ignore_message_expiry,
+    Mutation::dollar_matches_wildcards,
 };
 
 }  // namespace
@@ -78,6 +79,8 @@ const char* to_string(Mutation mutation) {
       return "invalid_reason_code";
     case Mutation::ignore_message_expiry:
       return "ignore_message_expiry";
+    case Mutation::dollar_matches_wildcards:
+      return "dollar_matches_wildcards";
   }
   return "unknown";
 }

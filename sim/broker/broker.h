@@ -42,6 +42,7 @@ enum class Mutation {
   corrupt_large_payloads,      // flip one application byte of every payload >= 4 KiB
   invalid_reason_code,         // v5: PUBACK with reason code 0x03, which no PUBACK may carry
   ignore_message_expiry,       // v5: deliver expired messages, with the interval as received
+  dollar_matches_wildcards,    // '$' topics also match filters starting with '+' or '#'
 };
 
 Mutation parse_mutation(const std::string& name);  // throws std::invalid_argument

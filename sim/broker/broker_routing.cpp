@@ -21,10 +21,14 @@ void Broker::State::route(mqtt::Message message, const std::string& publisher, b
   // MQTT-3.3.5-1: a session matching through several filters gets one copy at the
   // highest granted QoS; every copy is capped at the publish QoS (MQTT-3.8.4-6).
   std::map<std::uint64_t, std::uint8_t> granted_by_session;
-  subscriptions.match(message.topic, [&granted_by_session](std::uint64_t key, std::uint8_t qos) {
-    std::uint8_t& granted = granted_by_session[key];
-    granted = std::max(granted, qos);
-  });
+  // --- MUTATION dollar_matches_wildcards: '$' topics reach '#' and '+/...' filters.
+  subscriptions.match(
+      message.topic,
+      [&granted_by_session](std::uint64_t key, std::uint8_t qos) {
+        std::uint8_t& granted = granted_by_session[key];
+        granted = std::max(granted, qos);
+      },
+      config.mutation != Mutation::dollar_matches_wildcards);
   for (const auto& [key, granted] : granted_by_session) {
     mqtt::Message copy = message;
     copy.qos = std::min(message.qos, granted);

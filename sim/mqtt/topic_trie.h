@@ -71,10 +71,11 @@ class TopicTrie {
   // Calls `visit` for every (key, value) whose filter matches `topic` (a valid topic name).
   // A key subscribed through several matching filters is visited once per filter; the
   // caller merges them (MQTT-3.3.5-1). Filters starting with a wildcard do not match a
-  // topic starting with '$' (MQTT-4.7.2-1). Order is deterministic for a given history.
-  void match(std::string_view topic, const Visitor& visit) const {
+  // topic starting with '$' (MQTT-4.7.2-1) unless `dollar_rule` is false (only a broker
+  // mutation turns it off). Order is deterministic for a given history.
+  void match(std::string_view topic, const Visitor& visit, bool dollar_rule = true) const {
     if (topic.empty()) return;
-    const bool dollar_topic = topic.front() == '$';
+    const bool dollar_topic = dollar_rule && topic.front() == '$';
     // Depth-first with an explicit stack: a deep trie must not exhaust a small actor stack.
     struct Step {
       const Node* node;

@@ -69,6 +69,8 @@ INSTANTIATE_TEST_SUITE_P(
         Mutation{"retain_on_forward", "mutations-subscriptions.yaml", {"deliveries"}, {}},
         Mutation{"never_time_out", "mutations-subscriptions.yaml", {"will"}, {}},
         Mutation{"no_takeover", "mutations-subscriptions.yaml", {"will"}, {}},
+        // The monitors' '#' receives the shadow traffic under $aws/ (MQTT-4.7.2-1).
+        Mutation{"dollar_matches_wildcards", "mutations-subscriptions.yaml", {"deliveries"}, {}},
 
         Mutation{"ignore_payload_limit", "mutations-uploads.yaml", {"payload_limit"}, {}},
         Mutation{"corrupt_large_payloads", "mutations-uploads.yaml", {"reassembly"}, {}},

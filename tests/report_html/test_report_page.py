@@ -64,7 +64,8 @@ def test_passing_run_shows_every_verdict_passed(passing_run, open_page, browser)
     cells = browser.execute_script(
         "return Array.from(document.querySelectorAll('#verdict-table tr[data-guarantee]'))"
         ".map(r => [r.dataset.guarantee, r.querySelector('td.verdict').textContent])")
-    assert cells == [[v["guarantee"], "pass"] for v in passing_run.report["verdicts"]]
+    label = {"passed": "pass", "nothing_checked": "nothing checked"}
+    assert cells == [[v["guarantee"], label[v["status"]]] for v in passing_run.report["verdicts"]]
     assert browser.find_element("id", "run-status-0").text == "PASSED"
 
 
@@ -75,8 +76,8 @@ def test_injected_failure_is_shown_in_the_verdict_table(failing_run, open_page, 
     shown = dict(browser.execute_script(
         "return Array.from(document.querySelectorAll('#verdict-table tr[data-guarantee]'))"
         ".map(r => [r.dataset.guarantee, r.querySelector('td.verdict').textContent])"))
-    expected = {v["guarantee"]: "pass" if v["passed"] else "FAIL"
-                for v in failing_run.report["verdicts"]}
+    label = {"passed": "pass", "failed": "FAIL", "nothing_checked": "nothing checked"}
+    expected = {v["guarantee"]: label[v["status"]] for v in failing_run.report["verdicts"]}
     assert shown == expected
     assert shown["ordering"] == "FAIL"
     assert browser.find_element("id", "run-status-0").text == "FAILED"
@@ -209,3 +210,37 @@ def test_live_report_labels_its_time_axis_real_time(passing_run, workdir, open_p
     labels = axis_labels(browser)
     assert labels and set(labels) == {"real time (wall clock since start)"}
     assert "virtual" not in browser.find_element("css selector", "#time-series").text
+
+
+def test_unjudged_verdicts_are_not_shown_as_plain_passes(passing_run, workdir, open_page, browser):
+    # A guarantee the broker profile does not promise (aws-iot's ordering) and one that judged
+    # nothing both pass, but the page must say which they are and why.
+    import json
+    report = json.loads((passing_run.out_dir / "report.json").read_text())
+    first, second = report["verdicts"][0], report["verdicts"][1]
+    first.update(status="not_promised",
+                 not_promised="the aws-iot profile promises no ordering; 3 of 40 out of order")
+    second.update(status="nothing_checked", nothing_checked=True,
+                  counts={k: 0 for k in second["counts"]})
+    source = workdir / "unjudged.json"
+    source.write_text(json.dumps(report))
+    page = workdir / "unjudged.html"
+    subprocess.run([mqttbed_binary(), "report", str(source), "--out", str(page)], check=True,
+                   capture_output=True)
+    rendered, errors = open_page(page)
+    assert errors == [] and rendered == "true"
+
+    def cell(guarantee):
+        return browser.find_element(
+            "css selector", f'#verdict-table tr[data-guarantee="{guarantee}"] td.verdict').text
+
+    assert cell(first["guarantee"]) == "not promised"
+    assert cell(second["guarantee"]) == "nothing checked"
+    notes = {li.get_attribute("data-guarantee"): li.text
+             for li in browser.find_elements("css selector", "#verdict-notes li")}
+    unjudged = {v["guarantee"] for v in report["verdicts"]
+                if v["status"] in ("not_promised", "nothing_checked")}
+    assert first["guarantee"] in unjudged and second["guarantee"] in unjudged
+    assert set(notes) == unjudged
+    assert "promises no ordering; 3 of 40 out of order" in notes[first["guarantee"]]
+    assert "without judging anything" in notes[second["guarantee"]]
