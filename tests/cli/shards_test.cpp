@@ -12,14 +12,14 @@ namespace {
 
 const std::string kScenarios = std::string(MQTTBED_SOURCE_DIR) + "/scenarios/";
 
-struct Run {
+struct RunOutput {
   CliResult cli;
   std::string report;  // report.json up to its last key, wall_clock
 };
 
-Run run(const std::string& scenario, const std::string& flags, const std::string& name) {
+RunOutput run(const std::string& scenario, const std::string& flags, const std::string& name) {
   std::string dir = scratch_dir(name);
-  Run result;
+  RunOutput result;
   result.cli =
       run_mqttbed("run " + kScenarios + scenario + " --quiet --no-html --out " + dir + " " + flags);
   std::string text = read_file(dir + "/report.json");
@@ -38,16 +38,16 @@ std::vector<std::pair<std::string, std::string>> verdicts(const std::string& rep
 }
 
 TEST(ShardedRun, SameSeedAndShardCountGiveByteIdenticalReports) {
-  Run first = run("flaky-network.yaml", "--seed 5 --shards 3", "shards-det-a");
-  Run second = run("flaky-network.yaml", "--seed 5 --shards 3", "shards-det-b");
+  RunOutput first = run("flaky-network.yaml", "--seed 5 --shards 3", "shards-det-a");
+  RunOutput second = run("flaky-network.yaml", "--seed 5 --shards 3", "shards-det-b");
   ASSERT_LE(first.cli.exit_code, 1) << first.cli.output;
   ASSERT_GT(first.report.size(), 1000u);
   EXPECT_TRUE(first.report == second.report) << "sharded reports differ for the same seed";
 }
 
 TEST(ShardedRun, VerdictsEqualTheUnshardedRun) {
-  Run whole = run("flaky-network.yaml", "--seed 5", "shards-whole");
-  Run sharded = run("flaky-network.yaml", "--seed 5 --shards 4", "shards-four");
+  RunOutput whole = run("flaky-network.yaml", "--seed 5", "shards-whole");
+  RunOutput sharded = run("flaky-network.yaml", "--seed 5 --shards 4", "shards-four");
   ASSERT_EQ(whole.cli.exit_code, sharded.cli.exit_code) << sharded.cli.output;
   ASSERT_FALSE(verdicts(whole.report).empty());
   EXPECT_EQ(verdicts(whole.report), verdicts(sharded.report));
@@ -55,7 +55,7 @@ TEST(ShardedRun, VerdictsEqualTheUnshardedRun) {
 
 TEST(ShardedRun, ABrokerBugIsStillCaughtInEveryShard) {
   // The will checker must still fail when each shard's broker model skips wills.
-  Run sharded = run("../tests/cli/scenarios/mutations.yaml",
+  RunOutput sharded = run("../tests/cli/scenarios/mutations.yaml",
                     "--shards 2 --broker-mutation skip_will", "shards-mut");
   EXPECT_EQ(sharded.cli.exit_code, 1) << sharded.cli.output;
   bool will_failed = false;
