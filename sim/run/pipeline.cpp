@@ -89,6 +89,12 @@ RunResult run_scenario(const scenario::Scenario& scenario, const RunOptions& opt
     if (!options.live.broker_url.empty())
       throw fleet::ShardingError(
           "--shards: a live run splits its fleet with --live-processes, not --shards");
+    // A leak between accounts can only happen between accounts of one shard.
+    if (options.misbehaviour.broker == broker::Mutation::leak_across_accounts &&
+        scenario::account_count(scenario.fleet) < 2 * options.shards)
+      throw fleet::ShardingError(
+          "--broker-mutation leak_across_accounts: a shard must hold two accounts or more for "
+          "the broker to leak between them; use fewer shards");
   }
   auto wall_start = std::chrono::steady_clock::now();
   std::string started_at = iso8601_now();
