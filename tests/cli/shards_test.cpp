@@ -56,7 +56,7 @@ TEST(ShardedRun, VerdictsEqualTheUnshardedRun) {
 TEST(ShardedRun, ABrokerBugIsStillCaughtInEveryShard) {
   // The will checker must still fail when each shard's broker model skips wills.
   RunOutput sharded = run("../tests/cli/scenarios/mutations.yaml",
-                    "--shards 2 --broker-mutation skip_will", "shards-mut");
+                          "--shards 2 --broker-mutation skip_will", "shards-mut");
   EXPECT_EQ(sharded.cli.exit_code, 1) << sharded.cli.output;
   bool will_failed = false;
   for (const auto& [check, status] : verdicts(sharded.report))
