@@ -14,8 +14,15 @@ ShadowService::ShadowService(DeviceContext context)
     : context_(std::move(context)),
       reuse_version_(context_.misbehave),
       keeper_(context_.runtime, context_.rng, context_.mqtt, context_.identity.client_id, -1) {
-  keeper_.set_subscriptions(
-      {{shadow_topic("+", "update"), kShadowQos}, {shadow_topic("+", "get"), kShadowQos}});
+  // Things named (one shard of a sharded run, sim/fleet/shard.h): exactly their shadows.
+  std::vector<std::string> things = context_.home_things;
+  if (things.empty()) things.emplace_back("+");
+  std::vector<Subscription> subscriptions;
+  for (const auto& thing : things) {
+    subscriptions.push_back({shadow_topic(thing, "update"), kShadowQos});
+    subscriptions.push_back({shadow_topic(thing, "get"), kShadowQos});
+  }
+  keeper_.set_subscriptions(std::move(subscriptions));
   keeper_.set_callbacks(
       {.on_online = nullptr,
        .on_offline = nullptr,

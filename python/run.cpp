@@ -12,6 +12,7 @@
 #include "sim/live/live_options.h"
 #include "sim/run/catalog.h"
 #include "sim/run/pipeline.h"
+#include "sim/run/shards.h"
 #include "sim/scenario/loader.h"
 
 namespace mqttbed::python {
@@ -29,7 +30,8 @@ py::dict run_scenario_text(const std::string& text, const std::string& file,
                            const std::string& history_path, const std::string& mutation,
                            const std::function<void(py::dict)>& on_progress, const py::dict& live,
                            const std::function<void(std::string)>& on_warning,
-                           const std::string& junit_path) {
+                           const std::string& junit_path, int shards, int retry_shards,
+                           const std::string& shard_dir) {
   if (engine_used)
     throw std::runtime_error(
         "the simulation engine already ran in this process (SimGrid allows one per process); "
@@ -41,6 +43,9 @@ py::dict run_scenario_text(const std::string& text, const std::string& file,
   options.history_path = history_path;
   options.junit_path = junit_path;
   options.misbehaviour = fleet::parse_misbehaviour(mutation);  // ValueError when unknown
+  options.shards = shards;
+  options.retry_shards = retry_shards;
+  options.shard_dir = shard_dir;
   // Live (docs/live.md): the CLI's live flags by their keyword names (live_option_specs);
   // no broker: simulate.
   for (auto item : live) {
@@ -95,6 +100,25 @@ py::dict run_scenario_text(const std::string& text, const std::string& file,
                   py::arg("live") = !options.live.broker_url.empty());
 }
 
+// One shard of a sharded run (sim/run/shards.h), for a cluster worker's child process.
+void run_shard_text(const std::string& text, const std::string& file,
+                    std::optional<std::uint64_t> seed, int index, int count, const std::string& dir,
+                    const std::string& mutation) {
+  if (engine_used)
+    throw std::runtime_error(
+        "the simulation engine already ran in this process (SimGrid allows one per process)");
+  scenario::Scenario scenario = run::load_scenario_text(text, file);
+  if (seed) scenario.seed = *seed;
+  fleet::check_shardable(scenario, count);
+  if (index < 0 || index >= count)
+    throw std::invalid_argument("shard " + std::to_string(index) + ": expected 0.." +
+                                std::to_string(count - 1));
+  const fleet::Misbehaviour misbehaviour = fleet::parse_misbehaviour(mutation);
+  engine_used = true;
+  py::gil_scoped_release release;
+  run::run_shard(scenario, fleet::Shard{index, count}, dir, misbehaviour);
+}
+
 }  // namespace
 
 void bind_run(py::module_& module) {
@@ -102,10 +126,19 @@ void bind_run(py::module_& module) {
              py::arg("seed") = std::nullopt, py::arg("out_dir") = "", py::arg("history_path") = "",
              py::arg("mutation") = "", py::arg("on_progress") = nullptr,
              py::arg("live") = py::dict(), py::arg("on_warning") = nullptr,
-             py::arg("junit_path") = "",
+             py::arg("junit_path") = "", py::arg("shards") = 1, py::arg("retry_shards") = 0,
+             py::arg("shard_dir") = "",
              "Runs the scenario once in THIS process (simulated, or live when live['broker'] "
              "is a URL) and writes report.json to out_dir. Allowed once per process: use "
              "mqttbed.run() instead. An unreachable broker raises BrokerUnreachable.");
+  module.def("run_shard_text", &run_shard_text, py::arg("text"), py::arg("file"), py::arg("seed"),
+             py::arg("index"), py::arg("count"), py::arg("dir"), py::arg("mutation") = "",
+             "Simulates shard `index` of `count` of the scenario in THIS process and leaves "
+             "its files in `dir` (what a cluster worker runs; once per process).");
+  // A shard that did not finish (its message names it): a RuntimeError.
+  py::register_exception<run::ShardFailed>(module, "ShardFailed", PyExc_RuntimeError);
+  // A sharded scenario that cannot be split as asked: a ValueError.
+  py::register_exception<fleet::ShardingError>(module, "ShardingError", PyExc_ValueError);
   // A ConnectionError, with the CLI's message ("broker tcp://... unreachable: ...").
   py::register_exception<live::BrokerUnreachable>(module, "BrokerUnreachable",
                                                   PyExc_ConnectionError);

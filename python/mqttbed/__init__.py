@@ -16,11 +16,12 @@ from mqttbed._mqttbed import ScenarioError, ReportError, __version__, known_metr
 from mqttbed.history import HistoryEvent, read_history
 from mqttbed.results import (Expectation, Histogram, Metrics, Report, Series, Verdict, Violation,
                              load_report)
-from mqttbed.runner import BrokerUnreachable, Progress, RunResult, run, write_report_html
+from mqttbed.runner import (BrokerUnreachable, Progress, RunResult, ShardFailed, run,
+                            write_report_html)
 from mqttbed.scenario import Scenario
 
 __all__ = [
     "BrokerUnreachable", "Expectation", "Histogram", "HistoryEvent", "Metrics", "Progress", "Report", "ReportError",
-    "RunResult", "Scenario", "ScenarioError", "Series", "Verdict", "Violation", "__version__",
+    "RunResult", "Scenario", "ScenarioError", "Series", "ShardFailed", "Verdict", "Violation", "__version__",
     "known_metric_paths", "load_report", "read_history", "run", "write_report_html",
 ]

@@ -27,10 +27,16 @@ def main():
 
     try:
         from mqttbed import _mqttbed
+        if "shard" in job:  # one shard of a sharded run, on a cluster worker (mqttbed/cluster.py)
+            _mqttbed.run_shard_text(job["text"], job["file"], job.get("seed"), job["shard"],
+                                    job["count"], job["dir"], job.get("mutation", ""))
+            send({"result": {"shard": job["shard"]}})
+            return 0
         result = _mqttbed.run_scenario_text(
             job["text"], job["file"], seed=job.get("seed"), out_dir=job["out_dir"],
             history_path=job.get("history_path", ""), mutation=job.get("mutation", ""),
-            junit_path=job.get("junit_path", ""),
+            junit_path=job.get("junit_path", ""), shards=job.get("shards", 1),
+            retry_shards=job.get("retry_shards", 0), shard_dir=job.get("shard_dir", ""),
             on_progress=(lambda p: send({"progress": p})) if job.get("progress") else None,
             live=job.get("live") or {}, on_warning=lambda message: send({"warning": message}))
     except ValueError as error:

@@ -18,7 +18,8 @@ import sys
 import tempfile
 import warnings
 
-from mqttbed import _mqttbed
+from mqttbed import _mqttbed, cluster
+from mqttbed.cluster import ShardFailed
 from mqttbed.history import read_history
 from mqttbed.results import Report
 from mqttbed.scenario import Scenario
@@ -129,7 +130,8 @@ def _live_job(broker, live):
 
 
 def run(scenario, *, seed=None, out_dir=None, history=False, mutation=None, on_progress=None,
-        html=True, broker=None, junit=None, **live):
+        html=True, broker=None, junit=None, shards=1, client=None, retry_shards=0,
+        shard_dir=None, **live):
     """Runs `scenario` (a Scenario, a dict or a file path) in a child process: simulated, or
     live in real time against `broker` ("tcp://host:port" or "ssl://host:port").
 
@@ -146,11 +148,24 @@ def run(scenario, *, seed=None, out_dir=None, history=False, mutation=None, on_p
     emulate_latency (the fault proxy adds the scenario's network latency), live_processes.
     Warnings of the live run (faults it cannot act out) are issued as RuntimeWarning.
 
+    Sharded (docs/simulation.md, "Sharded runs"): shards=N splits the fleet by account into N
+    shards, each simulated by a process of its own, histories merged in time order and judged
+    once. client: a dask.distributed Client; the shards then run as its tasks, leaving their
+    files in shard_dir (a folder the workers and this machine share; default a temporary
+    folder beside out_dir). retry_shards: how often a failed shard is run again before the
+    run fails with ShardFailed (a RuntimeError naming the shard; no report is written).
+
     Raises ScenarioError (ValueError) for a bad scenario, ValueError for a bad argument,
     BrokerUnreachable (a ConnectionError) when the broker does not accept a probe connection
     within seconds, RuntimeError when the run fails; KeyboardInterrupt stops the child and
     leaves nothing behind."""
     live = _live_job(broker, live)
+    shards, retry_shards = int(shards), int(retry_shards)
+    if client is not None and shards < 2:
+        raise ValueError("client: a Dask client runs the shards of a sharded run; give shards=N "
+                         "(N > 1)")
+    if shard_dir is not None and client is None:
+        raise ValueError("shard_dir: the folder of a Dask run's shards; give client= too")
     scenario = _as_scenario(scenario)
     info = scenario.validate()
     run_seed = info["seed"] if seed is None else int(seed)
@@ -165,8 +180,13 @@ def run(scenario, *, seed=None, out_dir=None, history=False, mutation=None, on_p
     job = {"text": scenario.to_yaml(), "file": scenario.source_name(), "seed": run_seed,
            "out_dir": str(staging), "mutation": mutation or "", "progress": on_progress is not None,
            "history_path": str(staging / "history.jsonl") if history_path else "", "live": live,
-           "junit_path": str(staging / "junit.xml") if junit else ""}
+           "junit_path": str(staging / "junit.xml") if junit else "", "shards": shards,
+           "retry_shards": retry_shards}
     try:
+        if client is not None:
+            job["shard_dir"] = str(pathlib.Path(shard_dir) if shard_dir else staging / "shards")
+            shard_job = {key: job[key] for key in ("text", "file", "seed", "mutation")}
+            cluster.run_shards(client, shard_job, shards, job["shard_dir"], retry_shards)
         with open(staging / "worker.log", "w+") as log:
             child = subprocess.Popen([sys.executable, "-m", "mqttbed._worker"],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
@@ -183,7 +203,8 @@ def run(scenario, *, seed=None, out_dir=None, history=False, mutation=None, on_p
                 "type": "RuntimeError",
                 "message": f"the run's child process ended with status {child.returncode}: "
                            f"{log_text.strip()[-2000:]}"}
-            kind = {"ValueError": ValueError,
+            kind = {"ValueError": ValueError, "ShardingError": ValueError,
+                    "ShardFailed": ShardFailed,
                     "BrokerUnreachable": BrokerUnreachable}.get(error["type"], RuntimeError)
             raise kind(error["message"])
         out_dir.mkdir(parents=True, exist_ok=True)

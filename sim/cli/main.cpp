@@ -2,8 +2,11 @@
 // below this file exits the process.
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <filesystem>
 #include <iostream>
@@ -23,7 +26,12 @@
 #include "sim/report/junit_writer.h"
 #include "sim/run/catalog.h"
 #include "sim/run/pipeline.h"
+#include "sim/run/shards.h"
 #include "sim/scenario/loader.h"
+
+#ifndef MQTTBED_PYTHON
+#define MQTTBED_PYTHON "python3"
+#endif
 
 namespace mqttbed::cli {
 namespace {
@@ -54,7 +62,76 @@ void write_ci_outputs(const Options& options, const report::CiOutcome& outcome) 
     report::write_file_atomically(options.summary_json_path, json + "\n");
 }
 
+// --scheduler: the shards run on a Dask cluster through the Python package, which this
+// process becomes (docs/simulation.md, "On a Dask cluster"). The package is found on
+// PYTHONPATH, or beside this executable in a build tree (<build>/python).
+int hand_off_to_dask(const Options& options) {
+  if (!options.junit_path.empty() || !options.summary_json_path.empty() ||
+      options.github_annotations || !options.misbehaviour.none() ||
+      !options.live.broker_url.empty()) {
+    std::fprintf(stderr,
+                 "mqttbed: --scheduler: --junit, --summary-json, --github-annotations, "
+                 "--broker-mutation and live flags are not passed to a Dask run; use the "
+                 "Python package (mqttbed.run(..., client=...)) for those\n");
+    return kBadInput;
+  }
+  const char* python = std::getenv("MQTTBED_PYTHON");
+  std::vector<std::string> args = {python != nullptr && *python != 0 ? python : MQTTBED_PYTHON,
+                                   "-m",
+                                   "mqttbed.dask_run",
+                                   options.files[0],
+                                   "--shards",
+                                   std::to_string(options.shards),
+                                   "--scheduler",
+                                   options.scheduler,
+                                   "--shard-dir",
+                                   options.shard_dir,
+                                   "--retry-shards",
+                                   std::to_string(options.retry_shards)};
+  if (options.seed) args.insert(args.end(), {"--seed", std::to_string(*options.seed)});
+  if (!options.out_dir.empty()) args.insert(args.end(), {"--out", options.out_dir});
+  if (!options.history_path.empty()) args.insert(args.end(), {"--history", options.history_path});
+  if (!options.write_html) args.emplace_back("--no-html");
+  std::error_code error;
+  const auto beside =
+      std::filesystem::read_symlink("/proc/self/exe", error).parent_path() / "python";
+  if (!error && std::filesystem::exists(beside / "mqttbed" / "dask_run.py")) {
+    const char* old = std::getenv("PYTHONPATH");
+    std::string path =
+        beside.string() + (old != nullptr && *old != 0 ? ":" + std::string(old) : "");
+    setenv("PYTHONPATH", path.c_str(), 1);
+  }
+  std::vector<char*> argv;
+  for (auto& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  std::fflush(nullptr);
+  execvp(argv[0], argv.data());
+  std::fprintf(stderr, "mqttbed: --scheduler: cannot start %s: %s\n", argv[0],
+               std::strerror(errno));
+  return kRuntimeError;
+}
+
+int shard_command(const Options& options) {
+  scenario::Scenario scenario;
+  try {
+    scenario = run::load_scenario(options.files[0]);
+    if (options.seed) scenario.seed = *options.seed;
+    fleet::check_shardable(scenario, options.shards);
+  } catch (const scenario::ScenarioError& error) {
+    std::fprintf(stderr, "%s\n", error.what());
+    return kBadInput;
+  } catch (const fleet::ShardingError& error) {
+    std::fprintf(stderr, "mqttbed: %s\n", error.what());
+    return kBadInput;
+  }
+  run::run_shard(scenario, fleet::Shard{options.shard_index, options.shards}, options.shard_dir,
+                 options.misbehaviour);
+  std::printf("shard %d/%d: %s\n", options.shard_index, options.shards, options.shard_dir.c_str());
+  return kPassed;
+}
+
 int run_command(const Options& options) {
+  if (!options.scheduler.empty()) return hand_off_to_dask(options);
   scenario::Scenario scenario;
   try {
     scenario = run::load_scenario(options.files[0]);
@@ -70,10 +147,19 @@ int run_command(const Options& options) {
   run_options.junit_path = options.junit_path;
   // Live (docs/live.md): an unreachable broker throws live::BrokerUnreachable -> exit 3.
   run_options.live = options.live;
+  run_options.shards = options.shards;
+  run_options.retry_shards = options.retry_shards;
+  run_options.shard_dir = options.shard_dir;
   ProgressLine progress(stderr);
   if (!options.quiet && isatty(fileno(stderr)))
     run_options.on_progress = [&progress](const fleet::Progress& p) { progress.update(p); };
-  run::RunResult result = run::run_scenario(scenario, run_options);
+  run::RunResult result;
+  try {
+    result = run::run_scenario(scenario, run_options);
+  } catch (const fleet::ShardingError& error) {
+    std::fprintf(stderr, "mqttbed: %s\n", error.what());
+    return kBadInput;
+  }
   progress.finish();
   std::printf("%s: seed %llu, %llu devices, %.0f s %s in %.2f s wall\n", scenario.name.c_str(),
               static_cast<unsigned long long>(scenario.seed),
@@ -222,6 +308,8 @@ int dispatch(const Options& options) {
       return probe_command(options);
     case Options::Command::broker_config:
       return broker_config_command(options);
+    case Options::Command::shard:
+      return shard_command(options);
   }
   return kBadInput;
 }

@@ -24,11 +24,13 @@ Options::Command parse_command(const std::string& word) {
   if (word == "probe") return Options::Command::probe;
   if (word == "report") return Options::Command::report;
   if (word == "broker-config") return Options::Command::broker_config;
+  if (word == "shard") return Options::Command::shard;
   if (word == "help" || word == "--help" || word == "-h") return Options::Command::help;
   if (word == "--version" || word == "version") return Options::Command::version;
   throw UsageError(
       "unknown command '" + word +
-      "', expected run, validate, check, report, probe, broker-config, --help or --version");
+      "', expected run, validate, check, report, probe, broker-config, shard, --help or "
+      "--version");
 }
 
 std::string checks_help() {
@@ -42,6 +44,15 @@ std::string checks_help() {
   return text;
 }
 
+int parse_count(const std::string& flag, const std::string& text, int least) {
+  int value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || text.empty() || value < least)
+    throw UsageError(flag + ": found '" + text +
+                     "', expected an integer >= " + std::to_string(least));
+  return value;
+}
+
 }  // namespace
 
 std::string help_text() {
@@ -53,6 +64,19 @@ usage:
       Simulate the scenario (virtual time, built-in broker model, SimGrid network),
       judge every guarantee in its checks: list and write DIR/report.json
       (DIR defaults to runs/<name>-<seed>/) and the HTML fleet report DIR/report.html.
+  mqttbed run FILE --shards N [--retry-shards N] [--scheduler ADDR --shard-dir DIR]
+      Sharded: the fleet split by account into N shards, each simulated by a process of
+      its own with its own broker node and shadow service (the cloud links' capacity
+      divided among them), histories merged in time order and judged once
+      (docs/simulation.md, "Sharded runs"). A shard whose process dies fails the run
+      (exit 3, no report) unless --retry-shards allows running it again. --scheduler
+      runs the shards on a Dask cluster (tcp://HOST:PORT) through the mqttbed Python
+      package; DIR must be a folder the workers and this machine share. Without
+      --scheduler, --shard-dir DIR merges and judges shards that already ran (each by
+      `mqttbed shard`, anywhere) and left their files in DIR.
+  mqttbed shard FILE --shard I/N --shard-dir DIR [--seed N]
+      Simulate shard I (0-based) of N only and leave its files in DIR: what a cluster
+      worker runs for a sharded run.
   mqttbed validate FILE...
       Load and validate scenario files; print the first error of each with
       file:line:column, the key path, what was found and what was expected.
@@ -161,6 +185,23 @@ Options parse_options(const std::vector<std::string>& args) {
       }
     } else if (arg == "--plugin" && options.command == Options::Command::broker_config) {
       options.plugin_path = value_of(i);
+    } else if (arg == "--shards") {
+      options.shards = parse_count(arg, value_of(i), 1);
+    } else if (arg == "--retry-shards") {
+      options.retry_shards = parse_count(arg, value_of(i), 0);
+    } else if (arg == "--scheduler") {
+      options.scheduler = value_of(i);
+    } else if (arg == "--shard-dir") {
+      options.shard_dir = value_of(i);
+    } else if (arg == "--shard") {
+      const std::string& text = value_of(i);
+      const auto slash = text.find('/');
+      if (slash == std::string::npos)
+        throw UsageError("--shard: found '" + text + "', expected I/N");
+      options.shard_index = parse_count(arg, text.substr(0, slash), 0);
+      options.shards = parse_count(arg, text.substr(slash + 1), 1);
+      if (options.shard_index >= options.shards)
+        throw UsageError("--shard: found '" + text + "', expected I below N");
     } else if (arg == "--help" || arg == "-h") {
       options.command = Options::Command::help;
     } else if (arg.rfind('-', 0) == 0) {
@@ -172,6 +213,22 @@ Options parse_options(const std::vector<std::string>& args) {
   if (options.command == Options::Command::broker_config &&
       (options.files.size() != 1 || options.out_dir.empty()))
     throw UsageError("broker-config: expected one scenario file and --out DIR");
+  const bool sharding = options.shards != 1 || options.retry_shards != 0 ||
+                        !options.scheduler.empty() || !options.shard_dir.empty();
+  if (options.command == Options::Command::shard) {
+    if (options.files.size() != 1 || options.shard_index < 0 || options.shard_dir.empty())
+      throw UsageError("shard: expected one scenario file, --shard I/N and --shard-dir DIR");
+  } else if (sharding && options.command != Options::Command::run) {
+    throw UsageError("--shards, --retry-shards, --scheduler and --shard-dir apply to run");
+  } else if (options.shard_index >= 0) {
+    throw UsageError("--shard applies to shard only");
+  }
+  if (!options.scheduler.empty() && options.shard_dir.empty())
+    throw UsageError(
+        "--scheduler: also give --shard-dir DIR, a folder the Dask workers and this machine "
+        "share");
+  if (options.command == Options::Command::run && sharding && options.shards == 1)
+    throw UsageError("--retry-shards, --scheduler and --shard-dir need --shards N (N > 1)");
   bool needs_one =
       options.command == Options::Command::run || options.command == Options::Command::check;
   if (needs_one && options.files.size() != 1)

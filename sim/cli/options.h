@@ -26,7 +26,7 @@ class UsageError : public std::runtime_error {
 };
 
 struct Options {
-  enum class Command { help, version, run, validate, check, report, probe, broker_config };
+  enum class Command { help, version, run, validate, check, report, probe, broker_config, shard };
   Command command = Command::help;
   std::vector<std::string> files;     // scenario (run/validate), history (check), reports
   std::optional<std::uint64_t> seed;  // --seed overrides the scenario's seed
@@ -44,6 +44,11 @@ struct Options {
   std::vector<std::string> probes;    // --probe NAME (repeatable): probe only these
   int port = 8883;                    // broker-config: --port, the certificate listener
   std::string plugin_path;            // broker-config: --plugin FILE (default: beside mqttbed)
+  int shards = 1;                     // run: --shards N (sim/run/shards.h)
+  int retry_shards = 0;               // run: --retry-shards N, reruns of a shard that died
+  std::string scheduler;              // run: --scheduler ADDR, shards on a Dask cluster
+  std::string shard_dir;              // run/shard: --shard-dir DIR, the shards' files
+  int shard_index = -1;               // shard: --shard I/N
 };
 
 Options parse_options(const std::vector<std::string>& args);

@@ -31,8 +31,8 @@ void add_device(Fleet& fleet, const std::string& client_id,
 
 void build_fleet(const scenario::Scenario& scenario, runtime::Runtime& runtime,
                  const devices::Observations& observations, const Misbehaviour& misbehaviour,
-                 Fleet& fleet) {
-  fleet.slots = scenario::layout_fleet(scenario.fleet);
+                 Fleet& fleet, Shard shard) {
+  fleet.slots = shard_slots(scenario::layout_fleet(scenario.fleet), shard);
   // The things (kinds others address) by home and by account, so the devices that relay to
   // them or command them know their names.
   std::map<int, std::vector<std::string>> home_things, account_things;
@@ -55,10 +55,17 @@ void build_fleet(const scenario::Scenario& scenario, runtime::Runtime& runtime,
     if (info.placement != devices::Placement::cloud) continue;
     const scenario::Params& params = fleet.cloud_params.emplace_back(devices::default_params(info));
     devices::DeviceIdentity identity = devices::shadow_identity();
+    identity.client_id = shadow_client_id(shard);
+    // Sharded, the service subscribes to its own things' shadows only: a "+" filter would
+    // make the merged history say it was owed every other shard's updates too.
+    std::vector<std::string> things;
+    if (shard.sharded())
+      for (const auto& slot : fleet.slots)
+        if (kind_info(slot.kind).is_thing) things.push_back(slot.client_id);
     devices::DeviceContext context{
         runtime,       runtime::derive_rng(scenario.seed, identity.client_id),
         identity,      params,
-        scenario.mqtt, {},
+        scenario.mqtt, std::move(things),
         observations,  misbehaviour.device_kind == name};
     add_device(fleet, identity.client_id, info.create(std::move(context)));
   }

@@ -11,6 +11,7 @@
 
 #include "devices/device.h"
 #include "sim/fleet/misbehaviour.h"
+#include "sim/fleet/shard.h"
 #include "sim/scenario/fleet_layout.h"
 
 namespace mqttbed::fleet {
@@ -28,9 +29,10 @@ struct Fleet {
 };
 
 // Throws std::runtime_error for a kind the registry does not know. The kind named by
-// `misbehaviour.device_kind` is built with its deliberate bug on.
+// `misbehaviour.device_kind` is built with its deliberate bug on. A shard builds the devices
+// of its accounts and a shadow service of its own that serves only their things.
 void build_fleet(const scenario::Scenario& scenario, runtime::Runtime& runtime,
                  const devices::Observations& observations, const Misbehaviour& misbehaviour,
-                 Fleet& fleet);
+                 Fleet& fleet, Shard shard = {});
 
 }  // namespace mqttbed::fleet

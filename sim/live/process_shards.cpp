@@ -48,6 +48,37 @@ devices::Observations collecting_observations(Observed& observed) {
   return observations;
 }
 
+void write_observations(const std::string& path, const Observed& observed) {
+  std::FILE* obs = std::fopen(path.c_str(), "w");
+  if (obs == nullptr) throw std::runtime_error("cannot write the shard's observations");
+  for (const auto& trip : observed.round_trips)
+    std::fprintf(obs, "rt\t%s\t%s\t%lld\t%lld\n", trip.app.c_str(), trip.thing.c_str(),
+                 static_cast<long long>(trip.sent_at.count()),
+                 static_cast<long long>(trip.round_trip.count()));
+  for (const auto& [app, thing] : observed.superseded)
+    std::fprintf(obs, "sup\t%s\t%s\n", app.c_str(), thing.c_str());
+  if (std::fclose(obs) != 0) throw std::runtime_error("cannot write the shard's observations");
+}
+
+void replay_observations(const std::string& path, const devices::Observations& observations) {
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::vector<std::string> fields;
+    std::size_t from = 0;
+    for (std::size_t tab; (tab = line.find('\t', from)) != std::string::npos; from = tab + 1)
+      fields.push_back(line.substr(from, tab - from));
+    fields.push_back(line.substr(from));
+    if (fields[0] == "rt" && fields.size() == 5 && observations.on_command_round_trip) {
+      observations.on_command_round_trip(
+          devices::CommandRoundTrip{fields[1], fields[2], nanoseconds(std::stoll(fields[3])),
+                                    nanoseconds(std::stoll(fields[4]))});
+    } else if (fields[0] == "sup" && fields.size() == 3 && observations.on_command_superseded) {
+      observations.on_command_superseded(fields[1], fields[2]);
+    }
+  }
+}
+
 namespace {
 
 // A temporary folder for the children's files, removed with everything in it.
@@ -80,18 +111,6 @@ void write_line(int fd, const std::string& line) {
   [[maybe_unused]] auto written = write(fd, text.data(), text.size());
 }
 
-void write_observations(const std::string& path, const Observed& observed) {
-  std::FILE* obs = std::fopen(path.c_str(), "w");
-  if (obs == nullptr) throw std::runtime_error("cannot write the shard's observations");
-  for (const auto& trip : observed.round_trips)
-    std::fprintf(obs, "rt\t%s\t%s\t%lld\t%lld\n", trip.app.c_str(), trip.thing.c_str(),
-                 static_cast<long long>(trip.sent_at.count()),
-                 static_cast<long long>(trip.round_trip.count()));
-  for (const auto& [app, thing] : observed.superseded)
-    std::fprintf(obs, "sup\t%s\t%s\n", app.c_str(), thing.c_str());
-  if (std::fclose(obs) != 0) throw std::runtime_error("cannot write the shard's observations");
-}
-
 // A child process: runs its shard and reports on `fd` ("progress EVENTS CONNECTED",
 // "warn TEXT", "error TEXT", "stats EVENTS WIRE_BYTES RESETS"). Returns the exit code.
 int run_child(const ShardedRun& run, Shard shard, history::History& record,
@@ -115,26 +134,6 @@ int run_child(const ShardedRun& run, Shard shard, history::History& record,
   } catch (const std::exception& error) {
     write_line(fd, std::string("error ") + error.what());
     return 1;
-  }
-}
-
-// Replays a child's observations file into the run's observations.
-void replay_observations(const std::string& path, const devices::Observations& observations) {
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    std::vector<std::string> fields;
-    std::size_t from = 0;
-    for (std::size_t tab; (tab = line.find('\t', from)) != std::string::npos; from = tab + 1)
-      fields.push_back(line.substr(from, tab - from));
-    fields.push_back(line.substr(from));
-    if (fields[0] == "rt" && fields.size() == 5 && observations.on_command_round_trip) {
-      observations.on_command_round_trip(
-          devices::CommandRoundTrip{fields[1], fields[2], nanoseconds(std::stoll(fields[3])),
-                                    nanoseconds(std::stoll(fields[4]))});
-    } else if (fields[0] == "sup" && fields.size() == 3 && observations.on_command_superseded) {
-      observations.on_command_superseded(fields[1], fields[2]);
-    }
   }
 }
 

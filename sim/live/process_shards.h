@@ -53,6 +53,10 @@ struct Observed {
 };
 // Observations that collect into `observed` (what a child's devices report to).
 devices::Observations collecting_observations(Observed& observed);
+// A child's observations as a file (tab-separated lines), and replayed from it into the
+// run's observations (the sharded simulation, sim/run/shards.h, ships them the same way).
+void write_observations(const std::string& path, const Observed& observed);
+void replay_observations(const std::string& path, const devices::Observations& observations);
 
 struct ShardedRun {
   int processes = 2;

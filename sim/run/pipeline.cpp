@@ -1,5 +1,7 @@
 #include "sim/run/pipeline.h"
 
+#include <stdlib.h>
+
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -14,6 +16,7 @@
 #include "sim/report/junit_writer.h"
 #include "sim/report/metrics.h"
 #include "sim/report/report_writer.h"
+#include "sim/run/shards.h"
 #include "sim/simulation/simulation.h"
 
 #ifndef MQTTBED_VERSION
@@ -51,6 +54,27 @@ fleet::RunHooks make_hooks(const RunOptions& options, report::Metrics& metrics) 
   return hooks;
 }
 
+// The shards run here (in a temporary folder, removed after) unless they already ran.
+fleet::RunStats run_sharded(const scenario::Scenario& scenario, const RunOptions& options,
+                            history::History& history, const fleet::RunHooks& hooks) {
+  if (!options.shard_dir.empty())
+    return merge_shards(scenario, options.shards, options.shard_dir, history, hooks);
+  std::string dir = (std::filesystem::temp_directory_path() / "mqttbed-shards-XXXXXX").string();
+  if (mkdtemp(dir.data()) == nullptr)
+    throw std::runtime_error("sharded run: cannot create a folder in " +
+                             std::filesystem::temp_directory_path().string());
+  struct Remove {
+    std::string path;
+    ~Remove() {
+      std::error_code ignored;
+      std::filesystem::remove_all(path, ignored);
+    }
+  } remove{dir};
+  run_shards_in_processes(scenario, options.shards, dir, options.misbehaviour,
+                          options.retry_shards);
+  return merge_shards(scenario, options.shards, dir, history, hooks);
+}
+
 }  // namespace
 
 std::string mqttbed_version() { return MQTTBED_VERSION; }
@@ -60,6 +84,18 @@ std::string default_out_dir(const scenario::Scenario& scenario) {
 }
 
 RunResult run_scenario(const scenario::Scenario& scenario, const RunOptions& options) {
+  if (options.shards != 1) {
+    fleet::check_shardable(scenario, options.shards);
+    if (!options.live.broker_url.empty())
+      throw fleet::ShardingError(
+          "--shards: a live run splits its fleet with --live-processes, not --shards");
+    // A leak between accounts can only happen between accounts of one shard.
+    if (options.misbehaviour.broker == broker::Mutation::leak_across_accounts &&
+        scenario::account_count(scenario.fleet) < 2 * options.shards)
+      throw fleet::ShardingError(
+          "--broker-mutation leak_across_accounts: a shard must hold two accounts or more for "
+          "the broker to leak between them; use fewer shards");
+  }
   auto wall_start = std::chrono::steady_clock::now();
   std::string started_at = iso8601_now();
   std::string out_dir = options.out_dir.empty() ? default_out_dir(scenario) : options.out_dir;
@@ -86,9 +122,12 @@ RunResult run_scenario(const scenario::Scenario& scenario, const RunOptions& opt
 
   fleet::RunHooks hooks = make_hooks(options, metrics);
   RunResult result;
-  result.stats = options.live.broker_url.empty()
-                     ? simulation::run_simulation(scenario, history, hooks)
-                     : live::run_live(scenario, history, hooks, options.live);
+  if (!options.live.broker_url.empty())
+    result.stats = live::run_live(scenario, history, hooks, options.live);
+  else if (options.shards > 1)
+    result.stats = run_sharded(scenario, options, history, hooks);
+  else
+    result.stats = simulation::run_simulation(scenario, history, hooks);
   if (writer) writer->close(result.stats.end.count(), result.stats.settle_start.count());
 
   check::CheckContext context{result.stats.end.count(), result.stats.settle_start.count(),

@@ -23,6 +23,13 @@ struct RunOptions {
   fleet::Misbehaviour misbehaviour;
   // live.broker_url set: run the devices live against that broker instead of simulating.
   live::LiveOptions live;
+  // Simulated in this many shards, each a process of its own (sim/run/shards.h); a shard
+  // whose process dies is run again up to retry_shards times.
+  int shards = 1;
+  int retry_shards = 0;
+  // Set: the shards already ran elsewhere (a cluster) and left their files in this folder;
+  // the run only merges and judges them. Empty: run them here, in a temporary folder.
+  std::string shard_dir;
 };
 
 struct RunResult {
@@ -40,7 +47,9 @@ struct RunResult {
 std::string default_out_dir(const scenario::Scenario& scenario);
 
 // Throws report::WriteError or
-// std::runtime_error when output cannot be written (nothing half-written is left behind).
+// std::runtime_error when output cannot be written (nothing half-written is left behind),
+// fleet::ShardingError when the scenario cannot be split as asked, run::ShardFailed when a
+// shard did not finish (no report then).
 RunResult run_scenario(const scenario::Scenario& scenario, const RunOptions& options);
 
 std::string mqttbed_version();

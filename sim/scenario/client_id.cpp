@@ -49,11 +49,14 @@ std::string account_client_id(int account, std::string_view kind, int index) {
 
 std::optional<ClientIdParts> parse_client_id(std::string_view client_id) {
   ClientIdParts parts;
-  if (client_id == kShadowClientId) {
+  std::string_view rest = client_id;
+  // A sharded run's shadow services are "cloud-shadow-I" (sim/fleet/shard.h).
+  if (take_prefix(rest, kShadowClientId) &&
+      (rest.empty() || (take_prefix(rest, "-") && take_number(rest) && rest.empty()))) {
     parts.kind = std::string(kShadowKind);
     return parts;
   }
-  std::string_view rest = client_id;
+  rest = client_id;
   if (!take_prefix(rest, "acct")) return std::nullopt;
   auto account = take_number(rest);
   if (!account || !take_prefix(rest, "-")) return std::nullopt;

@@ -10,8 +10,10 @@ namespace mqttbed::simulation {
 
 namespace sg = simgrid::s4u;
 
-Platform::Platform(const scenario::Scenario& scenario, const std::vector<std::string>& phones)
-    : homes_(scenario.fleet.homes) {
+Platform::Platform(const scenario::Scenario& scenario, const std::vector<int>& homes,
+                   const std::vector<std::string>& phones)
+    : homes_(static_cast<int>(homes.size())),
+      home_nodes_(static_cast<std::size_t>(scenario.fleet.homes), -1) {
   using fleet::Site;
   const scenario::Network& network = scenario.network;
   // A star zone: a route between two hosts is the source's links then the destination's,
@@ -19,7 +21,10 @@ Platform::Platform(const scenario::Scenario& scenario, const std::vector<std::st
   zone_ = sg::create_star_zone("internet");
   add_node("broker", network, Site::broker);
   add_node("shadow-service", network, Site::cloud_service);
-  for (int h = 0; h < homes_; ++h) add_node("home" + std::to_string(h), network, Site::home);
+  for (int home : homes) {
+    home_nodes_[static_cast<std::size_t>(home)] = static_cast<NodeId>(hosts_.size());
+    add_node("home" + std::to_string(home), network, Site::home);
+  }
   for (const auto& phone : phones) add_node("phone-" + phone, network, Site::phone);
   zone_->seal();
   for (const auto& path : paths_) {

@@ -19,16 +19,16 @@ inline constexpr NodeId kServiceNode = 1;
 
 class Platform {
  public:
-  // `phones`: client ids of per-account devices, each on a host of its own.
-  Platform(const scenario::Scenario& scenario, const std::vector<std::string>& phones);
+  // `homes`: the homes played (all, or a shard's), in increasing order; `phones`: client ids
+  // of per-account devices, each on a host of its own.
+  Platform(const scenario::Scenario& scenario, const std::vector<int>& homes,
+           const std::vector<std::string>& phones);
 
   simgrid::s4u::Host* host(NodeId node) const { return hosts_[static_cast<std::size_t>(node)]; }
-  NodeId home_node(int home) const { return 2 + home; }
+  NodeId home_node(int home) const { return home_nodes_[static_cast<std::size_t>(home)]; }
   NodeId phone_node(std::size_t phone_index) const {
     return 2 + homes_ + static_cast<int>(phone_index);
   }
-  bool is_home(NodeId node) const { return node >= 2 && node < 2 + homes_; }
-  int home_of(NodeId node) const { return node - 2; }
   std::size_t node_count() const { return hosts_.size(); }
 
   // The link classes a packet crosses between `node` and the broker (one way, either
@@ -44,7 +44,8 @@ class Platform {
  private:
   void add_node(const std::string& name, const scenario::Network& network, fleet::Site site);
 
-  int homes_ = 0;
+  int homes_ = 0;                   // homes played
+  std::vector<NodeId> home_nodes_;  // by home index (the scenario's), -1 when not played
   std::vector<simgrid::s4u::Host*> hosts_;
   std::vector<std::vector<const scenario::LinkClass*>> paths_;
   std::vector<Duration> latency_floors_;  // per node: asked for every packet

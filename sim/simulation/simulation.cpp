@@ -63,19 +63,29 @@ broker::BrokerConfig broker_config(const scenario::Scenario& scenario, broker::M
 
 }  // namespace
 
-fleet::RunStats run_simulation(const scenario::Scenario& scenario, history::History& history,
-                               const fleet::RunHooks& hooks) {
+fleet::RunStats run_simulation(const scenario::Scenario& whole, history::History& history,
+                               const fleet::RunHooks& hooks, fleet::Shard shard) {
+  const scenario::Scenario scenario = fleet::shard_scenario(whole, shard);
   auto engine = make_engine();
   EventLoop loop;
-  std::vector<scenario::DeviceSlot> slots = scenario::layout_fleet(scenario.fleet);
+  // Every shard plans the faults of the whole fleet (windows drawn per unit from the seed),
+  // so a broker crash or a range of homes is hit in every shard at once.
+  std::vector<faults::FaultWindow> windows =
+      faults::plan_faults(scenario, scenario::layout_fleet(scenario.fleet));
+  std::vector<scenario::DeviceSlot> slots =
+      fleet::shard_slots(scenario::layout_fleet(scenario.fleet), shard);
+  std::vector<int> homes;
   std::vector<std::string> phones;
-  for (const auto& slot : slots)
-    if (slot.home < 0) phones.push_back(slot.client_id);
-  Platform platform(scenario, phones);
+  for (const auto& slot : slots) {
+    if (slot.home < 0)
+      phones.push_back(slot.client_id);
+    else if (homes.empty() || homes.back() != slot.home)
+      homes.push_back(slot.home);
+  }
+  Platform platform(scenario, homes, phones);
   std::unordered_map<std::string, NodeId> phone_nodes;
   for (std::size_t i = 0; i < phones.size(); ++i) phone_nodes[phones[i]] = platform.phone_node(i);
 
-  std::vector<faults::FaultWindow> windows = faults::plan_faults(scenario, slots);
   if (hooks.on_fault_plan) hooks.on_fault_plan(windows);
   faults::NetworkConditions conditions(windows);
   mqtt::Version version =
@@ -115,8 +125,10 @@ fleet::RunStats run_simulation(const scenario::Scenario& scenario, history::Hist
     });
   }
   fleet::Fleet fleet;  // after everything its devices' clients use, so it is destroyed first
-  fleet::build_fleet(scenario, runtime, hooks.observations, hooks.misbehaviour, fleet);
-  FaultInjector injector(loop, runtime, broker, fleet, history);
+  fleet::build_fleet(scenario, runtime, hooks.observations, hooks.misbehaviour, fleet, shard);
+  // The fault events go into one shard's history only, so the merged one has each once.
+  history::History unrecorded;
+  FaultInjector injector(loop, runtime, broker, fleet, shard.index == 0 ? history : unrecorded);
   injector.schedule(windows);
 
   const nanoseconds end = scenario.duration + scenario.settle;
