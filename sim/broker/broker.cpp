@@ -11,7 +11,7 @@
 namespace mqttbed::broker {
 namespace {
 
-constexpr std::array<Mutation, 20> kMutations = {
+constexpr std::array<Mutation, 25> kMutations = {
     Mutation::none,
     Mutation::drop_offline_qos1,
     Mutation::duplicate_qos2,
@@ -32,6 +32,11 @@ constexpr std::array<Mutation, 20> kMutations = {
     Mutation::corrupt_large_payloads,
     Mutation::invalid_reason_code,
     Mutation::ignore_message_expiry,
+    Mutation::ignore_no_local,
+    Mutation::drop_subscription_ids,
+    Mutation::ignore_retain_handling,
+    Mutation::ignore_retain_as_published,
+    Mutation::ignore_receive_maximum,
 };
 
 }  // namespace
@@ -78,6 +83,16 @@ const char* to_string(Mutation mutation) {
       return "invalid_reason_code";
     case Mutation::ignore_message_expiry:
       return "ignore_message_expiry";
+    case Mutation::ignore_no_local:
+      return "ignore_no_local";
+    case Mutation::drop_subscription_ids:
+      return "drop_subscription_ids";
+    case Mutation::ignore_retain_handling:
+      return "ignore_retain_handling";
+    case Mutation::ignore_retain_as_published:
+      return "ignore_retain_as_published";
+    case Mutation::ignore_receive_maximum:
+      return "ignore_receive_maximum";
   }
   return "unknown";
 }

@@ -13,6 +13,7 @@ using history::EventType;
 
 namespace {
 const ClientState kUnknownClient;
+constexpr std::uint8_t kNoLocal = 0x80;  // in filters_' values, beside the granted QoS
 }  // namespace
 
 const ClientState& ClientSessions::state(std::uint32_t client) const {
@@ -90,7 +91,10 @@ void ClientSessions::observe(const Event& event, const history::History& history
     case EventType::suback:
       if (event.qos > 2) break;  // 0x80: failure (MQTT-3.9.3-2)
       try {
-        filters_.insert(text, event.client, event.qos);
+        // The trie holds the granted QoS, with kNoLocal for a No Local subscription.
+        filters_.insert(text, event.client,
+                        static_cast<std::uint8_t>(
+                            event.qos | (history::no_local(event.sub_options) ? kNoLocal : 0)));
       } catch (const std::invalid_argument&) {
         break;  // a broker granting an invalid filter is not this unit's business
       }
@@ -122,16 +126,19 @@ void ClientSessions::subscribers(const std::string& topic, bool connected_only,
 const std::vector<SubscriberMark>& ClientSessions::matching(const std::string& topic) const {
   if (last_event_ != 0 && matched_event_ == last_event_ && matched_topic_ == topic) return matched_;
   matched_.clear();
-  filters_.match(topic, [&](std::uint64_t key, const std::uint8_t& granted) {
+  filters_.match(topic, [&](std::uint64_t key, const std::uint8_t& value) {
     const auto client = static_cast<std::uint32_t>(key);
+    const auto granted = static_cast<std::uint8_t>(value & ~kNoLocal);
+    const bool no_local = (value & kNoLocal) != 0;
     for (SubscriberMark& mark : matched_) {
       if (mark.client == client) {
         mark.granted_qos = std::max(mark.granted_qos, granted);
+        mark.no_local_only = mark.no_local_only && no_local;
         return;
       }
     }
     const ClientState& s = state(client);
-    matched_.push_back({client, granted, s.session, s.subscriptions, s.connection});
+    matched_.push_back({client, granted, s.session, s.subscriptions, s.connection, no_local});
   });
   std::sort(matched_.begin(), matched_.end(),
             [](const auto& a, const auto& b) { return a.client < b.client; });

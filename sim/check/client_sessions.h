@@ -40,6 +40,12 @@ struct SubscriberMark {
   std::uint32_t session = 0;
   std::uint32_t subscriptions = 0;
   std::uint32_t connection = 0;
+  // Every matching subscription has MQTT 5 No Local: nothing its own client id publishes is
+  // sent to it (MQTT-3.8.3-3).
+  bool no_local_only = false;
+
+  // Is this subscriber owed what `publisher` (a client index) published?
+  bool owed_from(std::uint32_t publisher) const { return !(no_local_only && client == publisher); }
 };
 
 class ClientSessions {

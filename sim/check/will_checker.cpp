@@ -79,8 +79,10 @@ void WillChecker::close(Record& record, const Event& event, Outcome outcome,
       history.string(record.connect.topic), [&](const SubscriberMark& mark) {
         SubscriberMark owed = mark;
         owed.granted_qos = std::min(will_qos, mark.granted_qos);  // MQTT-3.8.4-6
-        if (std::find(record.early.begin(), record.early.end(), mark.client) ==
-            record.early.end()) {
+        // No Local covers wills too: the will's client id is the subscriber's (MQTT-3.8.3-3).
+        if (mark.owed_from(record.connect.client) &&
+            std::find(record.early.begin(), record.early.end(), mark.client) ==
+                record.early.end()) {
           record.owed.push_back(owed);
         }
       });
