@@ -13,7 +13,10 @@ using history::EventType;
 
 namespace {
 const ClientState kUnknownClient;
-constexpr std::uint8_t kNoLocal = 0x80;  // in filters_' values, beside the granted QoS
+// In filters_' values, beside the granted QoS (bits 0-1): the MQTT 5 options other checkers ask.
+constexpr std::uint8_t kNoLocal = 0x80;
+constexpr std::uint8_t kRetainAsPublished = 0x40;
+constexpr std::uint8_t kGrantedQos = 0x03;
 }  // namespace
 
 const ClientState& ClientSessions::state(std::uint32_t client) const {
@@ -94,7 +97,9 @@ void ClientSessions::observe(const Event& event, const history::History& history
         // The trie holds the granted QoS, with kNoLocal for a No Local subscription.
         filters_.insert(text, event.client,
                         static_cast<std::uint8_t>(
-                            event.qos | (history::no_local(event.sub_options) ? kNoLocal : 0)));
+                            event.qos | (history::no_local(event.sub_options) ? kNoLocal : 0) |
+                            (history::retain_as_published(event.sub_options) ? kRetainAsPublished
+                                                                               : 0)));
       } catch (const std::invalid_argument&) {
         break;  // a broker granting an invalid filter is not this unit's business
       }
@@ -128,7 +133,7 @@ const std::vector<SubscriberMark>& ClientSessions::matching(const std::string& t
   matched_.clear();
   filters_.match(topic, [&](std::uint64_t key, const std::uint8_t& value) {
     const auto client = static_cast<std::uint32_t>(key);
-    const auto granted = static_cast<std::uint8_t>(value & ~kNoLocal);
+    const auto granted = static_cast<std::uint8_t>(value & kGrantedQos);
     const bool no_local = (value & kNoLocal) != 0;
     for (SubscriberMark& mark : matched_) {
       if (mark.client == client) {
@@ -155,6 +160,15 @@ void ClientSessions::connected_subscribers(
 void ClientSessions::all_subscribers(
     const std::string& topic, const std::function<void(const SubscriberMark&)>& visit) const {
   subscribers(topic, false, visit);
+}
+
+bool ClientSessions::keeps_retain(std::uint32_t client, const std::string& topic) const {
+  if (topic.empty() || !mqtt::is_valid_topic_name(topic)) return false;
+  bool keeps = false;
+  filters_.match(topic, [&](std::uint64_t key, const std::uint8_t& value) {
+    keeps = keeps || (key == client && (value & kRetainAsPublished) != 0);
+  });
+  return keeps;
 }
 
 bool ClientSessions::alive_since(const SubscriberMark& mark, bool same_connection) const {

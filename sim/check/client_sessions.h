@@ -67,6 +67,9 @@ class ClientSessions {
   // Still the same session and subscriptions as at `mark`, and connected now? Then anything
   // owed since `mark` (QoS >= 1) must arrive. For QoS 0, also the same connection.
   bool alive_since(const SubscriberMark& mark, bool same_connection) const;
+  // Does `client` hold a granted subscription matching `topic` with MQTT 5 Retain As
+  // Published? Then a RETAIN=1 delivery may be a forward, not only a retained replay.
+  bool keeps_retain(std::uint32_t client, const std::string& topic) const;
 
   // The recent events of `client`, described, for an excerpt.
   void append_recent(std::uint32_t client, const history::History& history,

@@ -155,14 +155,25 @@ void SubscriptionOptionsChecker::on_delivered(const Event& event,
     return;
   }
 
-  // A replay: stored (acknowledged) before every matching subscription began, so no forward.
-  const bool replay = event.retain && !event.dup && t.acked_ns >= 0 &&
-                      std::all_of(matching.begin(), matching.end(), [&](const Subscription* s) {
+  const std::vector<std::uint32_t> carried =
+      event.sub_ids == 0 ? std::vector<std::uint32_t>{}
+                         : history::split_ids(history.string(event.sub_ids));
+  // A replay: stored (acknowledged) before the subscriptions it came for began, so no
+  // forward. Which those are: every matching one, or, when it carries identifiers, the ones
+  // they name (MQTT-3.3.4-3).
+  std::vector<const Subscription*> causes;
+  for (const Subscription* s : matching) {
+    if (carried.empty() || std::any_of(carried.begin(), carried.end(),
+                                       [s](std::uint32_t id) { return contains(s->ids, id); }))
+      causes.push_back(s);
+  }
+  const bool replay = event.retain && !event.dup && t.acked_ns >= 0 && !causes.empty() &&
+                      std::all_of(causes.begin(), causes.end(), [&](const Subscription* s) {
                         return s->held_since_ns > t.acked_ns;
                       });
   if (replay) {
     const auto key = std::make_pair(event.client, message_key(event.msg));
-    if (std::all_of(matching.begin(), matching.end(), [](const Subscription* s) {
+    if (std::all_of(causes.begin(), causes.end(), [](const Subscription* s) {
           return history::retain_handling(s->options) == 2 &&
                  s->options_since_ns == s->held_since_ns;
         })) {
@@ -172,11 +183,11 @@ void SubscriptionOptionsChecker::on_delivered(const Event& event,
       return;
     }
     std::int64_t began_ns = 0;
-    for (const Subscription* s : matching) began_ns = std::max(began_ns, s->held_since_ns);
+    for (const Subscription* s : causes) began_ns = std::max(began_ns, s->held_since_ns);
     auto seen = replayed_.find(key);
     const bool again = seen != replayed_.end() && seen->second >= began_ns;
     replayed_[key] = event.time_ns;
-    if (again && std::all_of(matching.begin(), matching.end(), [](const Subscription* s) {
+    if (again && std::all_of(causes.begin(), causes.end(), [](const Subscription* s) {
           return history::retain_handling(s->options) == 1 && !s->replay_again;
         })) {
       ++counts_.unexpected;
@@ -188,9 +199,6 @@ void SubscriptionOptionsChecker::on_delivered(const Event& event,
     }
   }
 
-  const std::vector<std::uint32_t> carried =
-      event.sub_ids == 0 ? std::vector<std::uint32_t>{}
-                         : history::split_ids(history.string(event.sub_ids));
   for (std::uint32_t id : carried) {
     if (std::none_of(matching.begin(), matching.end(),
                      [id](const Subscription* s) { return contains(s->ids, id); })) {

@@ -23,10 +23,11 @@ namespace mqttbed::check {
 //  - No Local (MQTT-3.8.3-3): a message its own client id published (a will too) delivered
 //    to it while every counting matching subscription has No Local: `unexpected`.
 //  - Retain Handling (MQTT-3.3.1-10, -11): a replay is a RETAIN=1, DUP=0 delivery of a
-//    message the server had acknowledged before the matching subscription was first
-//    subscribed (so no forward): with Retain Handling 2 on every matching subscription it is
-//    `unexpected` (-11); with 1, a second replay of the same message within one holding of
-//    the subscription (the re-SUBSCRIBE found it existing) is `unexpected` (-10).
+//    message the server had acknowledged before the subscriptions it came for began (every
+//    matching one; or, when it carries identifiers, the ones they name), so no forward: with
+//    Retain Handling 2 on all of those it is `unexpected` (-11); with 1, a second replay of
+//    the same message within one holding (the re-SUBSCRIBE found it existing) is
+//    `unexpected` (-10).
 //  - Subscription Identifiers: every identifier a delivery carries belongs to a matching
 //    subscription of the client (MQTT-3.3.4-3); and the deliveries of one message to one
 //    client carry, together, the identifier of every matching subscription that had it

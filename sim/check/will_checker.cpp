@@ -16,8 +16,12 @@ void WillChecker::observe(const Event& event, const history::History& history) {
   sessions_->observe(event, history);
   if (event.type == EventType::delivered) {
     // RETAIN=1 marks a replay from the retained store to a new subscription (MQTT-3.3.1-8),
-    // not a publication of the will: the retained checker judges those.
-    if (event.is_will && event.msg.seq != 0 && !event.retain) on_delivered(event, history);
+    // not a publication of the will: the retained checker judges those. Unless the client
+    // asked for MQTT 5 Retain As Published: then it may be the forward (MQTT-3.3.1-13).
+    if (event.is_will && event.msg.seq != 0 &&
+        (!event.retain || sessions_->keeps_retain(event.client, history.string(event.topic)))) {
+      on_delivered(event, history);
+    }
   } else {
     on_connection_event(event, history);
   }
@@ -124,6 +128,7 @@ void WillChecker::on_delivered(const Event& event, const history::History& histo
     // item judged here, so `ok` never exceeds `checked`.
     if (!was_owed) ++counts_.checked;
   } else {
+    if (event.retain) return;  // a later retained replay (Retain As Published): not a publication
     ++counted->second;
     ++counts_.duplicated;
     // DUP=1 is a QoS 1 redelivery of the one publication; DUP=0 is a second publication.
