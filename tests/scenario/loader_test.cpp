@@ -46,7 +46,7 @@ TEST(LoaderDefaults, OmittedSectionsTakeTheDocumentedDefaults) {
   ASSERT_EQ(s.fleet.per_home.size(), 1u);
   EXPECT_EQ(s.fleet.per_home[0].count, 1);
   EXPECT_TRUE(s.faults.empty());
-  EXPECT_EQ(s.checks.size(), 13u);  // every check
+  EXPECT_EQ(s.checks.size(), check::scenario_check_names().size());  // every check
   EXPECT_TRUE(s.expect.empty());
 }
 
@@ -86,6 +86,7 @@ fleet:
 TEST(LoaderSettings, Mqtt5SubscriptionOptionsAndFlowControl) {
   Scenario s = load(R"(
 name: v5
+duration: 1m
 mqtt: {version: 5, subscription_options: {no_local: true, retain_as_published: true,
        retain_handling: 2, identifiers: true}, receive_maximum: 4, ack_delay: 250ms}
 fleet:
