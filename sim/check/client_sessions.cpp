@@ -95,11 +95,11 @@ void ClientSessions::observe(const Event& event, const history::History& history
       if (event.qos > 2) break;  // 0x80: failure (MQTT-3.9.3-2)
       try {
         // The trie holds the granted QoS, with kNoLocal for a No Local subscription.
-        filters_.insert(text, event.client,
-                        static_cast<std::uint8_t>(
-                            event.qos | (history::no_local(event.sub_options) ? kNoLocal : 0) |
-                            (history::retain_as_published(event.sub_options) ? kRetainAsPublished
-                                                                               : 0)));
+        filters_.insert(
+            text, event.client,
+            static_cast<std::uint8_t>(
+                event.qos | (history::no_local(event.sub_options) ? kNoLocal : 0) |
+                (history::retain_as_published(event.sub_options) ? kRetainAsPublished : 0)));
       } catch (const std::invalid_argument&) {
         break;  // a broker granting an invalid filter is not this unit's business
       }

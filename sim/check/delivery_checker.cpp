@@ -195,8 +195,8 @@ void DeliveryChecker::on_delivered(const Event& event, const history::History& h
   // MQTT 5 Retain As Published on every matching subscription: RETAIN as published.
   if (!event.retain && published_retained && e.all_retain_as_published) {
     ++counts_.unexpected;
-    report("a forward to a Retain As Published subscription keeps RETAIN=1", "MQTT-3.3.1-13",
-           event, history);
+    report("a forward to a Retain As Published subscription keeps RETAIN=1", "MQTT-3.3.1-13", event,
+           history);
     return;
   }
   ++counts_.ok;

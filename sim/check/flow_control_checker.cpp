@@ -53,13 +53,14 @@ void FlowControlChecker::on_delivered(const Event& event, const history::History
   ++counts_.unexpected;
   // One report per connection: the same overrun goes on for every PUBLISH while it lasts.
   if (connection.reported++ > 0) return;
-  Violation v{"the server has no more QoS 1/2 PUBLISHes unacknowledged than the client's "
-              "Receive Maximum",
-              "MQTT-3.3.4-9",
-              {history.client_name(event.client)},
-              history.string(event.topic),
-              {},
-              {}};
+  Violation v{
+      "the server has no more QoS 1/2 PUBLISHes unacknowledged than the client's "
+      "Receive Maximum",
+      "MQTT-3.3.4-9",
+      {history.client_name(event.client)},
+      history.string(event.topic),
+      {},
+      {}};
   if (log_.wants_detail()) {
     v.excerpt.push_back("(" + history.client_name(event.client) + " announced Receive Maximum " +
                         std::to_string(connection.receive_maximum) + "; " +

@@ -121,8 +121,7 @@ SubscriptionOptionsChecker::Times SubscriptionOptionsChecker::times(history::Mes
   return id.seq <= mine.size() ? mine[id.seq - 1] : Times{};
 }
 
-void SubscriptionOptionsChecker::on_delivered(const Event& event,
-                                              const history::History& history) {
+void SubscriptionOptionsChecker::on_delivered(const Event& event, const history::History& history) {
   if (event.msg.seq == 0) return;
   auto client = clients_.find(event.client);
   if (client == clients_.end()) return;
@@ -150,8 +149,8 @@ void SubscriptionOptionsChecker::on_delivered(const Event& event,
         return history::no_local(s->options) && settled(s);
       })) {
     ++counts_.unexpected;
-    report("a No Local subscription is not sent what its own client id published",
-           "MQTT-3.8.3-3", event, history);
+    report("a No Local subscription is not sent what its own client id published", "MQTT-3.8.3-3",
+           event, history);
     return;
   }
 
@@ -178,8 +177,8 @@ void SubscriptionOptionsChecker::on_delivered(const Event& event,
                  s->options_since_ns == s->held_since_ns;
         })) {
       ++counts_.unexpected;
-      report("Retain Handling 2: no retained message is sent for the subscription",
-             "MQTT-3.3.1-11", event, history);
+      report("Retain Handling 2: no retained message is sent for the subscription", "MQTT-3.3.1-11",
+             event, history);
       return;
     }
     std::int64_t began_ns = 0;
@@ -225,8 +224,8 @@ void SubscriptionOptionsChecker::on_delivered(const Event& event,
     if (!contains(entry.carried, id)) entry.carried.push_back(id);
 }
 
-void SubscriptionOptionsChecker::report(const char* invariant, const char* spec,
-                                        const Event& event, const history::History& history,
+void SubscriptionOptionsChecker::report(const char* invariant, const char* spec, const Event& event,
+                                        const history::History& history,
                                         const std::string& detail) {
   Violation v{invariant,
               spec,
@@ -260,9 +259,8 @@ Verdict SubscriptionOptionsChecker::finish(const CheckContext&) {
     }
     ++counts_.unexpected;
     std::vector<std::uint32_t> owed = entry.owed;
-    report(entry.copies == 1
-               ? "a single copy carries the identifiers of all matching subscriptions"
-               : "each copy carries the identifier of its matching subscription",
+    report(entry.copies == 1 ? "a single copy carries the identifiers of all matching subscriptions"
+                             : "each copy carries the identifier of its matching subscription",
            entry.copies == 1 ? "MQTT-3.3.4-4" : "MQTT-3.3.4-5", entry.first, *history_,
            "owed " + join(owed) + ", carried " + join(entry.carried));
   }

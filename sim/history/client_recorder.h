@@ -27,8 +27,8 @@ struct EnvelopedPublish {
 // the session was asked for.
 struct ConnectMode {
   bool clean = true;
-  std::uint16_t receive_maximum = 0;  // MQTT 5 Receive Maximum sent, 0 = none (65535)
-  bool records_acks = false;          // the client records ack_sent events
+  std::uint16_t receive_maximum = 0;              // MQTT 5 Receive Maximum sent, 0 = none (65535)
+  bool records_acks = false;                      // the client records ack_sent events
   std::optional<std::uint32_t> session_expiry_s;  // MQTT 5 only
   // Does the session end when this connection closes? v3.1.1: iff clean (MQTT-3.1.2-6);
   // MQTT 5: iff the expiry interval is 0 (MQTT 5 §3.1.2.11.2).

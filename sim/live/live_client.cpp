@@ -224,10 +224,10 @@ void LiveMqttClient::set_state(State state) {
     // v5 §3.1.2.11.2: absent means 0, the session ends with the connection.
     ::mqtt::properties properties;
     if (options.session_expiry) {
-      properties.add({::mqtt::property::SESSION_EXPIRY_INTERVAL,
-                      // Paho holds Four Byte Integers as int32_t; the bits go on the wire.
-                      static_cast<std::int32_t>(
-                          static_cast<std::uint32_t>(options.session_expiry->count()))});
+      properties.add(
+          {::mqtt::property::SESSION_EXPIRY_INTERVAL,
+           // Paho holds Four Byte Integers as int32_t; the bits go on the wire.
+           static_cast<std::int32_t>(static_cast<std::uint32_t>(options.session_expiry->count()))});
     }
     // §3.1.2.11.3: the most unacknowledged QoS 1/2 PUBLISHes the server may send us.
     if (options.receive_maximum) {
@@ -431,8 +431,8 @@ void LiveMqttClient::on_message_arrived(const ::mqtt::const_message_ptr& message
   std::vector<std::uint32_t> subscription_ids;
   const std::size_t id_count = properties.count(::mqtt::property::SUBSCRIPTION_IDENTIFIER);
   for (std::size_t i = 0; i < id_count; ++i) {
-    subscription_ids.push_back(::mqtt::get<std::uint32_t>(
-        properties, ::mqtt::property::SUBSCRIPTION_IDENTIFIER, i));
+    subscription_ids.push_back(
+        ::mqtt::get<std::uint32_t>(properties, ::mqtt::property::SUBSCRIPTION_IDENTIFIER, i));
   }
   std::string payload = recorder_.delivered(topic, message->get_qos(), message->is_retained(),
                                             message->is_duplicate(), message->get_payload_str(),

@@ -53,7 +53,8 @@ bool Session::enqueue(Message message) {
 }
 
 std::size_t Session::window_size() const {
-  const std::size_t window = std::min(static_cast<std::size_t>(limits_.max_inflight), kMaxPacketIds);
+  const std::size_t window =
+      std::min(static_cast<std::size_t>(limits_.max_inflight), kMaxPacketIds);
   return receive_maximum_ == 0 ? window : std::min<std::size_t>(window, receive_maximum_);
 }
 

@@ -44,9 +44,9 @@ struct ConnectOptions {
 // MQTT 5 Subscription Options (§3.8.3.1) and Subscription Identifier (§3.8.2.1.2); a 3.1.1
 // client sends none of them.
 struct SubscribeOptions {
-  bool no_local = false;             // not sent what this client id publishes (MQTT-3.8.3-3)
-  bool retain_as_published = false;  // forwards keep the RETAIN flag as published
-  int retain_handling = 0;           // 0: retained sent, 1: only if new, 2: never
+  bool no_local = false;              // not sent what this client id publishes (MQTT-3.8.3-3)
+  bool retain_as_published = false;   // forwards keep the RETAIN flag as published
+  int retain_handling = 0;            // 0: retained sent, 1: only if new, 2: never
   std::uint32_t subscription_id = 0;  // 1..268435455 returned on deliveries; 0 = none
 };
 

@@ -285,8 +285,8 @@ void SimMqttClient::on_publish(const Packet& packet) {
                           packet.message_expiry_s, packet.subscription_ids);
   if (packet.qos > 0) acknowledge(packet);
   if (on_message) {
-    runtime::ReceivedMessage message{packet.topic,  std::move(payload), packet.qos,
-                                     packet.retain, packet.dup,         std::nullopt,
+    runtime::ReceivedMessage message{packet.topic,           std::move(payload), packet.qos,
+                                     packet.retain,          packet.dup,         std::nullopt,
                                      packet.subscription_ids};
     if (packet.message_expiry_s > 0)
       message.message_expiry = std::chrono::seconds(packet.message_expiry_s);

@@ -99,11 +99,11 @@ class SimMqttClient final : public runtime::MqttClient, public ClientEndpoint {
   runtime::ConnectOptions options_;
   State state_ = State::disconnected;
   ConnectionId connection_ = 0;
-  std::list<OutFlow> outgoing_;            // QoS 1/2 flows in send order (MQTT-4.6.0-1)
+  std::list<OutFlow> outgoing_;  // QoS 1/2 flows in send order (MQTT-4.6.0-1)
   // Incoming QoS 2 ids held until PUBREL (MQTT-4.3.3-2); v5: with the PUBLISH's topic and
   // payload, for the ack_sent its PUBCOMP records.
   std::map<std::uint16_t, std::pair<std::string, std::string>> incoming_qos2_;
-  std::list<PendingRequest> requests_;     // lists: an empty std::deque already holds ~600 B
+  std::list<PendingRequest> requests_;  // lists: an empty std::deque already holds ~600 B
   std::uint16_t last_packet_id_ = 0;
   TimerId keepalive_timer_ = 0;
   TimerId connect_timer_ = 0;
