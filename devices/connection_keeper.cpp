@@ -21,6 +21,24 @@ ConnectionKeeper::ConnectionKeeper(runtime::Runtime& runtime, runtime::Rng& rng,
   if (mqtt.version == scenario::MqttVersion::v5 && mqtt.persistent_sessions) {
     options_.session_expiry = std::chrono::duration_cast<std::chrono::seconds>(mqtt.session_expiry);
   }
+  if (mqtt.receive_maximum > 0)
+    options_.receive_maximum = static_cast<std::uint16_t>(mqtt.receive_maximum);
+  options_.ack_delay = std::chrono::duration_cast<std::chrono::milliseconds>(mqtt.ack_delay);
+}
+
+void ConnectionKeeper::subscribe(const Subscription& subscription) {
+  runtime::SubscribeOptions options;
+  options.no_local = mqtt_.no_local;
+  options.retain_as_published = mqtt_.retain_as_published;
+  options.retain_handling = mqtt_.retain_handling;
+  if (mqtt_.subscription_ids) {
+    // One identifier per filter for the device's life, so a delivery names its filter.
+    auto [it, added] = subscription_ids_.try_emplace(
+        subscription.filter, static_cast<std::uint32_t>(subscription_ids_.size() + 1));
+    (void)added;
+    options.subscription_id = it->second;
+  }
+  client_->subscribe(subscription.filter, subscription.qos, options);
 }
 
 ConnectionKeeper::~ConnectionKeeper() = default;
@@ -32,7 +50,7 @@ void ConnectionKeeper::set_subscriptions(std::vector<Subscription> subscriptions
 void ConnectionKeeper::add_subscription(const Subscription& subscription) {
   std::erase(unsubscribe_on_resume_, subscription.filter);
   subscriptions_.push_back(subscription);
-  if (state_ == State::online) client_->subscribe(subscription.filter, subscription.qos);
+  if (state_ == State::online) subscribe(subscription);
 }
 
 void ConnectionKeeper::remove_subscription(const std::string& filter) {
@@ -131,9 +149,7 @@ void ConnectionKeeper::handle_connected(bool session_present) {
   if (session_present) {
     for (const std::string& filter : unsubscribe_on_resume_) client_->unsubscribe(filter);
   } else {
-    for (const Subscription& subscription : subscriptions_) {
-      client_->subscribe(subscription.filter, subscription.qos);
-    }
+    for (const Subscription& subscription : subscriptions_) subscribe(subscription);
   }
   unsubscribe_on_resume_.clear();
   if (callbacks_.on_online) callbacks_.on_online(session_present);

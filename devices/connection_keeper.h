@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -77,6 +78,8 @@ class ConnectionKeeper {
   enum class State { idle, connecting, online, waiting, stopped };
 
   void make_client();
+  // SUBSCRIBE with the scenario's MQTT 5 subscription options (ignored by a 3.1.1 client).
+  void subscribe(const Subscription& subscription);
   void connect_now();
   void schedule_reconnect();
   void handle_connected(bool session_present);
@@ -91,6 +94,7 @@ class ConnectionKeeper {
   runtime::ConnectOptions options_;
   std::vector<Subscription> subscriptions_;
   std::vector<std::string> unsubscribe_on_resume_;
+  std::map<std::string, std::uint32_t> subscription_ids_;  // mqtt.subscription_options.identifiers
   Callbacks callbacks_;
   std::unique_ptr<runtime::MqttClient> client_;
   TimerSlot reconnect_timer_;

@@ -11,7 +11,7 @@
 namespace mqttbed::broker {
 namespace {
 
-constexpr std::array<Mutation, 21> kMutations = {
+constexpr std::array<Mutation, 26> kMutations = {
     Mutation::none,
     Mutation::drop_offline_qos1,
     Mutation::duplicate_qos2,
@@ -33,6 +33,11 @@ constexpr std::array<Mutation, 21> kMutations = {
     Mutation::invalid_reason_code,
     Mutation::ignore_message_expiry,
     Mutation::dollar_matches_wildcards,
+    Mutation::ignore_no_local,
+    Mutation::drop_subscription_ids,
+    Mutation::ignore_retain_handling,
+    Mutation::ignore_retain_as_published,
+    Mutation::ignore_receive_maximum,
 };
 
 }  // namespace
@@ -81,6 +86,16 @@ const char* to_string(Mutation mutation) {
       return "ignore_message_expiry";
     case Mutation::dollar_matches_wildcards:
       return "dollar_matches_wildcards";
+    case Mutation::ignore_no_local:
+      return "ignore_no_local";
+    case Mutation::drop_subscription_ids:
+      return "drop_subscription_ids";
+    case Mutation::ignore_retain_handling:
+      return "ignore_retain_handling";
+    case Mutation::ignore_retain_as_published:
+      return "ignore_retain_as_published";
+    case Mutation::ignore_receive_maximum:
+      return "ignore_receive_maximum";
   }
   return "unknown";
 }

@@ -43,6 +43,11 @@ enum class Mutation {
   invalid_reason_code,         // v5: PUBACK with reason code 0x03, which no PUBACK may carry
   ignore_message_expiry,       // v5: deliver expired messages, with the interval as received
   dollar_matches_wildcards,    // '$' topics also match filters starting with '+' or '#'
+  ignore_no_local,             // v5: a No Local subscription gets its own client's messages
+  drop_subscription_ids,       // v5: deliveries carry no Subscription Identifier
+  ignore_retain_handling,      // v5: retained messages replayed whatever Retain Handling says
+  ignore_retain_as_published,  // v5: forwards have RETAIN=0 even with Retain As Published
+  ignore_receive_maximum,      // v5: more QoS 1/2 PUBLISHes in flight than the client's maximum
 };
 
 Mutation parse_mutation(const std::string& name);  // throws std::invalid_argument

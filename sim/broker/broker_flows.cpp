@@ -2,6 +2,7 @@
 // SUBSCRIBE/UNSUBSCRIBE, PINGREQ, DISCONNECT, and protocol violations.
 #include <algorithm>
 #include <utility>
+#include <vector>
 
 #include "sim/broker/broker_state.h"
 #include "sim/mqtt/topic.h"
@@ -138,9 +139,12 @@ void Broker::State::on_ack(Connection& connection, const mqtt::Packet& packet) {
 
 void Broker::State::on_subscribe(Connection& connection, const mqtt::Packet& packet) {
   // MQTT-3.8.3-3: at least one filter; MQTT-3.8.3-4: requested QoS above 2 is malformed.
+  // v5 §3.8.3.1: Retain Handling 3 is a Protocol Error.
   const bool malformed = packet.subscriptions.empty() || packet.packet_id == 0 ||
                          std::any_of(packet.subscriptions.begin(), packet.subscriptions.end(),
-                                     [](const mqtt::SubscribeRequest& r) { return r.qos > 2; });
+                                     [](const mqtt::SubscribeRequest& r) {
+                                       return r.qos > 2 || r.retain_handling > 2;
+                                     });
   if (malformed) {
     end_connection(connection.id, mqtt::ConnectionEnd::protocol_error);
     return;
@@ -152,13 +156,17 @@ void Broker::State::on_subscribe(Connection& connection, const mqtt::Packet& pac
     return;
   }
   mqtt::Session* session = sessions.find(connection.client_id);
+  const bool v5 = config.version == mqtt::Version::v5;
   const std::uint8_t max_qos = config.qos2 ? 2 : 1;
+  // Per filter: are its retained messages sent now (v5 Retain Handling, §3.8.3.1)?
+  std::vector<bool> replay(packet.subscriptions.size(), true);
   const std::uint8_t refused =
       config.version == mqtt::Version::v5 ? kNotAuthorizedV5 : kSubackFailure;
   mqtt::Packet suback;
   suback.type = mqtt::PacketType::suback;
   suback.packet_id = packet.packet_id;  // MQTT-3.8.4-2
-  for (const mqtt::SubscribeRequest& request : packet.subscriptions) {
+  for (std::size_t i = 0; i < packet.subscriptions.size(); ++i) {
+    const mqtt::SubscribeRequest& request = packet.subscriptions[i];
     if (!mqtt::is_valid_topic_filter(request.filter)) {
       suback.granted.push_back(refused);
       continue;
@@ -172,18 +180,31 @@ void Broker::State::on_subscribe(Connection& connection, const mqtt::Packet& pac
     }
     // MQTT-3.9.3: the server may grant a lower QoS than requested.
     const std::uint8_t granted = std::min(request.qos, max_qos);
-    session->subscribe(request.filter, granted);
-    subscriptions.insert(request.filter, connection.session_key, granted);
+    const bool is_new = session->subscribe(request.filter, granted);
+    mqtt::SubscriptionEntry entry{granted};
+    if (v5) {
+      entry.no_local = request.no_local;
+      entry.retain_as_published = request.retain_as_published;
+      entry.id = packet.subscription_id;
+      // MQTT-3.3.1-9/-10/-11: 0 replays, 1 only for a subscription that did not exist, 2
+      // never. --- MUTATION ignore_retain_handling: always replays.
+      if (config.mutation != Mutation::ignore_retain_handling)
+        replay[i] = request.retain_handling == 0 || (request.retain_handling == 1 && is_new);
+    }
+    subscriptions.insert(request.filter, connection.session_key, entry);
     suback.granted.push_back(granted);
   }
   // MQTT-3.8.4-1, one code per filter (MQTT-3.8.4-5). --- MUTATION drop_acks: no SUBACK.
   if (config.mutation != Mutation::drop_acks) host.send(connection.id, suback);
   // MQTT-3.3.1-6: each granted subscription gets the retained messages it matches, with
-  // RETAIN=1 (MQTT-3.3.1-8), at most at the granted QoS.
+  // RETAIN=1 (MQTT-3.3.1-8), at most at the granted QoS, with the subscription's identifier
+  // (MQTT-3.3.4-3).
   for (std::size_t i = 0; i < packet.subscriptions.size(); ++i) {
-    if (suback.granted[i] > 2) continue;
+    if (suback.granted[i] > 2 || !replay[i]) continue;
     for (mqtt::Message message : retained.matching(packet.subscriptions[i].filter)) {
       message.qos = std::min(message.qos, suback.granted[i]);
+      if (v5 && packet.subscription_id != 0 && config.mutation != Mutation::drop_subscription_ids)
+        message.subscription_ids = {packet.subscription_id};
       offer(*session, std::move(message));
     }
   }

@@ -98,6 +98,11 @@ void Broker::State::on_connect(ConnectionId id, const mqtt::Packet& packet) {
       client_id, packet.clean_session,
       mqtt::SessionLimits{.max_inflight = config.max_inflight, .max_queued = config.max_queued});
 
+  // MQTT-3.3.4-9: the client's Receive Maximum bounds the session's in-flight window on this
+  // connection. --- MUTATION ignore_receive_maximum: the broker's own window only.
+  attached.session.set_receive_maximum(
+      v5 && config.mutation != Mutation::ignore_receive_maximum ? packet.receive_maximum : 0);
+
   Connection connection;
   connection.id = id;
   connection.serial = next_serial++;

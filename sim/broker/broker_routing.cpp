@@ -14,26 +14,39 @@ bool Broker::State::authorized(const std::string& client_id, policy::Action acti
 
 void Broker::State::route(mqtt::Message message, const std::string& publisher, bool will) {
   if (message.retain) retained.update(message);  // MQTT-3.3.1-5, -10, -11
+  // v5 Retain As Published keeps the RETAIN flag as received (MQTT-3.3.1-13).
+  const bool received_retain = message.retain;
   // MQTT-3.3.1-9: forwarded to existing subscribers with RETAIN=0. --- MUTATION
   // retain_on_forward: RETAIN kept on forwards of PUBLISHes (wills keep the rule, so the
   // mutation stays the deliveries checker's alone).
   if (config.mutation != Mutation::retain_on_forward || will) message.retain = false;
   // MQTT-3.3.5-1: a session matching through several filters gets one copy at the
-  // highest granted QoS; every copy is capped at the publish QoS (MQTT-3.8.4-6).
-  std::map<std::uint64_t, std::uint8_t> granted_by_session;
+  // highest granted QoS, carrying every matching subscription's identifier (MQTT-3.3.4-4);
+  // every copy is capped at the publish QoS (MQTT-3.8.4-6). A No Local subscription does
+  // not match what its own client id published (MQTT-3.8.3-3), a will included (as
+  // mosquitto). --- MUTATION ignore_no_local: it does.
+  const std::uint64_t publisher_key = sessions.key_of(publisher);
+  const bool honour_no_local = config.mutation != Mutation::ignore_no_local;
+  std::map<std::uint64_t, mqtt::SubscriberCopy> copies;
   // --- MUTATION dollar_matches_wildcards: '$' topics reach '#' and '+/...' filters.
   subscriptions.match(
       message.topic,
-      [&granted_by_session](std::uint64_t key, std::uint8_t qos) {
-        std::uint8_t& granted = granted_by_session[key];
-        granted = std::max(granted, qos);
+      [&](std::uint64_t key, const mqtt::SubscriptionEntry& entry) {
+        copies[key].add(entry, key == publisher_key, honour_no_local);
       },
       config.mutation != Mutation::dollar_matches_wildcards);
-  for (const auto& [key, granted] : granted_by_session) {
+  for (auto& [key, found] : copies) {
+    if (!found.matched) continue;
     mqtt::Message copy = message;
-    copy.qos = std::min(message.qos, granted);
+    copy.qos = std::min(message.qos, found.qos);
     // --- MUTATION upgrade_qos: the granted QoS, even above the publish QoS.
-    if (config.mutation == Mutation::upgrade_qos) copy.qos = granted;
+    if (config.mutation == Mutation::upgrade_qos) copy.qos = found.qos;
+    // --- MUTATION ignore_retain_as_published: RETAIN=0 on every forward.
+    if (found.retain_as_published && config.mutation != Mutation::ignore_retain_as_published)
+      copy.retain = received_retain;
+    // --- MUTATION drop_subscription_ids: no identifier on any delivery.
+    if (config.mutation != Mutation::drop_subscription_ids)
+      copy.subscription_ids = std::move(found.ids);
     deliver(key, copy, publisher);
   }
   // --- MUTATION leak_across_accounts: one more copy to a client not allowed to read it.

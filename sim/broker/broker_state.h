@@ -15,6 +15,7 @@
 #include "sim/mqtt/message.h"
 #include "sim/mqtt/retained_store.h"
 #include "sim/mqtt/session.h"
+#include "sim/mqtt/subscription.h"
 #include "sim/mqtt/topic_trie.h"
 #include "sim/mqtt/will.h"
 
@@ -36,7 +37,7 @@ struct Broker::State {
   ConnectionTable connections;
   std::set<ConnectionId> closed;  // ended connections: late packets on them are ignored
   mqtt::SessionStore sessions;
-  mqtt::TopicTrie<std::uint8_t> subscriptions;  // (filter, session key) -> granted QoS
+  mqtt::TopicTrie<mqtt::SubscriptionEntry> subscriptions;  // (filter, session key) -> grant
   mqtt::RetainedStore retained;
   mqtt::PendingWills pending_wills;                    // v5 Will Delay Interval
   std::map<std::string, std::uint64_t> expiry_tokens;  // v5 session expiry timers by client

@@ -3,6 +3,7 @@
 #include "sim/check/answers_checker.h"
 #include "sim/check/completeness_checker.h"
 #include "sim/check/delivery_checker.h"
+#include "sim/check/flow_control_checker.h"
 #include "sim/check/isolation_checker.h"
 #include "sim/check/message_expiry_checker.h"
 #include "sim/check/ordering_checker.h"
@@ -13,6 +14,7 @@
 #include "sim/check/retained_checker.h"
 #include "sim/check/sessions_checker.h"
 #include "sim/check/shadow_checker.h"
+#include "sim/check/subscription_options_checker.h"
 #include "sim/check/will_checker.h"
 #include "sim/security/security.h"
 
@@ -81,6 +83,12 @@ std::vector<CheckSpec> build_catalog() {
        one<ReasonCodesChecker>(), ""},
       {"message_expiry", "no message is delivered after its expiry interval (MQTT 5)",
        one<MessageExpiryChecker>(), ""},
+      {"subscription_options",
+       "No Local, Retain Handling and Subscription Identifiers are honoured (MQTT 5)",
+       one<SubscriptionOptionsChecker>(), ""},
+      {"flow_control",
+       "the broker never has more QoS 1/2 PUBLISHes in flight than Receive Maximum (MQTT 5)",
+       one<FlowControlChecker>(), ""},
       {"qos0", "QoS 0: at most once", qos_level(0), "qos"},
       {"qos1", "QoS 1: at least once", qos_level(1), "qos"},
       {"qos2", "QoS 2: exactly once", qos_level(2), "qos"},

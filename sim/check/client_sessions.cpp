@@ -13,6 +13,10 @@ using history::EventType;
 
 namespace {
 const ClientState kUnknownClient;
+// In filters_' values, beside the granted QoS (bits 0-1): the MQTT 5 options other checkers ask.
+constexpr std::uint8_t kNoLocal = 0x80;
+constexpr std::uint8_t kRetainAsPublished = 0x40;
+constexpr std::uint8_t kGrantedQos = 0x03;
 }  // namespace
 
 const ClientState& ClientSessions::state(std::uint32_t client) const {
@@ -90,7 +94,12 @@ void ClientSessions::observe(const Event& event, const history::History& history
     case EventType::suback:
       if (event.qos > 2) break;  // 0x80: failure (MQTT-3.9.3-2)
       try {
-        filters_.insert(text, event.client, event.qos);
+        // The trie holds the granted QoS, with kNoLocal for a No Local subscription.
+        filters_.insert(
+            text, event.client,
+            static_cast<std::uint8_t>(
+                event.qos | (history::no_local(event.sub_options) ? kNoLocal : 0) |
+                (history::retain_as_published(event.sub_options) ? kRetainAsPublished : 0)));
       } catch (const std::invalid_argument&) {
         break;  // a broker granting an invalid filter is not this unit's business
       }
@@ -122,16 +131,19 @@ void ClientSessions::subscribers(const std::string& topic, bool connected_only,
 const std::vector<SubscriberMark>& ClientSessions::matching(const std::string& topic) const {
   if (last_event_ != 0 && matched_event_ == last_event_ && matched_topic_ == topic) return matched_;
   matched_.clear();
-  filters_.match(topic, [&](std::uint64_t key, const std::uint8_t& granted) {
+  filters_.match(topic, [&](std::uint64_t key, const std::uint8_t& value) {
     const auto client = static_cast<std::uint32_t>(key);
+    const auto granted = static_cast<std::uint8_t>(value & kGrantedQos);
+    const bool no_local = (value & kNoLocal) != 0;
     for (SubscriberMark& mark : matched_) {
       if (mark.client == client) {
         mark.granted_qos = std::max(mark.granted_qos, granted);
+        mark.no_local_only = mark.no_local_only && no_local;
         return;
       }
     }
     const ClientState& s = state(client);
-    matched_.push_back({client, granted, s.session, s.subscriptions, s.connection});
+    matched_.push_back({client, granted, s.session, s.subscriptions, s.connection, no_local});
   });
   std::sort(matched_.begin(), matched_.end(),
             [](const auto& a, const auto& b) { return a.client < b.client; });
@@ -148,6 +160,15 @@ void ClientSessions::connected_subscribers(
 void ClientSessions::all_subscribers(
     const std::string& topic, const std::function<void(const SubscriberMark&)>& visit) const {
   subscribers(topic, false, visit);
+}
+
+bool ClientSessions::keeps_retain(std::uint32_t client, const std::string& topic) const {
+  if (topic.empty() || !mqtt::is_valid_topic_name(topic)) return false;
+  bool keeps = false;
+  filters_.match(topic, [&](std::uint64_t key, const std::uint8_t& value) {
+    keeps = keeps || (key == client && (value & kRetainAsPublished) != 0);
+  });
+  return keeps;
 }
 
 bool ClientSessions::alive_since(const SubscriberMark& mark, bool same_connection) const {

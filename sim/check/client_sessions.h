@@ -40,6 +40,12 @@ struct SubscriberMark {
   std::uint32_t session = 0;
   std::uint32_t subscriptions = 0;
   std::uint32_t connection = 0;
+  // Every matching subscription has MQTT 5 No Local: nothing its own client id publishes is
+  // sent to it (MQTT-3.8.3-3).
+  bool no_local_only = false;
+
+  // Is this subscriber owed what `publisher` (a client index) published?
+  bool owed_from(std::uint32_t publisher) const { return !(no_local_only && client == publisher); }
 };
 
 class ClientSessions {
@@ -61,6 +67,9 @@ class ClientSessions {
   // Still the same session and subscriptions as at `mark`, and connected now? Then anything
   // owed since `mark` (QoS >= 1) must arrive. For QoS 0, also the same connection.
   bool alive_since(const SubscriberMark& mark, bool same_connection) const;
+  // Does `client` hold a granted subscription matching `topic` with MQTT 5 Retain As
+  // Published? Then a RETAIN=1 delivery may be a forward, not only a retained replay.
+  bool keeps_retain(std::uint32_t client, const std::string& topic) const;
 
   // The recent events of `client`, described, for an excerpt.
   void append_recent(std::uint32_t client, const history::History& history,

@@ -54,6 +54,10 @@ void DeliveryChecker::observe(const Event& event, const history::History& histor
       s.qos = s.ended_ns == kNever ? std::max(s.qos, event.qos) : event.qos;
       s.acked_ns = kNever;
       s.ended_ns = kNever;
+      if (history::retain_as_published(event.sub_options) != s.retain_as_published) {
+        s.retain_as_published = !s.retain_as_published;
+        s.options_since_ns = event.time_ns;
+      }
       return;
     }
     case EventType::suback: {
@@ -93,7 +97,7 @@ DeliveryChecker::Subscription& DeliveryChecker::subscription(std::uint32_t clien
                                                              std::uint32_t filter) {
   if (Subscription* known = find(client, filter)) return *known;
   std::vector<Subscription>& held = clients_[client];
-  held.push_back(Subscription{filter, 0, kNever, kNever});
+  held.push_back(Subscription{filter, 0, kNever, kNever, false, 0});
   return held.back();
 }
 
@@ -139,6 +143,10 @@ DeliveryChecker::Entitlement DeliveryChecker::entitlement(const Event& event,
     e.held = e.held || s.ended_ns == kNever;
     e.qos = std::max(e.qos, s.qos);
     e.latest_ack_ns = std::max(e.latest_ack_ns, s.acked_ns);
+    e.any_retain_as_published = e.any_retain_as_published || s.retain_as_published;
+    e.all_retain_as_published = e.all_retain_as_published && s.retain_as_published &&
+                                publish_ns >= 0 && s.options_since_ns < publish_ns &&
+                                s.acked_ns < publish_ns;
   }
   return e;
 }
@@ -178,9 +186,17 @@ void DeliveryChecker::on_delivered(const Event& event, const history::History& h
   }
   // A retained copy answers a subscription made after the message was published; a message
   // published after every matching SUBACK was forwarded to an established subscription.
-  if (event.retain && published_retained && publish_ns > e.latest_ack_ns) {
+  if (event.retain && published_retained && publish_ns > e.latest_ack_ns &&
+      !e.any_retain_as_published) {
     ++counts_.unexpected;
     report("a forward to an established subscription has RETAIN=0", "MQTT-3.3.1-9", event, history);
+    return;
+  }
+  // MQTT 5 Retain As Published on every matching subscription: RETAIN as published.
+  if (!event.retain && published_retained && e.all_retain_as_published) {
+    ++counts_.unexpected;
+    report("a forward to a Retain As Published subscription keeps RETAIN=1", "MQTT-3.3.1-13", event,
+           history);
     return;
   }
   ++counts_.ok;

@@ -28,8 +28,12 @@ namespace mqttbed::check {
 //    client's matching subscriptions) (MQTT-3.8.4-6, MQTT-3.3.5-1);
 //  - RETAIN on a forward: RETAIN=1 on a message published after the latest SUBACK of every
 //    matching subscription, i.e. a forward to an established subscription (MQTT-3.3.1-9;
-//    MQTT 5 with Retain As Published 0, MQTT-3.3.1-12 there). A message published before a
-//    matching subscription's SUBACK may be its retained replay (MQTT-3.3.1-8).
+//    MQTT 5 with Retain As Published 0, MQTT-3.3.1-12 there), unless one of them asked for
+//    Retain As Published. A message published before a matching subscription's SUBACK may
+//    be its retained replay (MQTT-3.3.1-8);
+//  - RETAIN lost (MQTT 5): RETAIN=0 on a message published with RETAIN=1 when every matching
+//    subscription had asked for Retain As Published before it was published: forward or
+//    replay, its RETAIN must then be 1 (MQTT-3.3.1-13).
 // Foreign messages (no identity) are judged on the subscription and the grant only.
 class DeliveryChecker : public Checker {
  public:
@@ -41,20 +45,24 @@ class DeliveryChecker : public Checker {
   static constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
   // One filter a client subscribed to, held or ended.
   struct Subscription {
-    std::uint32_t filter = 0;        // string id
-    std::uint8_t qos = 0;            // granted; the requested one until the SUBACK
-    std::int64_t acked_ns = kNever;  // latest SUBACK; kNever while a SUBSCRIBE is pending
-    std::int64_t ended_ns = kNever;  // UNSUBACK or refusal; kNever while held
+    std::uint32_t filter = 0;           // string id
+    std::uint8_t qos = 0;               // granted; the requested one until the SUBACK
+    std::int64_t acked_ns = kNever;     // latest SUBACK; kNever while a SUBSCRIBE is pending
+    std::int64_t ended_ns = kNever;     // UNSUBACK or refusal; kNever while held
+    bool retain_as_published = false;   // MQTT 5, as the latest SUBSCRIBE asked
+    std::int64_t options_since_ns = 0;  // that SUBSCRIBE, when it changed the option
   };
   // What the client's subscriptions say about one delivered topic.
   struct Entitlement {
-    bool held = false;                // a matching subscription is held now
-    bool tolerated = false;           // or ended after the message was published
-    bool ended_unknown = false;       // or ended, and the publish time is unknown
-    bool ended = false;               // a matching subscription ended before the publish
-    bool dollar_wildcard = false;     // a held filter would match but for MQTT-4.7.2-1
-    std::uint8_t qos = 0;             // highest grant among held and tolerated ones
-    std::int64_t latest_ack_ns = -1;  // latest SUBACK among them (kNever: one pending)
+    bool held = false;                     // a matching subscription is held now
+    bool tolerated = false;                // or ended after the message was published
+    bool ended_unknown = false;            // or ended, and the publish time is unknown
+    bool ended = false;                    // a matching subscription ended before the publish
+    bool dollar_wildcard = false;          // a held filter would match but for MQTT-4.7.2-1
+    std::uint8_t qos = 0;                  // highest grant among held and tolerated ones
+    std::int64_t latest_ack_ns = -1;       // latest SUBACK among them (kNever: one pending)
+    bool any_retain_as_published = false;  // one of them asks for Retain As Published
+    bool all_retain_as_published = true;   // all of them did, before `publish_ns`
   };
 
   void on_delivered(const history::Event& event, const history::History& history);

@@ -55,7 +55,8 @@ void QosChecker::on_publish(const Event& event, const history::History& history)
   Pending pending{event, false, {}};
   sessions_->connected_subscribers(history.string(event.topic), [&](const SubscriberMark& mark) {
     // MQTT-3.8.4-6: delivered at the lower of the publish QoS and the granted QoS.
-    if (std::min<int>(event.qos, mark.granted_qos) == level_) pending.owed.push_back({mark});
+    if (std::min<int>(event.qos, mark.granted_qos) == level_ && mark.owed_from(event.client))
+      pending.owed.push_back({mark});
   });
   if (pending.owed.empty()) return;
   counts_.checked += pending.owed.size();

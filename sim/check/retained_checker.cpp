@@ -27,12 +27,23 @@ void RetainedChecker::observe(const Event& event, const history::History& histor
         subs.push_back({event.topic, event.time_ns});
       } else {
         it->sent_ns = event.time_ns;  // MQTT-3.8.4-3: a repeated SUBSCRIBE re-sends retained
+        it->existed = it->held;
       }
       ++awaiting_[event.client].pending;
       break;
     }
     case EventType::suback:
       on_suback(event, history);
+      break;
+    case EventType::connack:
+    case EventType::unsubscribe_sent:
+      // The subscription is gone (no session kept, MQTT-3.2.2-1; or unsubscribed).
+      if (auto subs = subscribes_.find(event.client); subs != subscribes_.end()) {
+        const bool all = event.type == EventType::connack;
+        if (all && (event.code != 0 || event.session_present)) break;
+        for (Subscribe& s : subs->second)
+          if (all || s.filter == event.topic) s.held = false;
+      }
       break;
     case EventType::connect_sent:
     case EventType::disconnect_sent:
@@ -97,12 +108,20 @@ void RetainedChecker::on_suback(const Event& event, const history::History& hist
     replayed_ns = waiting->second.replayed_ns;
     if (--waiting->second.pending <= 0) awaiting_.erase(waiting);
   }
-  if (event.qos >= 0x80) return;  // refused: nothing owed
   const std::string& filter = history.string(event.topic);
   std::int64_t subscribe_ns = -1;
-  for (const Subscribe& s : subscribes_[event.client])
-    if (s.filter == event.topic) subscribe_ns = s.sent_ns;
+  bool existed = false;
+  for (Subscribe& s : subscribes_[event.client]) {
+    if (s.filter != event.topic) continue;
+    subscribe_ns = s.sent_ns;
+    existed = s.existed;
+    s.held = event.qos < 0x80;
+  }
+  if (event.qos >= 0x80) return;  // refused: nothing owed
   if (subscribe_ns < 0) return;
+  // MQTT 5 Retain Handling (§3.8.3.1): 2 never replays, 1 only for a new subscription.
+  const int handling = history::retain_handling(event.sub_options);
+  if (handling == 2 || (handling == 1 && existed)) return;
   const std::string literal = filter.substr(0, filter.find_first_of("+#"));
   // Only the topics under the filter's literal prefix can match: a range of the sorted names
   // (scanning every retained topic per SUBACK was quadratic in a 100k-device fleet's start).

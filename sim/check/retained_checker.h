@@ -28,7 +28,9 @@ namespace mqttbed::check {
 // retained delivery on that topic on the same connection (MQTT-3.3.1-6), which may come
 // between the SUBSCRIBE and its SUBACK (§3.8.4 allows matching PUBLISHes first). Unless the broker
 // promised to keep retained messages across a restart (CheckContext), a crash after the store
-// makes the debt indeterminate; so does the connection ending before the delivery.
+// makes the debt indeterminate; so does the connection ending before the delivery. MQTT 5:
+// nothing is owed to a SUBSCRIBE with Retain Handling 2, nor with 1 when the subscription
+// already existed (MQTT-3.3.1-10/-11; the subscription_options check judges those replays).
 class RetainedChecker : public Checker {
  public:
   const char* name() const override { return "retained"; }
@@ -46,6 +48,8 @@ class RetainedChecker : public Checker {
   struct Subscribe {
     std::uint32_t filter = 0;
     std::int64_t sent_ns = 0;
+    bool held = false;     // granted, not unsubscribed, the session kept (MQTT 5 Retain Handling 1)
+    bool existed = false;  // held when the latest SUBSCRIBE was sent
   };
 
   struct Owed {

@@ -134,7 +134,8 @@ void SessionsChecker::on_publish(const Event& event, const history::History& his
   sessions_->all_subscribers(history.string(event.topic), [&](const SubscriberMark& mark) {
     const ClientState& state = sessions_->state(mark.client);
     // Offline with a persistent session: the broker must queue QoS >= 1 (MQTT-3.1.2-5).
-    if (!state.connected && !state.clean && mark.granted_qos > 0) queued.owed.push_back(mark);
+    if (!state.connected && !state.clean && mark.granted_qos > 0 && mark.owed_from(event.client))
+      queued.owed.push_back(mark);
   });
   if (queued.owed.empty()) return;
   counts_.checked += queued.owed.size();

@@ -16,8 +16,12 @@ void WillChecker::observe(const Event& event, const history::History& history) {
   sessions_->observe(event, history);
   if (event.type == EventType::delivered) {
     // RETAIN=1 marks a replay from the retained store to a new subscription (MQTT-3.3.1-8),
-    // not a publication of the will: the retained checker judges those.
-    if (event.is_will && event.msg.seq != 0 && !event.retain) on_delivered(event, history);
+    // not a publication of the will: the retained checker judges those. Unless the client
+    // asked for MQTT 5 Retain As Published: then it may be the forward (MQTT-3.3.1-13).
+    if (event.is_will && event.msg.seq != 0 &&
+        (!event.retain || sessions_->keeps_retain(event.client, history.string(event.topic)))) {
+      on_delivered(event, history);
+    }
   } else {
     on_connection_event(event, history);
   }
@@ -79,8 +83,10 @@ void WillChecker::close(Record& record, const Event& event, Outcome outcome,
       history.string(record.connect.topic), [&](const SubscriberMark& mark) {
         SubscriberMark owed = mark;
         owed.granted_qos = std::min(will_qos, mark.granted_qos);  // MQTT-3.8.4-6
-        if (std::find(record.early.begin(), record.early.end(), mark.client) ==
-            record.early.end()) {
+        // No Local covers wills too: the will's client id is the subscriber's (MQTT-3.8.3-3).
+        if (mark.owed_from(record.connect.client) &&
+            std::find(record.early.begin(), record.early.end(), mark.client) ==
+                record.early.end()) {
           record.owed.push_back(owed);
         }
       });
@@ -122,6 +128,7 @@ void WillChecker::on_delivered(const Event& event, const history::History& histo
     // item judged here, so `ok` never exceeds `checked`.
     if (!was_owed) ++counts_.checked;
   } else {
+    if (event.retain) return;  // a later retained replay (Retain As Published): not a publication
     ++counted->second;
     ++counts_.duplicated;
     // DUP=1 is a QoS 1 redelivery of the one publication; DUP=0 is a second publication.

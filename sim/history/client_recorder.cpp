@@ -1,5 +1,6 @@
 #include "sim/history/client_recorder.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
@@ -23,6 +24,24 @@ bool app_sequence(const nlohmann::json& json, std::uint32_t& seq, std::uint32_t&
 }
 
 }  // namespace
+
+std::string join_ids(std::vector<std::uint32_t> ids) {
+  std::sort(ids.begin(), ids.end());
+  std::string text;
+  for (std::uint32_t id : ids) text += (text.empty() ? "" : ",") + std::to_string(id);
+  return text;
+}
+
+std::vector<std::uint32_t> split_ids(const std::string& text) {
+  std::vector<std::uint32_t> ids;
+  for (const char* at = text.c_str(); *at != '\0';) {
+    char* end = nullptr;
+    ids.push_back(static_cast<std::uint32_t>(std::strtoul(at, &end, 10)));
+    if (end == at) break;
+    at = *end == ',' ? end + 1 : end;
+  }
+  return ids;
+}
 
 ClientRecorder::ClientRecorder(History& history, const std::string& client_name,
                                std::function<std::int64_t()> now_ns)
@@ -70,10 +89,16 @@ void ClientRecorder::describe_payload(const std::string& topic, std::string_view
 ConnectMode connect_mode(const std::string& detail) {
   ConnectMode mode;
   mode.clean = detail.rfind("clean", 0) == 0;
-  const auto at = detail.find("expiry=");
+  const auto maximum = detail.find(" receive_maximum=");
+  if (maximum != std::string::npos) {
+    mode.receive_maximum =
+        static_cast<std::uint16_t>(std::strtoul(detail.c_str() + maximum + 17, nullptr, 10));
+  }
+  mode.records_acks = detail.size() >= 5 && detail.compare(detail.size() - 5, 5, " acks") == 0;
+  const auto at = detail.find(" expiry=");
   if (at != std::string::npos) {
     mode.session_expiry_s =
-        static_cast<std::uint32_t>(std::strtoul(detail.c_str() + at + 7, nullptr, 10));
+        static_cast<std::uint32_t>(std::strtoul(detail.c_str() + at + 8, nullptr, 10));
   }
   return mode;
 }
@@ -82,6 +107,8 @@ std::uint32_t ClientRecorder::connect_detail(bool clean_session,
                                              std::optional<std::uint32_t> expiry_s) {
   std::string text = clean_session ? "clean" : "persistent";
   if (expiry_s) text += " expiry=" + std::to_string(*expiry_s);
+  if (receive_maximum_ != 0) text += " receive_maximum=" + std::to_string(receive_maximum_);
+  if (records_acks_) text += " acks";
   return history_.string_id(text);
 }
 
@@ -127,10 +154,18 @@ void ClientRecorder::connect_failed(int return_code) {
   append(event);
 }
 
-void ClientRecorder::subscribe_sent(const std::string& filter, int qos) {
+void ClientRecorder::subscribe_sent(const std::string& filter, int qos, std::uint8_t sub_options,
+                                    std::uint32_t sub_id) {
   Event event = make(EventType::subscribe_sent);
   event.topic = history_.string_id(filter);
   event.qos = event.publish_qos = static_cast<std::uint8_t>(qos);
+  event.sub_options = sub_options;
+  event.sub_ids = sub_id;
+  if (sub_options != 0 || sub_id != 0) {
+    subscribe_options_[event.topic] = {sub_options, sub_id};
+  } else {
+    subscribe_options_.erase(event.topic);
+  }
   append(event);
 }
 
@@ -140,6 +175,10 @@ void ClientRecorder::suback(const std::string& filter, int code, const std::stri
   event.qos = event.publish_qos = static_cast<std::uint8_t>(code);
   event.code = code;
   event.detail = reason_id(reason);
+  if (auto it = subscribe_options_.find(event.topic); it != subscribe_options_.end()) {
+    event.sub_options = it->second.first;
+    event.sub_ids = it->second.second;
+  }
   append(event);
 }
 
@@ -198,9 +237,11 @@ void ClientRecorder::pubrec(std::uint64_t seq, int code, const std::string& reas
 }
 
 std::string ClientRecorder::delivered(const std::string& topic, int qos, bool retain, bool dup,
-                                      std::string_view payload, std::uint32_t expiry_s) {
+                                      std::string_view payload, std::uint32_t expiry_s,
+                                      const std::vector<std::uint32_t>& sub_ids) {
   Event event = make(EventType::delivered);
   event.expiry_s = expiry_s;
+  if (!sub_ids.empty()) event.sub_ids = history_.string_id(join_ids(sub_ids));
   event.topic = history_.string_id(topic);
   event.qos = event.publish_qos = static_cast<std::uint8_t>(qos);
   event.retain = retain;
@@ -215,6 +256,16 @@ std::string ClientRecorder::delivered(const std::string& topic, int qos, bool re
   describe_payload(topic, application, event);
   append(event);
   return std::string(application);
+}
+
+void ClientRecorder::ack_sent(const std::string& topic, int qos, std::string_view payload) {
+  Event event = make(EventType::ack_sent);
+  event.topic = history_.string_id(topic);
+  event.qos = event.publish_qos = static_cast<std::uint8_t>(qos);
+  if (auto decoded = envelope::decode(payload)) {
+    event.msg = {history_.client_id(decoded->publisher), decoded->seq};
+  }
+  append(event);
 }
 
 void ClientRecorder::disconnect_sent() { append(make(EventType::disconnect_sent)); }

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "sim/history/event.h"
 #include "sim/history/history.h"
@@ -25,12 +27,18 @@ struct EnvelopedPublish {
 // the session was asked for.
 struct ConnectMode {
   bool clean = true;
+  std::uint16_t receive_maximum = 0;              // MQTT 5 Receive Maximum sent, 0 = none (65535)
+  bool records_acks = false;                      // the client records ack_sent events
   std::optional<std::uint32_t> session_expiry_s;  // MQTT 5 only
   // Does the session end when this connection closes? v3.1.1: iff clean (MQTT-3.1.2-6);
   // MQTT 5: iff the expiry interval is 0 (MQTT 5 §3.1.2.11.2).
   bool ends_with_connection() const { return session_expiry_s ? *session_expiry_s == 0 : clean; }
 };
 ConnectMode connect_mode(const std::string& detail);
+
+// A delivered event's Subscription Identifiers as recorded in Event::sub_ids ("1,7").
+std::string join_ids(std::vector<std::uint32_t> ids);
+std::vector<std::uint32_t> split_ids(const std::string& text);
 
 // The Keep Alive a connect_sent records when its caller does not say (Paho's default).
 inline constexpr std::uint16_t kDefaultKeepaliveS = 60;
@@ -43,6 +51,13 @@ class ClientRecorder {
   const std::string& client_name() const { return name_; }
   // The protocol level connect_sent records from now on (4: MQTT 3.1.1, 5: MQTT 5).
   void set_protocol_level(int level) { protocol_level_ = level; }
+  // What connect_sent records from now on about MQTT 5 flow control, in its detail: the
+  // Receive Maximum sent (" receive_maximum=N"; 0 = none) and whether this client records an
+  // ack_sent for every PUBLISH it acknowledges (" acks"; the simulated client does).
+  void set_flow_control(std::uint16_t receive_maximum, bool records_acks) {
+    receive_maximum_ = receive_maximum;
+    records_acks_ = records_acks;
+  }
 
   // CONNECT written without a will. `session_expiry_s` is MQTT 5's Session Expiry Interval
   // as sent (nullopt: v3.1.1, where a persistent session never expires and a clean one ends
@@ -61,7 +76,10 @@ class ClientRecorder {
   void connack(bool session_present, int return_code, const std::string& reason = {});
   void connect_failed(int return_code);
 
-  void subscribe_sent(const std::string& filter, int qos);
+  // `sub_options`/`sub_id`: the MQTT 5 Subscription Options byte (Event::sub_options) and
+  // Subscription Identifier sent with it; the SUBACK answering it is recorded with them too.
+  void subscribe_sent(const std::string& filter, int qos, std::uint8_t sub_options = 0,
+                      std::uint32_t sub_id = 0);
   // `code`: the granted QoS or failure code (3.1.1: 0x80; v5: a reason code of 0x80 or more).
   void suback(const std::string& filter, int code, const std::string& reason = {});
   void unsubscribe_sent(const std::string& filter);
@@ -81,8 +99,14 @@ class ClientRecorder {
   // A PUBLISH arrived: records it and returns the application payload (envelope stripped;
   // a foreign payload is returned as-is and recorded with an unknown identity).
   // `expiry_s`: the Message Expiry Interval the PUBLISH carried (0 = none).
+  // `sub_ids`: the Subscription Identifiers it carried (MQTT 5), in any order.
   std::string delivered(const std::string& topic, int qos, bool retain, bool dup,
-                        std::string_view payload, std::uint32_t expiry_s = 0);
+                        std::string_view payload, std::uint32_t expiry_s = 0,
+                        const std::vector<std::uint32_t>& sub_ids = {});
+
+  // The client wrote the PUBACK/PUBCOMP ending the flow of a PUBLISH it received (v5
+  // simulation, see EventType::ack_sent); `payload` is the PUBLISH's, for its identity.
+  void ack_sent(const std::string& topic, int qos, std::string_view payload);
 
   void disconnect_sent();
   // `server_code`: the reason code of the DISCONNECT the server sent first (v5), 0 if none;
@@ -116,7 +140,11 @@ class ClientRecorder {
   std::uint32_t client_ = 0;
   std::function<std::int64_t()> now_ns_;
   int protocol_level_ = 4;
+  std::uint16_t receive_maximum_ = 0;
+  bool records_acks_ = false;
   std::unordered_map<std::uint64_t, InFlight> in_flight_;  // QoS >= 1 publishes not yet done
+  // The options and identifier of each filter's last SUBSCRIBE, for its SUBACK (v5 only).
+  std::unordered_map<std::uint32_t, std::pair<std::uint8_t, std::uint32_t>> subscribe_options_;
 };
 
 }  // namespace mqttbed::history

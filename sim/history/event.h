@@ -32,6 +32,9 @@ enum class EventType : std::uint8_t {
                      // reason code of the server's DISCONNECT (v5) when one came first, else 0
   fault,             // a fault began or ended (client = target or "*"); detail describes it
   unsuback,          // UNSUBACK received; topic = filter, code = its reason code (v5; 0 in 3.1.1)
+  ack_sent,          // v5, simulation: the PUBACK (QoS 1) or PUBCOMP (QoS 2) ending a received
+                     // PUBLISH's flow written; msg = its identity, topic, qos. Paho sends its
+                     // acks itself: live runs record none (the flow_control check says so)
 };
 
 // Who published a message and its per-publisher sequence number: the message's identity,
@@ -69,7 +72,18 @@ struct Event {
   // MQTT 5 Message Expiry Interval in seconds, 0 = none: as the publisher set it
   // (publish_sent) or as the server forwarded it, i.e. what was left (delivered).
   std::uint32_t expiry_s = 0;
+  // MQTT 5 Subscription Options (subscribe_sent, and the suback answering it): bit 0 No
+  // Local, bit 1 Retain As Published, bits 2-3 Retain Handling (as on the wire, §3.8.3.1).
+  std::uint8_t sub_options = 0;
+  // subscribe_sent/suback: the SUBSCRIBE's Subscription Identifier (0 = none); delivered: the
+  // string id of the PUBLISH's identifiers, comma-separated ascending ("1,7"; 0 = none).
+  std::uint32_t sub_ids = 0;
 };
+
+// Event::sub_options, field by field.
+inline bool no_local(std::uint8_t sub_options) { return (sub_options & 1) != 0; }
+inline bool retain_as_published(std::uint8_t sub_options) { return (sub_options & 2) != 0; }
+inline int retain_handling(std::uint8_t sub_options) { return (sub_options >> 2) & 3; }
 
 const char* to_string(EventType type);
 // The inverse of to_string; false if `name` names no event type.

@@ -89,6 +89,12 @@ Event event_from_json(const nlohmann::json& j, History& history) {
   event.app_seq = j.value("app_seq", std::uint32_t{0});
   event.app_total = j.value("app_total", std::uint32_t{0});
   event.expiry_s = j.value("exp", std::uint32_t{0});
+  event.sub_options = j.value("so", std::uint8_t{0});
+  if (event.type == EventType::delivered) {
+    event.sub_ids = history.string_id(j.value("sids", std::string()));
+  } else {
+    event.sub_ids = j.value("sid", std::uint32_t{0});
+  }
   return event;
 }
 
@@ -145,6 +151,12 @@ std::string event_to_json_line(const Event& event, const History& history) {
     append_field(out, "app_total", event.app_total);
   }
   if (event.expiry_s != 0) append_field(out, "exp", event.expiry_s);
+  if (event.sub_options != 0) append_field(out, "so", int{event.sub_options});
+  if (event.sub_ids != 0 && event.type == EventType::delivered) {
+    append_field(out, "sids", history.string(event.sub_ids));
+  } else if (event.sub_ids != 0) {
+    append_field(out, "sid", event.sub_ids);
+  }
   out += '}';
   return out;
 }

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "sim/live/fault_proxy.h"
 #include "sim/live/live_identity.h"
@@ -221,13 +222,18 @@ void LiveMqttClient::set_state(State state) {
     paho.set_clean_session(false);
     paho.set_clean_start(options.clean_session);
     // v5 §3.1.2.11.2: absent means 0, the session ends with the connection.
+    ::mqtt::properties properties;
     if (options.session_expiry) {
-      paho.set_properties(::mqtt::properties{
+      properties.add(
           {::mqtt::property::SESSION_EXPIRY_INTERVAL,
-           // Paho holds Four Byte Integers as int32_t; the bits are what goes on the wire.
-           static_cast<std::int32_t>(
-               static_cast<std::uint32_t>(options.session_expiry->count()))}});
+           // Paho holds Four Byte Integers as int32_t; the bits go on the wire.
+           static_cast<std::int32_t>(static_cast<std::uint32_t>(options.session_expiry->count()))});
     }
+    // §3.1.2.11.3: the most unacknowledged QoS 1/2 PUBLISHes the server may send us.
+    if (options.receive_maximum) {
+      properties.add({::mqtt::property::RECEIVE_MAXIMUM, std::int32_t{*options.receive_maximum}});
+    }
+    if (!properties.empty()) paho.set_properties(properties);
   } else {
     paho.set_mqtt_version(MQTTVERSION_3_1_1);
     paho.set_clean_session(options.clean_session);
@@ -262,6 +268,8 @@ void LiveMqttClient::connect(const runtime::ConnectOptions& options) {
   if (v5_ && options.session_expiry)
     expiry_s = static_cast<std::uint32_t>(options.session_expiry->count());
   recorder_.set_protocol_level(v5_ ? 5 : 4);
+  // Paho acknowledges received PUBLISHes itself: no ack_sent is recorded live.
+  recorder_.set_flow_control(v5_ ? options.receive_maximum.value_or(0) : 0, false);
   if (const auto& will = options.will) {
     will_payload = recorder_.connect_sent(options.clean_session, will->topic, will->qos,
                                           will->retain, will->payload, expiry_s, keepalive_s);
@@ -349,13 +357,31 @@ void LiveMqttClient::on_publish_result(std::uint64_t seq, int qos, bool ok, int 
   if (on_publish_complete) on_publish_complete(seq);
 }
 
-void LiveMqttClient::subscribe(const std::string& filter, int qos) {
+void LiveMqttClient::subscribe(const std::string& filter, int qos,
+                               const runtime::SubscribeOptions& options) {
   if (state_ != State::connected) return;
   std::uint64_t request = next_request_++;
   pending_subscribes_[request] = filter;
-  recorder_.subscribe_sent(filter, qos);
+  // v5 Subscription Options and Identifier (§3.8.3.1, §3.8.2.1.2); 3.1.1 has neither.
+  ::mqtt::subscribe_options paho_subscribe;
+  ::mqtt::properties properties;
+  std::uint8_t options_byte = 0;
+  if (v5_) {
+    paho_subscribe = ::mqtt::subscribe_options(
+        options.no_local, options.retain_as_published,
+        static_cast<::mqtt::subscribe_options::RetainHandling>(options.retain_handling));
+    if (options.subscription_id != 0) {
+      properties.add({::mqtt::property::SUBSCRIPTION_IDENTIFIER,
+                      static_cast<std::int32_t>(options.subscription_id)});
+    }
+    options_byte = static_cast<std::uint8_t>((options.no_local ? 1 : 0) |
+                                             (options.retain_as_published ? 2 : 0) |
+                                             (options.retain_handling << 2));
+  }
+  recorder_.subscribe_sent(filter, qos, options_byte, v5_ ? options.subscription_id : 0);
   try {
-    paho_->subscribe(filter, qos, context_of(request), subscribe_listener_);
+    paho_->subscribe(filter, qos, context_of(request), subscribe_listener_, paho_subscribe,
+                     properties);
   } catch (const ::mqtt::exception&) {
     pending_subscribes_.erase(request);
   }
@@ -401,16 +427,24 @@ void LiveMqttClient::on_message_arrived(const ::mqtt::const_message_ptr& message
     expiry_s = static_cast<std::uint32_t>(
         ::mqtt::get<std::int32_t>(properties, ::mqtt::property::MESSAGE_EXPIRY_INTERVAL));
   }
-  std::string payload =
-      recorder_.delivered(topic, message->get_qos(), message->is_retained(),
-                          message->is_duplicate(), message->get_payload_str(), expiry_s);
+  // Every matching subscription's identifier (MQTT-3.3.4-4), one property each.
+  std::vector<std::uint32_t> subscription_ids;
+  const std::size_t id_count = properties.count(::mqtt::property::SUBSCRIPTION_IDENTIFIER);
+  for (std::size_t i = 0; i < id_count; ++i) {
+    subscription_ids.push_back(
+        ::mqtt::get<std::uint32_t>(properties, ::mqtt::property::SUBSCRIPTION_IDENTIFIER, i));
+  }
+  std::string payload = recorder_.delivered(topic, message->get_qos(), message->is_retained(),
+                                            message->is_duplicate(), message->get_payload_str(),
+                                            expiry_s, subscription_ids);
   if (on_message) {
     runtime::ReceivedMessage received{topic,
                                       std::move(payload),
                                       message->get_qos(),
                                       message->is_retained(),
                                       message->is_duplicate(),
-                                      std::nullopt};
+                                      std::nullopt,
+                                      subscription_ids};
     if (expiry_s > 0) received.message_expiry = std::chrono::seconds(expiry_s);
     on_message(received);
   }

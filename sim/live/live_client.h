@@ -58,7 +58,9 @@ class LiveMqttClient final : public runtime::MqttClient {
   using runtime::MqttClient::publish;
   std::uint64_t publish(const std::string& topic, const std::string& payload, int qos, bool retain,
                         const runtime::PublishOptions& options) override;
-  void subscribe(const std::string& filter, int qos) override;
+  using runtime::MqttClient::subscribe;
+  void subscribe(const std::string& filter, int qos,
+                 const runtime::SubscribeOptions& options) override;
   void unsubscribe(const std::string& filter) override;
 
   // The id this client uses on the wire (prefix + client id).

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace mqttbed::mqtt {
 
@@ -17,6 +18,9 @@ struct Message {
   // the rest of the interval (MQTT-3.3.2-6).
   std::uint32_t expiry_s = 0;
   std::int64_t received_ns = 0;
+  // MQTT 5: the Subscription Identifiers this copy is sent with (MQTT-3.3.4-3, -4); set per
+  // subscriber when routed.
+  std::vector<std::uint32_t> subscription_ids{};
 };
 
 }  // namespace mqttbed::mqtt

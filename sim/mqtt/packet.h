@@ -39,6 +39,10 @@ struct Will {
 struct SubscribeRequest {
   std::string filter;
   std::uint8_t qos = 0;
+  // v5 Subscription Options (§3.8.3.1); a 3.1.1 SUBSCRIBE has none (all false / 0).
+  bool no_local = false;             // not sent what this client id publishes (MQTT-3.8.3-3)
+  bool retain_as_published = false;  // forwards keep the PUBLISH's RETAIN (MQTT-3.3.1-13)
+  std::uint8_t retain_handling = 0;  // 0 replay retained, 1 only if new, 2 never (§3.8.3.1)
 };
 
 struct Packet {
@@ -67,12 +71,18 @@ struct Packet {
   bool retain = false;
   bool dup = false;
   std::uint32_t message_expiry_s = 0;  // v5 Message Expiry Interval property; 0 = none
+  // v5 Subscription Identifiers of the matching subscriptions (§3.3.2.3.8), server to client.
+  std::vector<std::uint32_t> subscription_ids{};
 
   // SUBSCRIBE / UNSUBSCRIBE (filters), SUBACK (granted, 0x80 = failure), v5 UNSUBACK
   // (one reason code per filter, in `granted`)
   std::vector<SubscribeRequest> subscriptions;
   std::vector<std::string> unsubscribe_filters;
   std::vector<std::uint8_t> granted;
+  std::uint32_t subscription_id = 0;  // v5 SUBSCRIBE Subscription Identifier (§3.8.2.1.2); 0 = none
+
+  // v5 Receive Maximum (§3.1.2.11.3 CONNECT, §3.2.2.3.3 CONNACK); 0 = absent, i.e. 65535.
+  std::uint16_t receive_maximum = 0;
 };
 
 const char* to_string(PacketType type);

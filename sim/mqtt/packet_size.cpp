@@ -12,6 +12,10 @@ constexpr std::size_t kMaxStringBytes = 65535;
 constexpr std::size_t kPacketIdBytes = 2;
 // A v5 property: one identifier byte (a varint below 128) and a Four Byte Integer.
 constexpr std::size_t kFourByteProperty = 1 + 4;
+constexpr std::size_t kTwoByteProperty = 1 + 2;
+
+// A Subscription Identifier property: identifier byte, then the id as a Variable Byte Integer.
+std::size_t subscription_id_property(std::uint32_t id) { return 1 + remaining_length_bytes(id); }
 
 // A UTF-8 string or binary data field: two length bytes then the bytes (§1.5.3, v5 §1.5.6).
 std::size_t length_prefixed(std::string_view field, const char* what) {
@@ -36,7 +40,8 @@ std::size_t reason_property(const Packet& p) {
 std::size_t connect_size(const Packet& p, Version version) {
   // §3.1.2: protocol name "MQTT" (2 + 4), protocol level, connect flags, keep alive.
   std::size_t size = 6 + 1 + 1 + 2;
-  size += properties(version, p.session_expiry_s > 0 ? kFourByteProperty : 0);
+  size += properties(version, (p.session_expiry_s > 0 ? kFourByteProperty : 0) +
+                                  (p.receive_maximum > 0 ? kTwoByteProperty : 0));
   // §3.1.3 payload order: client id, [will properties], will topic, will payload, user, pw.
   size += length_prefixed(p.client_id, "client id");
   if (p.will) {
@@ -53,7 +58,9 @@ std::size_t publish_size(const Packet& p, Version version) {
   // §3.3.2: topic name, packet id only for QoS 1 and 2 (MQTT-2.3.1-5), v5 properties.
   std::size_t size = length_prefixed(p.topic, "topic name");
   if (p.qos > 0) size += kPacketIdBytes;
-  size += properties(version, p.message_expiry_s > 0 ? kFourByteProperty : 0);
+  std::size_t props = p.message_expiry_s > 0 ? kFourByteProperty : 0;
+  for (std::uint32_t id : p.subscription_ids) props += subscription_id_property(id);
+  size += properties(version, props);
   return size + p.payload.size();  // §3.3.3: the payload has no length prefix
 }
 
@@ -67,7 +74,9 @@ std::size_t ack_size(const Packet& p, Version version) {
 }
 
 std::size_t subscribe_size(const Packet& p, Version version) {
-  std::size_t size = kPacketIdBytes + properties(version, 0);
+  std::size_t size =
+      kPacketIdBytes +
+      properties(version, p.subscription_id > 0 ? subscription_id_property(p.subscription_id) : 0);
   for (const SubscribeRequest& s : p.subscriptions) {
     size += length_prefixed(s.filter, "topic filter") + 1;  // §3.8.3: + options byte
   }
@@ -114,7 +123,8 @@ std::size_t remaining_length(const Packet& packet, Version version) {
       return connect_size(packet, version);
     case PacketType::connack:
       // §3.2.2: acknowledge flags and return (reason) code; v5 adds the property length.
-      return 2 + properties(version, reason_property(packet));
+      return 2 + properties(version, reason_property(packet) +
+                                         (packet.receive_maximum > 0 ? kTwoByteProperty : 0));
     case PacketType::publish:
       return publish_size(packet, version);
     case PacketType::puback:

@@ -23,6 +23,7 @@ Packet Outgoing::to_packet() const {
     packet.retain = message.retain;
     packet.dup = dup;
     packet.message_expiry_s = message.expiry_s;
+    packet.subscription_ids = message.subscription_ids;
   }
   return packet;
 }
@@ -52,7 +53,9 @@ bool Session::enqueue(Message message) {
 }
 
 std::size_t Session::window_size() const {
-  return std::min(static_cast<std::size_t>(limits_.max_inflight), kMaxPacketIds);
+  const std::size_t window =
+      std::min(static_cast<std::size_t>(limits_.max_inflight), kMaxPacketIds);
+  return receive_maximum_ == 0 ? window : std::min<std::size_t>(window, receive_maximum_);
 }
 
 std::vector<Outgoing> Session::take_sendable(std::int64_t now_ns, bool honour_expiry) {

@@ -70,6 +70,10 @@ class Session {
   // PUBREL: forget the id so it may be reused (MQTT-4.3.3-2); true if it was held.
   bool release_incoming_qos2(std::uint16_t packet_id);
 
+  // v5 Receive Maximum of the connection the session is on (MQTT-3.3.4-9): no more QoS 1/2
+  // PUBLISHes unacknowledged than this; 0 = none announced (65535).
+  void set_receive_maximum(std::uint16_t maximum) { receive_maximum_ = maximum; }
+
   std::size_t inflight_count() const { return inflight_.size(); }
   std::size_t queued_count() const { return queue_.size(); }
   std::uint64_t dropped_count() const { return dropped_; }
@@ -101,6 +105,7 @@ class Session {
   std::list<Message> queue_;
   std::set<std::uint16_t> incoming_qos2_;
   std::uint16_t next_packet_id_ = 1;
+  std::uint16_t receive_maximum_ = 0;
   std::uint64_t dropped_ = 0;
   std::uint64_t expired_ = 0;
 };

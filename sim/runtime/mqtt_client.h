@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mqttbed::runtime {
 
@@ -31,6 +32,22 @@ struct ConnectOptions {
   std::optional<WillMessage> will;
   std::string username;
   std::string password;
+  // MQTT 5 Receive Maximum (§3.1.2.11.3): the most QoS 1/2 PUBLISHes this client lets the
+  // server have unacknowledged at once (MQTT-3.3.4-9). Unset: none announced (65535).
+  std::optional<std::uint16_t> receive_maximum;
+  // Simulation only: how long the client takes to acknowledge an incoming QoS 1/2 PUBLISH (a
+  // slow consumer; what makes Receive Maximum matter). Paho acknowledges live as soon as the
+  // message callback returns.
+  std::chrono::milliseconds ack_delay{0};
+};
+
+// MQTT 5 Subscription Options (§3.8.3.1) and Subscription Identifier (§3.8.2.1.2); a 3.1.1
+// client sends none of them.
+struct SubscribeOptions {
+  bool no_local = false;              // not sent what this client id publishes (MQTT-3.8.3-3)
+  bool retain_as_published = false;   // forwards keep the RETAIN flag as published
+  int retain_handling = 0;            // 0: retained sent, 1: only if new, 2: never
+  std::uint32_t subscription_id = 0;  // 1..268435455 returned on deliveries; 0 = none
 };
 
 // Per-publish MQTT 5 properties (ignored by a 3.1.1 client, which has none).
@@ -49,6 +66,8 @@ struct ReceivedMessage {
   bool dup = false;
   // MQTT 5: what was left of its Message Expiry Interval when the server sent it.
   std::optional<std::chrono::seconds> message_expiry;
+  // MQTT 5: the Subscription Identifiers of the subscriptions it was sent for (MQTT-3.3.4-3).
+  std::vector<std::uint32_t> subscription_ids{};
 };
 
 // Why a connection ended without the device asking for it.
@@ -78,7 +97,8 @@ class MqttClient {
                         bool retain) {
     return publish(topic, payload, qos, retain, PublishOptions{});
   }
-  virtual void subscribe(const std::string& filter, int qos) = 0;
+  virtual void subscribe(const std::string& filter, int qos, const SubscribeOptions& options) = 0;
+  void subscribe(const std::string& filter, int qos) { subscribe(filter, qos, SubscribeOptions{}); }
   virtual void unsubscribe(const std::string& filter) = 0;
 
   // Callbacks, called on the runtime's event loop; set them before connect().

@@ -36,7 +36,8 @@ void read_reconnect(const Field& field, MqttSettings& mqtt) {
 }  // namespace
 
 MqttSettings read_mqtt(const Field& field) {
-  field.expect_keys({"version", "keepalive", "persistent_sessions", "session_expiry", "reconnect"});
+  field.expect_keys({"version", "keepalive", "persistent_sessions", "session_expiry", "reconnect",
+                     "subscription_options", "receive_maximum", "ack_delay"});
   MqttSettings mqtt;
   if (auto version = field.get("version")) {
     std::string text = version->is_scalar() ? version->as_text() : "";
@@ -64,6 +65,7 @@ MqttSettings read_mqtt(const Field& field) {
     mqtt.session_expiry = whole_seconds(*expiry, std::chrono::seconds(4294967295LL));
   }
   if (auto reconnect = field.get("reconnect")) read_reconnect(*reconnect, mqtt);
+  read_mqtt5_flow(field, mqtt);
   return mqtt;
 }
 

@@ -11,6 +11,9 @@
 namespace mqttbed::scenario {
 
 MqttSettings read_mqtt(const Field& field);
+// The mqtt: keys of MQTT 5 subscription options and flow control (read_mqtt5.cpp); they
+// refuse version 3.1.1, which has none of them.
+void read_mqtt5_flow(const Field& mqtt_field, MqttSettings& mqtt);
 BrokerSettings read_broker(const Field& field);
 // Link classes not written keep the documented defaults (see default_network()).
 Network read_network(const Field& field);

@@ -151,6 +151,16 @@ struct MqttSettings {
   Duration session_expiry{std::chrono::hours(1)};  // v5 only; v3.1.1 sessions never expire
   Duration reconnect_min{std::chrono::seconds(1)};
   Duration reconnect_max{std::chrono::seconds(60)};
+  // MQTT 5 (`subscription_options:`): the options every device subscribes with (§3.8.3.1),
+  // and whether each filter gets a Subscription Identifier of its own (§3.8.2.1.2).
+  bool no_local = false;
+  bool retain_as_published = false;
+  int retain_handling = 0;
+  bool subscription_ids = false;
+  // MQTT 5 Receive Maximum the devices announce (0 = none, i.e. 65535), and (simulation) how
+  // long they take to acknowledge a QoS 1/2 PUBLISH they receive.
+  int receive_maximum = 0;
+  Duration ack_delay{0};
 };
 
 // What the broker promises and how the model behaves: a profile's preset (`profile:`), any

@@ -59,6 +59,9 @@ void SimMqttClient::connect(const runtime::ConnectOptions& options) {
   server_disconnect_code_ = 0;
   server_disconnect_reason_.clear();
   recorder_.set_protocol_level(options.version == runtime::ProtocolVersion::v5 ? 5 : 4);
+  // v5: every acknowledgement of a received PUBLISH is recorded (ack_sent), so flow control
+  // can be judged.
+  recorder_.set_flow_control(v5() ? options.receive_maximum.value_or(0) : 0, v5());
   connection_ = transport_.open(node_, home_, client_id_, this);
   Packet connect;
   connect.type = PacketType::connect;
@@ -68,6 +71,7 @@ void SimMqttClient::connect(const runtime::ConnectOptions& options) {
   connect.username = options.username;
   connect.password = options.password;
   if (directory_.credentials) directory_.credentials(client_id_, connect);
+  if (v5()) connect.receive_maximum = options.receive_maximum.value_or(0);
   std::optional<std::uint32_t> expiry_s;
   if (options.session_expiry) {
     expiry_s = static_cast<std::uint32_t>(options.session_expiry->count());
@@ -134,14 +138,26 @@ std::uint64_t SimMqttClient::publish(const std::string& topic, const std::string
   return seq;
 }
 
-void SimMqttClient::subscribe(const std::string& filter, int qos) {
+void SimMqttClient::subscribe(const std::string& filter, int qos,
+                              const runtime::SubscribeOptions& options) {
   if (state_ != State::connected) return;
   Packet packet;
   packet.type = PacketType::subscribe;
   packet.packet_id = next_packet_id();
-  packet.subscriptions.push_back({filter, static_cast<std::uint8_t>(qos)});
+  mqtt::SubscribeRequest request{filter, static_cast<std::uint8_t>(qos)};
+  std::uint8_t options_byte = 0;
+  if (v5()) {  // a 3.1.1 SUBSCRIBE has neither options nor properties
+    request.no_local = options.no_local;
+    request.retain_as_published = options.retain_as_published;
+    request.retain_handling = static_cast<std::uint8_t>(options.retain_handling);
+    packet.subscription_id = options.subscription_id;
+    options_byte = static_cast<std::uint8_t>((options.no_local ? 1 : 0) |
+                                             (options.retain_as_published ? 2 : 0) |
+                                             (options.retain_handling << 2));
+  }
+  packet.subscriptions.push_back(std::move(request));
   requests_.push_back({packet.packet_id, filter, qos, true});
-  recorder_.subscribe_sent(filter, qos);
+  recorder_.subscribe_sent(filter, qos, options_byte, packet.subscription_id);
   send(std::move(packet));
 }
 
@@ -188,7 +204,10 @@ void SimMqttClient::on_packet(const Packet& packet) {
       on_ack(packet);
       break;
     case PacketType::pubrel: {
-      incoming_qos2_.erase(packet.packet_id);
+      if (auto held = incoming_qos2_.find(packet.packet_id); held != incoming_qos2_.end()) {
+        if (v5()) recorder_.ack_sent(held->second.first, 2, held->second.second);
+        incoming_qos2_.erase(held);
+      }
       Packet pubcomp;
       pubcomp.type = PacketType::pubcomp;
       pubcomp.packet_id = packet.packet_id;
@@ -251,23 +270,52 @@ void SimMqttClient::resend_inflight() {
 void SimMqttClient::on_publish(const Packet& packet) {
   if (state_ != State::connected) return;
   bool deliver = true;
-  if (packet.qos == 2) deliver = incoming_qos2_.insert(packet.packet_id).second;
-  if (packet.qos > 0) {
-    Packet ack;
-    ack.type = packet.qos == 1 ? PacketType::puback : PacketType::pubrec;
-    ack.packet_id = packet.packet_id;
-    send(std::move(ack));
+  if (packet.qos == 2) {
+    deliver = incoming_qos2_
+                  .try_emplace(packet.packet_id, v5() ? packet.topic : std::string(),
+                               v5() ? packet.payload : std::string())
+                  .second;
   }
-  if (!deliver) return;  // exactly once: a re-sent QoS 2 PUBLISH is not delivered twice
-  std::string payload = recorder_.delivered(packet.topic, packet.qos, packet.retain, packet.dup,
-                                            packet.payload, packet.message_expiry_s);
+  if (!deliver) {  // exactly once: a re-sent QoS 2 PUBLISH is not delivered twice
+    acknowledge(packet);
+    return;
+  }
+  std::string payload =
+      recorder_.delivered(packet.topic, packet.qos, packet.retain, packet.dup, packet.payload,
+                          packet.message_expiry_s, packet.subscription_ids);
+  if (packet.qos > 0) acknowledge(packet);
   if (on_message) {
-    runtime::ReceivedMessage message{packet.topic,  std::move(payload), packet.qos,
-                                     packet.retain, packet.dup,         std::nullopt};
+    runtime::ReceivedMessage message{packet.topic,           std::move(payload), packet.qos,
+                                     packet.retain,          packet.dup,         std::nullopt,
+                                     packet.subscription_ids};
     if (packet.message_expiry_s > 0)
       message.message_expiry = std::chrono::seconds(packet.message_expiry_s);
     on_message(message);
   }
+}
+
+void SimMqttClient::acknowledge(const Packet& publish) {
+  auto answer = [this, type = publish.qos == 1 ? PacketType::puback : PacketType::pubrec,
+                 id = publish.packet_id] {
+    Packet ack;
+    ack.type = type;
+    ack.packet_id = id;
+    send(std::move(ack));
+  };
+  const bool record = v5() && publish.qos == 1;  // QoS 2 ends at the PUBCOMP (on PUBREL)
+  if (options_.ack_delay.count() == 0) {
+    answer();
+    if (record) recorder_.ack_sent(publish.topic, 1, publish.payload);
+    return;
+  }
+  // A slow consumer: the answer goes out later on this same connection, or never.
+  std::weak_ptr<bool> alive = alive_;
+  loop_.schedule(options_.ack_delay, [this, alive, answer, record, connection = connection_,
+                                      topic = publish.topic, payload = publish.payload] {
+    if (alive.expired() || state_ != State::connected || connection_ != connection) return;
+    answer();
+    if (record) recorder_.ack_sent(topic, 1, payload);
+  });
 }
 
 void SimMqttClient::on_ack(const Packet& packet) {

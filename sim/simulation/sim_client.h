@@ -5,11 +5,13 @@
 
 #include <functional>
 #include <list>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 #include "sim/history/client_recorder.h"
 #include "sim/history/envelope.h"
@@ -44,7 +46,9 @@ class SimMqttClient final : public runtime::MqttClient, public ClientEndpoint {
   using runtime::MqttClient::publish;
   std::uint64_t publish(const std::string& topic, const std::string& payload, int qos, bool retain,
                         const runtime::PublishOptions& options) override;
-  void subscribe(const std::string& filter, int qos) override;
+  using runtime::MqttClient::subscribe;
+  void subscribe(const std::string& filter, int qos,
+                 const runtime::SubscribeOptions& options) override;
   void unsubscribe(const std::string& filter) override;
 
   // ClientEndpoint
@@ -81,6 +85,9 @@ class SimMqttClient final : public runtime::MqttClient, public ClientEndpoint {
   void keepalive_tick();
   void lose(runtime::LossReason reason, bool tell_transport);
   void complete_later(std::uint64_t token);
+  // Answers a received QoS 1/2 PUBLISH (PUBACK/PUBREC), after options_.ack_delay if any.
+  void acknowledge(const mqtt::Packet& publish);
+  bool v5() const { return options_.version == runtime::ProtocolVersion::v5; }
 
   std::string client_id_;
   NodeId node_;
@@ -92,9 +99,11 @@ class SimMqttClient final : public runtime::MqttClient, public ClientEndpoint {
   runtime::ConnectOptions options_;
   State state_ = State::disconnected;
   ConnectionId connection_ = 0;
-  std::list<OutFlow> outgoing_;            // QoS 1/2 flows in send order (MQTT-4.6.0-1)
-  std::set<std::uint16_t> incoming_qos2_;  // held until PUBREL (MQTT-4.3.3-2)
-  std::list<PendingRequest> requests_;     // lists: an empty std::deque already holds ~600 B
+  std::list<OutFlow> outgoing_;  // QoS 1/2 flows in send order (MQTT-4.6.0-1)
+  // Incoming QoS 2 ids held until PUBREL (MQTT-4.3.3-2); v5: with the PUBLISH's topic and
+  // payload, for the ack_sent its PUBCOMP records.
+  std::map<std::uint16_t, std::pair<std::string, std::string>> incoming_qos2_;
+  std::list<PendingRequest> requests_;  // lists: an empty std::deque already holds ~600 B
   std::uint16_t last_packet_id_ = 0;
   TimerId keepalive_timer_ = 0;
   TimerId connect_timer_ = 0;

@@ -75,13 +75,27 @@ INSTANTIATE_TEST_SUITE_P(
         Mutation{"ignore_payload_limit", "mutations-uploads.yaml", {"payload_limit"}, {}},
         Mutation{"corrupt_large_payloads", "mutations-uploads.yaml", {"reassembly"}, {}},
         Mutation{"invalid_reason_code", "mutations-v5.yaml", {"reason_codes"}, {}},
-        Mutation{"ignore_message_expiry", "mutations-v5.yaml", {"message_expiry"}, {}}),
+        Mutation{"ignore_message_expiry", "mutations-v5.yaml", {"message_expiry"}, {}},
+        Mutation{
+            "ignore_no_local", "mutations-v5-subscriptions.yaml", {"subscription_options"}, {}},
+        Mutation{"drop_subscription_ids",
+                 "mutations-v5-subscriptions.yaml",
+                 {"subscription_options"},
+                 {}},
+        Mutation{"ignore_retain_handling",
+                 "mutations-v5-subscriptions.yaml",
+                 {"subscription_options"},
+                 {}},
+        Mutation{
+            "ignore_retain_as_published", "mutations-v5-subscriptions.yaml", {"deliveries"}, {}},
+        Mutation{
+            "ignore_receive_maximum", "mutations-v5-subscriptions.yaml", {"flow_control"}, {}}),
     [](const ::testing::TestParamInfo<Mutation>& info) { return std::string(info.param.name); });
 
 TEST(BrokerMutation, BothTestBedsPassWithoutMutation) {
-  for (const char* scenario :
-       {"mutations.yaml", "mutations-clean.yaml", "mutations-crash.yaml",
-        "mutations-subscriptions.yaml", "mutations-uploads.yaml", "mutations-v5.yaml"}) {
+  for (const char* scenario : {"mutations.yaml", "mutations-clean.yaml", "mutations-crash.yaml",
+                               "mutations-subscriptions.yaml", "mutations-uploads.yaml",
+                               "mutations-v5.yaml", "mutations-v5-subscriptions.yaml"}) {
     for (const auto& verdict : verdicts_of(scenario, "", 0))
       EXPECT_TRUE(verdict["passed"].get<bool>()) << scenario << ": " << verdict["guarantee"];
   }

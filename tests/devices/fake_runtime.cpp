@@ -32,7 +32,8 @@ std::uint64_t FakeMqttClient::publish(const std::string& topic, const std::strin
   return token;
 }
 
-void FakeMqttClient::subscribe(const std::string& filter, int qos) {
+void FakeMqttClient::subscribe(const std::string& filter, int qos,
+                               const runtime::SubscribeOptions&) {
   subscriptions_.push_back(filter);
   if (on_subscribed) on_subscribed(filter, qos);
 }

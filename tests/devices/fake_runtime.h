@@ -40,7 +40,9 @@ class FakeMqttClient : public runtime::MqttClient {
   using runtime::MqttClient::publish;
   std::uint64_t publish(const std::string& topic, const std::string& payload, int qos, bool retain,
                         const runtime::PublishOptions& options) override;
-  void subscribe(const std::string& filter, int qos) override;
+  using runtime::MqttClient::subscribe;
+  void subscribe(const std::string& filter, int qos,
+                 const runtime::SubscribeOptions& options) override;
   void unsubscribe(const std::string& filter) override;
 
   // The broker's side, played by the test.

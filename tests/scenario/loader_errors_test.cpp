@@ -138,6 +138,13 @@ const BadScenario kBadScenarios[] = {
      "found '4', expected \"3.1.1\" or 5"},
     {"SessionExpiryNeedsVersion5", kBase + "mqtt: {session_expiry: 1h}\n", 7, 8,
      "mqtt.session_expiry", "expected it only with version 5"},
+    {"SubscriptionOptionsNeedVersion5", kBase + "mqtt: {subscription_options: {no_local: true}}\n",
+     7, 8, "mqtt.subscription_options", "expected it only with version 5"},
+    {"RetainHandlingIsAtMost2",
+     kBase + "mqtt: {version: 5, subscription_options: {retain_handling: 3}}\n", 7, 60,
+     "mqtt.subscription_options.retain_handling", "found '3', expected an integer from 0 to 2"},
+    {"ReceiveMaximumIsAtLeast1", kBase + "mqtt: {version: 5, receive_maximum: 0}\n", 7, 37,
+     "mqtt.receive_maximum", "found '0', expected an integer from 1 to 65535"},
     {"ReconnectMaxBelowMin", kBase + "mqtt: {reconnect: {min: 10s, max: 5s}}\n", 7, 35,
      "mqtt.reconnect.max", "found '5s', expected a duration >= reconnect.min (10s)"},
     // --- network ----------------------------------------------------------------------

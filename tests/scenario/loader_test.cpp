@@ -46,7 +46,7 @@ TEST(LoaderDefaults, OmittedSectionsTakeTheDocumentedDefaults) {
   ASSERT_EQ(s.fleet.per_home.size(), 1u);
   EXPECT_EQ(s.fleet.per_home[0].count, 1);
   EXPECT_TRUE(s.faults.empty());
-  EXPECT_EQ(s.checks.size(), 13u);  // every check
+  EXPECT_EQ(s.checks.size(), check::scenario_check_names().size());  // every check
   EXPECT_TRUE(s.expect.empty());
 }
 
@@ -81,6 +81,24 @@ fleet:
   EXPECT_TRUE(params.get_bool("retain"));
   EXPECT_DOUBLE_EQ(params.get_number("drop_ratio"), 0.1);
   EXPECT_DOUBLE_EQ(params.get_number("gain"), 2.5);
+}
+
+TEST(LoaderSettings, Mqtt5SubscriptionOptionsAndFlowControl) {
+  Scenario s = load(R"(
+name: v5
+duration: 1m
+mqtt: {version: 5, subscription_options: {no_local: true, retain_as_published: true,
+       retain_handling: 2, identifiers: true}, receive_maximum: 4, ack_delay: 250ms}
+fleet:
+  homes: 1
+  per_home: [{kind: light, count: 1}]
+)");
+  EXPECT_TRUE(s.mqtt.no_local);
+  EXPECT_TRUE(s.mqtt.retain_as_published);
+  EXPECT_EQ(s.mqtt.retain_handling, 2);
+  EXPECT_TRUE(s.mqtt.subscription_ids);
+  EXPECT_EQ(s.mqtt.receive_maximum, 4);
+  EXPECT_EQ(s.mqtt.ack_delay, Duration(250ms));
 }
 
 TEST(LoaderSettings, EverySectionIsReadWithItsUnits) {
