@@ -11,7 +11,7 @@
 namespace mqttbed::broker {
 namespace {
 
-constexpr std::array<Mutation, 20> kMutations = {
+constexpr std::array<Mutation, 24> kMutations = {
     Mutation::none,
     Mutation::drop_offline_qos1,
     Mutation::duplicate_qos2,
@@ -32,6 +32,10 @@ constexpr std::array<Mutation, 20> kMutations = {
     Mutation::corrupt_large_payloads,
     Mutation::invalid_reason_code,
     Mutation::ignore_message_expiry,
+    Mutation::ignore_will_delay,
+    Mutation::share_to_all,
+    Mutation::drop_correlation_data,
+    Mutation::reorder_user_properties,
 };
 
 }  // namespace
@@ -78,6 +82,14 @@ const char* to_string(Mutation mutation) {
       return "invalid_reason_code";
     case Mutation::ignore_message_expiry:
       return "ignore_message_expiry";
+    case Mutation::ignore_will_delay:
+      return "ignore_will_delay";
+    case Mutation::share_to_all:
+      return "share_to_all";
+    case Mutation::drop_correlation_data:
+      return "drop_correlation_data";
+    case Mutation::reorder_user_properties:
+      return "reorder_user_properties";
   }
   return "unknown";
 }

@@ -42,6 +42,10 @@ enum class Mutation {
   corrupt_large_payloads,      // flip one application byte of every payload >= 4 KiB
   invalid_reason_code,         // v5: PUBACK with reason code 0x03, which no PUBACK may carry
   ignore_message_expiry,       // v5: deliver expired messages, with the interval as received
+  ignore_will_delay,           // v5: publish a will at once, whatever its Will Delay Interval
+  share_to_all,                // v5: a shared subscription's message goes to every member
+  drop_correlation_data,       // v5: forward PUBLISHes without their Correlation Data
+  reorder_user_properties,     // v5: forward User Properties in reverse order
 };
 
 Mutation parse_mutation(const std::string& name);  // throws std::invalid_argument

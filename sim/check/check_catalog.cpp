@@ -7,11 +7,13 @@
 #include "sim/check/message_expiry_checker.h"
 #include "sim/check/ordering_checker.h"
 #include "sim/check/payload_limit_checker.h"
+#include "sim/check/properties_checker.h"
 #include "sim/check/qos_checker.h"
 #include "sim/check/reason_codes_checker.h"
 #include "sim/check/reassembly_checker.h"
 #include "sim/check/retained_checker.h"
 #include "sim/check/sessions_checker.h"
+#include "sim/check/shared_subscriptions_checker.h"
 #include "sim/check/shadow_checker.h"
 #include "sim/check/will_checker.h"
 #include "sim/security/security.h"
@@ -81,6 +83,13 @@ std::vector<CheckSpec> build_catalog() {
        one<ReasonCodesChecker>(), ""},
       {"message_expiry", "no message is delivered after its expiry interval (MQTT 5)",
        one<MessageExpiryChecker>(), ""},
+      {"shared_subscriptions",
+       "a message matching a shared subscription goes to one member of its group (MQTT 5)",
+       one_with_sessions<SharedSubscriptionsChecker>(), ""},
+      {"properties",
+       "Response Topic, Correlation Data and User Properties arrive unaltered, in order; each "
+       "request answered at most once, with its Correlation Data (MQTT 5)",
+       one<PropertiesChecker>(), ""},
       {"qos0", "QoS 0: at most once", qos_level(0), "qos"},
       {"qos1", "QoS 1: at least once", qos_level(1), "qos"},
       {"qos2", "QoS 2: exactly once", qos_level(2), "qos"},

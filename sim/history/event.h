@@ -69,6 +69,10 @@ struct Event {
   // MQTT 5 Message Expiry Interval in seconds, 0 = none: as the publisher set it
   // (publish_sent) or as the server forwarded it, i.e. what was left (delivered).
   std::uint32_t expiry_s = 0;
+  // MQTT 5 Response Topic, Correlation Data and User Properties (mqtt::encode's text, a
+  // string id; 0 = none): as the publisher sent them (publish_sent) or as the server
+  // forwarded them (delivered).
+  std::uint32_t properties = 0;
 };
 
 const char* to_string(EventType type);

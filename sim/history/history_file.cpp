@@ -89,6 +89,7 @@ Event event_from_json(const nlohmann::json& j, History& history) {
   event.app_seq = j.value("app_seq", std::uint32_t{0});
   event.app_total = j.value("app_total", std::uint32_t{0});
   event.expiry_s = j.value("exp", std::uint32_t{0});
+  if (j.contains("props")) event.properties = history.string_id(j.at("props").get<std::string>());
   return event;
 }
 
@@ -145,6 +146,7 @@ std::string event_to_json_line(const Event& event, const History& history) {
     append_field(out, "app_total", event.app_total);
   }
   if (event.expiry_s != 0) append_field(out, "exp", event.expiry_s);
+  if (event.properties != 0) append_field(out, "props", history.string(event.properties));
   out += '}';
   return out;
 }

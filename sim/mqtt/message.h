@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "sim/mqtt/properties.h"
+
 namespace mqttbed::mqtt {
 
 struct Message {
@@ -17,6 +19,8 @@ struct Message {
   // the rest of the interval (MQTT-3.3.2-6).
   std::uint32_t expiry_s = 0;
   std::int64_t received_ns = 0;
+  // v5 properties forwarded unaltered (MQTT-3.3.2-15..-18).
+  ApplicationProperties properties;
 };
 
 }  // namespace mqttbed::mqtt

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/mqtt/properties.h"
+
 namespace mqttbed::mqtt {
 
 enum class Version : std::uint8_t { v311 = 4, v5 = 5 };
@@ -67,6 +69,7 @@ struct Packet {
   bool retain = false;
   bool dup = false;
   std::uint32_t message_expiry_s = 0;  // v5 Message Expiry Interval property; 0 = none
+  ApplicationProperties properties;    // v5 Response Topic, Correlation Data, User Properties
 
   // SUBSCRIBE / UNSUBSCRIBE (filters), SUBACK (granted, 0x80 = failure), v5 UNSUBACK
   // (one reason code per filter, in `granted`)

@@ -53,7 +53,8 @@ std::size_t publish_size(const Packet& p, Version version) {
   // §3.3.2: topic name, packet id only for QoS 1 and 2 (MQTT-2.3.1-5), v5 properties.
   std::size_t size = length_prefixed(p.topic, "topic name");
   if (p.qos > 0) size += kPacketIdBytes;
-  size += properties(version, p.message_expiry_s > 0 ? kFourByteProperty : 0);
+  size += properties(version, (p.message_expiry_s > 0 ? kFourByteProperty : 0) +
+                                 (version == Version::v5 ? wire_size(p.properties) : 0));
   return size + p.payload.size();  // §3.3.3: the payload has no length prefix
 }
 

@@ -23,6 +23,7 @@ Packet Outgoing::to_packet() const {
     packet.retain = message.retain;
     packet.dup = dup;
     packet.message_expiry_s = message.expiry_s;
+    packet.properties = message.properties;
   }
   return packet;
 }

@@ -73,13 +73,18 @@ INSTANTIATE_TEST_SUITE_P(
         Mutation{"ignore_payload_limit", "mutations-uploads.yaml", {"payload_limit"}, {}},
         Mutation{"corrupt_large_payloads", "mutations-uploads.yaml", {"reassembly"}, {}},
         Mutation{"invalid_reason_code", "mutations-v5.yaml", {"reason_codes"}, {}},
-        Mutation{"ignore_message_expiry", "mutations-v5.yaml", {"message_expiry"}, {}}),
+        Mutation{"ignore_message_expiry", "mutations-v5.yaml", {"message_expiry"}, {}},
+        Mutation{"ignore_will_delay", "mutations-v5-features.yaml", {"will"}, {}},
+        Mutation{"share_to_all", "mutations-v5-features.yaml", {"shared_subscriptions"}, {}},
+        Mutation{"drop_correlation_data", "mutations-v5-features.yaml", {"properties"}, {}},
+        Mutation{"reorder_user_properties", "mutations-v5-features.yaml", {"properties"}, {}}),
     [](const ::testing::TestParamInfo<Mutation>& info) { return std::string(info.param.name); });
 
 TEST(BrokerMutation, BothTestBedsPassWithoutMutation) {
   for (const char* scenario :
        {"mutations.yaml", "mutations-clean.yaml", "mutations-crash.yaml",
-        "mutations-subscriptions.yaml", "mutations-uploads.yaml", "mutations-v5.yaml"}) {
+        "mutations-subscriptions.yaml", "mutations-uploads.yaml", "mutations-v5.yaml",
+        "mutations-v5-features.yaml"}) {
     for (const auto& verdict : verdicts_of(scenario, "", 0))
       EXPECT_TRUE(verdict["passed"].get<bool>()) << scenario << ": " << verdict["guarantee"];
   }
