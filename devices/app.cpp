@@ -106,9 +106,8 @@ void App::send_request() {
   auto pick = std::uniform_int_distribution<std::size_t>(0, lights.size() - 1);
   const auto parts = scenario::parse_client_id(*lights[pick(context_.rng)]);
   if (!parts || parts->home < 0) return;
-  const std::string topic = "platform/" + context_.identity.account + "/" +
-                            home_name(parts->home) + "/" + parts->kind +
-                            std::to_string(parts->index) + "/cmd";
+  const std::string topic = "platform/" + context_.identity.account + "/" + home_name(parts->home) +
+                            "/" + parts->kind + std::to_string(parts->index) + "/cmd";
   runtime::PublishOptions options;
   options.properties.response_topic = response_topic_;
   options.properties.correlation_data =

@@ -15,7 +15,8 @@ namespace {
 mqtt::ApplicationProperties properties_of(const Event& event, const history::History& history) {
   if (event.properties == 0) return {};
   // Text the recorder wrote; unreadable text reads as none (and then differs).
-  return mqtt::decode_properties(history.string(event.properties)).value_or(mqtt::ApplicationProperties{});
+  return mqtt::decode_properties(history.string(event.properties))
+      .value_or(mqtt::ApplicationProperties{});
 }
 
 // The first forwarding rule `got` breaks against `sent`, with its spec id, or nullptr.

@@ -126,7 +126,8 @@ void SharedSubscriptionsChecker::on_delivered(const Event& event, const history:
   const Event& earlier = first.delivery;
   const ClientState& first_member = sessions_->state(earlier.client);
   const bool first_kept = first_member.connected && first_member.connection == first.connection;
-  if (earlier.qos == 1 && (!first_kept || faults_.disturbed_since(earlier.time_ns, earlier.client))) {
+  if (earlier.qos == 1 &&
+      (!first_kept || faults_.disturbed_since(earlier.time_ns, earlier.client))) {
     ++counts_.indeterminate;
     return;
   }

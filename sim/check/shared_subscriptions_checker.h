@@ -48,7 +48,7 @@ class SharedSubscriptionsChecker : public Checker {
   struct Share {
     std::string group;
     std::string filter;
-    std::uint32_t shared_filter = 0;  // string id of "$share/{group}/{filter}"
+    std::uint32_t shared_filter = 0;     // string id of "$share/{group}/{filter}"
     std::vector<std::uint32_t> clients;  // every client that ever joined
     std::vector<std::uint8_t> granted;   // by position in clients: its last granted QoS
   };

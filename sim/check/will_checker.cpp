@@ -71,6 +71,8 @@ void WillChecker::on_connection_event(const Event& event, const history::History
       current_[event.client] = message_key(event.msg);
       wills_[message_key(event.msg)] =
           Record{event, {}, Outcome::connecting, faults_.active(event.client), {}, {}, {}, -1};
+      // The broker cannot end a connection before its CONNECT was written.
+      wills_[message_key(event.msg)].last_heard_ns = event.time_ns;
       if (const auto mode = history::connect_mode(history.string(event.detail));
           event.code == 5 && mode.will_delay_s > 0 && mode.session_expiry_s.value_or(0) > 0) {
         // v5: the session outlives the connection, so the will waits the delay, or until
@@ -285,8 +287,8 @@ void WillChecker::settle(const Record& record, const CheckContext& context) {
   const auto due_by = due(record);
   for (const SubscriberMark& owed : record.owed) {
     // A reconnection before a delayed will was due may have cancelled it (MQTT-3.1.3-9).
-    const bool maybe_cancelled =
-        record.wait_ns > 0 && record.resumed_ns >= 0 && due_by && record.resumed_ns <= due_by->late_ns;
+    const bool maybe_cancelled = record.wait_ns > 0 && record.resumed_ns >= 0 && due_by &&
+                                 record.resumed_ns <= due_by->late_ns;
     const bool judged = !maybe_cancelled && due_by && due_by->ns < context.deadline_ns() &&
                         !faults_.crashed_since(record.connect.time_ns) &&
                         sessions_->alive_since(owed, /*same_connection=*/owed.granted_qos == 0);

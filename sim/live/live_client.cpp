@@ -87,8 +87,7 @@ std::string suback_reason_of(const ::mqtt::token& token) {
 // The v5 properties a PUBLISH carries on to its subscribers (MQTT-3.3.2-15..-18), in Paho's
 // form and back. Paho keeps User Properties in wire order.
 void add_properties(const mqtt::ApplicationProperties& from, ::mqtt::properties& to) {
-  if (!from.response_topic.empty())
-    to.add({::mqtt::property::RESPONSE_TOPIC, from.response_topic});
+  if (!from.response_topic.empty()) to.add({::mqtt::property::RESPONSE_TOPIC, from.response_topic});
   if (!from.correlation_data.empty())
     to.add({::mqtt::property::CORRELATION_DATA, from.correlation_data});
   for (const auto& [key, value] : from.user) to.add({::mqtt::property::USER_PROPERTY, key, value});
@@ -269,8 +268,9 @@ void LiveMqttClient::set_state(State state) {
     // properties, v5 §3.1.3.2).
     ::mqtt::properties will_properties;
     if (v5_ && will.delay && will.delay->count() > 0) {
-      will_properties.add({::mqtt::property::WILL_DELAY_INTERVAL,
-                           static_cast<std::int32_t>(static_cast<std::uint32_t>(will.delay->count()))});
+      will_properties.add(
+          {::mqtt::property::WILL_DELAY_INTERVAL,
+           static_cast<std::int32_t>(static_cast<std::uint32_t>(will.delay->count()))});
     }
     paho.set_will(
         ::mqtt::will_options(will.topic, will_payload, will.qos, will.retain, will_properties));
@@ -295,9 +295,9 @@ void LiveMqttClient::connect(const runtime::ConnectOptions& options) {
   if (const auto& will = options.will) {
     const std::uint32_t delay_s =
         v5_ && will->delay ? static_cast<std::uint32_t>(will->delay->count()) : 0;
-    will_payload = recorder_.connect_sent(options.clean_session, will->topic, will->qos,
-                                          will->retain, will->payload, expiry_s, keepalive_s,
-                                          delay_s);
+    will_payload =
+        recorder_.connect_sent(options.clean_session, will->topic, will->qos, will->retain,
+                               will->payload, expiry_s, keepalive_s, delay_s);
   } else {
     recorder_.connect_sent(options.clean_session, expiry_s, keepalive_s);
   }
@@ -361,7 +361,8 @@ std::uint64_t LiveMqttClient::publish(const std::string& topic, const std::strin
   ::mqtt::properties properties;
   if (expiry_s > 0) {
     // Paho holds Four Byte Integers as int32_t; the bits are what goes on the wire.
-    properties.add({::mqtt::property::MESSAGE_EXPIRY_INTERVAL, static_cast<std::int32_t>(expiry_s)});
+    properties.add(
+        {::mqtt::property::MESSAGE_EXPIRY_INTERVAL, static_cast<std::int32_t>(expiry_s)});
   }
   add_properties(sent, properties);
   if (!properties.empty()) message->set_properties(properties);

@@ -54,7 +54,7 @@ std::size_t publish_size(const Packet& p, Version version) {
   std::size_t size = length_prefixed(p.topic, "topic name");
   if (p.qos > 0) size += kPacketIdBytes;
   size += properties(version, (p.message_expiry_s > 0 ? kFourByteProperty : 0) +
-                                 (version == Version::v5 ? wire_size(p.properties) : 0));
+                                  (version == Version::v5 ? wire_size(p.properties) : 0));
   return size + p.payload.size();  // §3.3.3: the payload has no length prefix
 }
 

@@ -118,9 +118,9 @@ std::uint64_t SimMqttClient::publish(const std::string& topic, const std::string
   if (state_ != State::connected) return 0;
   // A 3.1.1 PUBLISH has no properties.
   const bool v5 = options_.version == runtime::ProtocolVersion::v5;
-  const std::uint32_t expiry_s =
-      v5 && options.message_expiry ? static_cast<std::uint32_t>(options.message_expiry->count())
-                                   : 0;
+  const std::uint32_t expiry_s = v5 && options.message_expiry
+                                     ? static_cast<std::uint32_t>(options.message_expiry->count())
+                                     : 0;
   Packet packet;
   if (v5) packet.properties = options.properties;
   auto [seq, enveloped] =

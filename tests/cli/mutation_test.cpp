@@ -81,10 +81,9 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<Mutation>& info) { return std::string(info.param.name); });
 
 TEST(BrokerMutation, BothTestBedsPassWithoutMutation) {
-  for (const char* scenario :
-       {"mutations.yaml", "mutations-clean.yaml", "mutations-crash.yaml",
-        "mutations-subscriptions.yaml", "mutations-uploads.yaml", "mutations-v5.yaml",
-        "mutations-v5-features.yaml"}) {
+  for (const char* scenario : {"mutations.yaml", "mutations-clean.yaml", "mutations-crash.yaml",
+                               "mutations-subscriptions.yaml", "mutations-uploads.yaml",
+                               "mutations-v5.yaml", "mutations-v5-features.yaml"}) {
     for (const auto& verdict : verdicts_of(scenario, "", 0))
       EXPECT_TRUE(verdict["passed"].get<bool>()) << scenario << ": " << verdict["guarantee"];
   }
