@@ -170,7 +170,8 @@ void Broker::State::on_subscribe(Connection& connection, const mqtt::Packet& pac
     }
     // --- MUTATION refuse_subscriptions: every filter refused, permitted ones too.
     if (config.mutation == Mutation::refuse_subscriptions ||
-        !authorized(connection.client_id, policy::Action::subscribe, request.filter)) {
+        !authorized(connection.client_id, policy::Action::subscribe,
+                    mqtt::authorized_filter(request.filter))) {
       ++stats.denied;
       suback.granted.push_back(refused);
       continue;

@@ -51,7 +51,7 @@ std::vector<CheckSpec> build_catalog() {
        },
        ""},
       {"ordering", "first deliveries from one publisher, topic and QoS arrive in publish order",
-       one<OrderingChecker>(), ""},
+       one_with_sessions<OrderingChecker>(), ""},
       {"retained", "a new subscription gets each matching topic's last retained message",
        one<RetainedChecker>(), ""},
       {"will", "a will is published iff the connection ends without DISCONNECT",

@@ -209,7 +209,7 @@ std::optional<WillChecker::Due> WillChecker::due(const Record& record) const {
   if (const auto notice_ns = broker_notice_bound_ns(record.connect.keepalive_s)) {
     const std::int64_t slack_ns = std::max(kNoticeToleranceNs, *notice_ns / 3);  // 0.5 x ka
     const std::int64_t by_ns = record.end.time_ns + *notice_ns + record.wait_ns;
-    due = Due{by_ns, by_ns + slack_ns, record.wait_ns > 0 ? "MQTT-3.1.2-8" : "MQTT-3.1.2-24",
+    due = Due{by_ns, by_ns + slack_ns, "MQTT-3.1.2-24",
               record.wait_ns > 0
                   ? "a delayed will is published within 1.5 x keepalive + its Will Delay "
                     "Interval (+ max(2 s, 0.5 x keepalive)) of its connection's loss"

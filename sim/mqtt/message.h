@@ -20,7 +20,7 @@ struct Message {
   std::uint32_t expiry_s = 0;
   std::int64_t received_ns = 0;
   // v5 properties forwarded unaltered (MQTT-3.3.2-15..-18).
-  ApplicationProperties properties;
+  ApplicationProperties properties{};
 };
 
 }  // namespace mqttbed::mqtt

@@ -153,4 +153,9 @@ std::optional<SharedFilter> parse_shared(std::string_view filter, std::string* e
   return SharedFilter{std::string(group), std::string(rest.substr(slash + 1))};
 }
 
+std::string authorized_filter(std::string_view filter) {
+  if (auto shared = parse_shared(filter)) return std::move(shared->filter);
+  return std::string(filter);
+}
+
 }  // namespace mqttbed::mqtt

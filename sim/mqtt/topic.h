@@ -35,5 +35,8 @@ struct SharedFilter {
 // The share's parts when `filter` starts with "$share/"; nullopt for any other filter.
 // `error`, when given, says why a "$share/" filter is malformed ("" when it is well formed).
 std::optional<SharedFilter> parse_shared(std::string_view filter, std::string* error = nullptr);
+// The filter an authorization policy judges for a SUBSCRIBE: a share's topic filter (what its
+// members may receive, as mosquitto checks it), else `filter` itself.
+std::string authorized_filter(std::string_view filter);
 
 }  // namespace mqttbed::mqtt

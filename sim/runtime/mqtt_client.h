@@ -21,7 +21,7 @@ struct WillMessage {
   // MQTT 5 Will Delay Interval: the server waits this long after the connection ends (or
   // until the session ends, if sooner) and drops the will if the client is back by then
   // (MQTT-3.1.3-9). Unset or 0: published at once. Ignored by a 3.1.1 client.
-  std::optional<std::chrono::seconds> delay;
+  std::optional<std::chrono::seconds> delay{};
 };
 
 // MQTT 5 Response Topic, Correlation Data and User Properties of a message (§3.3.2.3).
@@ -48,7 +48,7 @@ struct PublishOptions {
   // (MQTT-3.3.2-5). Unset: it never expires.
   std::optional<std::chrono::seconds> message_expiry;
   // Request/response (§4.10) and user properties, forwarded by the server unaltered.
-  MessageProperties properties;
+  MessageProperties properties{};
 };
 
 // A message as the device receives it (the runtime strips its own bookkeeping).
@@ -60,7 +60,7 @@ struct ReceivedMessage {
   bool dup = false;
   // MQTT 5: what was left of its Message Expiry Interval when the server sent it.
   std::optional<std::chrono::seconds> message_expiry;
-  MessageProperties properties;  // MQTT 5: as the server forwarded them
+  MessageProperties properties{};  // MQTT 5: as the server forwarded them
 };
 
 // Why a connection ended without the device asking for it.
