@@ -70,7 +70,7 @@ void SharedSubscriptionsChecker::on_publish(const Event& event, const history::H
   for (std::size_t i = 0; i < shares_.size(); ++i) {
     const Share& share = shares_[i];
     if (!mqtt::topic_matches(share.filter, topic)) continue;
-    Track track{i, event, event.qos == 0, {}, {}};
+    Track track{i, event, event.qos == 0, sessions_->state(event.client).connection, {}, {}};
     for (const std::uint32_t client : share.clients) {
       if (!holds(client, share)) continue;
       const ClientState& state = sessions_->state(client);
@@ -126,8 +126,11 @@ void SharedSubscriptionsChecker::on_delivered(const Event& event, const history:
   const Event& earlier = first.delivery;
   const ClientState& first_member = sessions_->state(earlier.client);
   const bool first_kept = first_member.connected && first_member.connection == first.connection;
-  if (earlier.qos == 1 &&
-      (!first_kept || faults_.disturbed_since(earlier.time_ns, earlier.client))) {
+  const bool republished =
+      track.publish.qos == 1 &&
+      sessions_->state(track.publish.client).connection != track.publisher_connection;
+  if (republished || (earlier.qos == 1 &&
+                      (!first_kept || faults_.disturbed_since(earlier.time_ns, earlier.client)))) {
     ++counts_.indeterminate;
     return;
   }

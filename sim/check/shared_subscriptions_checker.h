@@ -25,7 +25,9 @@ namespace mqttbed::check {
 //    lost its connection to the first before the PUBACK (§4.8.2), so a second member's copy
 //    is a violation only if the first received it at QoS 0 or 2 (MQTT-4.8.2-4/-5: a QoS 2
 //    delivery is finished with that client), or at QoS 1 and kept that connection, untouched
-//    by faults, until the second copy arrived;
+//    by faults, until the second copy arrived. A QoS 1 publisher whose connection broke
+//    before its PUBACK resends the PUBLISH (MQTT-4.4.0-1), which the server takes as a new
+//    publication (MQTT-4.3.2-5): a second copy after such a break is not judged either;
 //  - a member's copy is at most min(publish QoS, its granted QoS) (MQTT-4.8.2-3);
 //  - an acknowledged QoS 1/2 message without Message Expiry reaches one member when every
 //    member present at the publish kept its connection to the end and the broker did not
@@ -60,8 +62,9 @@ class SharedSubscriptionsChecker : public Checker {
     std::size_t share = 0;
     history::Event publish;
     bool acked = false;
-    std::vector<SubscriberMark> members;  // at the publish
-    std::vector<Copy> copies;             // first copy per member, in arrival order
+    std::uint32_t publisher_connection = 0;  // the publisher's connection epoch at the publish
+    std::vector<SubscriberMark> members;     // at the publish
+    std::vector<Copy> copies;                // first copy per member, in arrival order
   };
 
   void on_suback(const history::Event& event, const history::History& history);
