@@ -39,13 +39,22 @@ App::App(DeviceContext context)
       view_for_(context_.params.get_duration("view_for")),
       view_timer_(context_.runtime),
       reassembler_(context_.params.get_duration("reassembly_timeout")),
-      expiry_timer_(context_.runtime) {
+      expiry_timer_(context_.runtime),
+      request_every_(context_.params.get_duration("request_every")),
+      response_topic_("platform/" + context_.identity.account + "/" + context_.identity.client_id +
+                      "/response"),
+      request_timer_(context_.runtime) {
   const std::string account = "platform/" + context_.identity.account;
   std::vector<Subscription> subscriptions;
   if (context_.params.get_bool("watch_account")) subscriptions.push_back({account + "/#", qos_});
   // Overlaps platform/{account}/#: a 3.1.1 broker may send one copy per filter (MQTT-3.3.5-1).
   if (context_.params.get_bool("watch_gateways")) {
     subscriptions.push_back({account + "/+/gateway/status", qos_});
+  }
+  // The account filter already brings the responses; a second, overlapping filter would
+  // let a broker send two copies (MQTT-3.3.4-2).
+  if (request_every_.count() > 0 && !context_.params.get_bool("watch_account")) {
+    subscriptions.push_back({response_topic_, qos_});
   }
   for (const std::string& thing : context_.home_things) {
     const auto parts = scenario::parse_client_id(thing);
@@ -69,6 +78,7 @@ void App::start() {
   keeper_.start();
   arm_command();
   arm_view();
+  arm_request();
 }
 
 void App::reboot() {
@@ -78,6 +88,32 @@ void App::reboot() {
   expiry_timer_.cancel();
   keeper_.restart();
   arm_command();
+  arm_request();
+}
+
+void App::arm_request() {
+  if (request_every_.count() <= 0) return;
+  request_timer_.arm(request_every_, [this] {
+    send_request();
+    arm_request();
+  });
+}
+
+void App::send_request() {
+  std::vector<const std::string*> lights;
+  for (const std::string& thing : context_.home_things) lights.push_back(&thing);
+  if (!keeper_.online() || lights.empty()) return;
+  auto pick = std::uniform_int_distribution<std::size_t>(0, lights.size() - 1);
+  const auto parts = scenario::parse_client_id(*lights[pick(context_.rng)]);
+  if (!parts || parts->home < 0) return;
+  const std::string topic = "platform/" + context_.identity.account + "/" + home_name(parts->home) +
+                            "/" + parts->kind + std::to_string(parts->index) + "/cmd";
+  runtime::PublishOptions options;
+  options.properties.response_topic = response_topic_;
+  options.properties.correlation_data =
+      context_.identity.client_id + "-req-" + std::to_string(++requests_);
+  options.properties.user = {{"app", context_.identity.client_id}, {"request", "state"}};
+  keeper_.publish(topic, json{{"request", "state"}}.dump(), qos_, false, options);
 }
 
 void App::disconnect_gracefully() { keeper_.disconnect(); }
@@ -111,6 +147,10 @@ void App::send_command() {
 }
 
 void App::on_message(const runtime::ReceivedMessage& message) {
+  if (message.topic == response_topic_) {
+    ++responses_;
+    return;
+  }
   std::string thing;
   std::string suffix;
   if (!parse_shadow_topic(message.topic, &thing, &suffix)) {
@@ -202,6 +242,7 @@ void App::flush_reports() {
 void App::stop_workload() {
   command_timer_.cancel();
   view_timer_.cancel();
+  request_timer_.cancel();
 }
 
 }  // namespace mqttbed::devices

@@ -32,6 +32,7 @@ class App : public Device {
 
   std::size_t pending_commands() const { return pending_.size(); }
   std::uint64_t platform_messages() const { return platform_messages_; }
+  std::uint64_t responses() const { return responses_; }  // MQTT 5 responses received
 
  private:
   struct PendingCommand {
@@ -48,6 +49,10 @@ class App : public Device {
   void close_view();
   void on_chunk(const std::string& payload);
   void arm_expiry();
+  // MQTT 5 request/response (§4.10): a state request to a random light, answered on
+  // response_topic_ with the request's Correlation Data.
+  void arm_request();
+  void send_request();
   void report(std::string report);
   void flush_reports();
 
@@ -68,6 +73,11 @@ class App : public Device {
   Reassembler reassembler_;
   TimerSlot expiry_timer_;
   std::vector<std::string> unsent_reports_;  // made while offline, sent when back
+  runtime::Duration request_every_;
+  std::string response_topic_;  // platform/{account}/{client id}/response
+  TimerSlot request_timer_;
+  std::uint64_t requests_ = 0;
+  std::uint64_t responses_ = 0;
 };
 
 }  // namespace mqttbed::devices

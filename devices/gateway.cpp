@@ -61,6 +61,10 @@ Gateway::Gateway(DeviceContext context)
       ";installation=" + certificate_.installation + ";mac=" + certificate_.mac;
   keeper_.options().will = runtime::WillMessage{status_topic(), status_payload("offline").dump(),
                                                 kPresenceQos, /*retain=*/true};
+  // MQTT 5: a gateway back within the delay never shows "offline" (MQTT-3.1.3-9).
+  if (const auto delay = context_.params.get_duration("will_delay"); delay.count() > 0) {
+    keeper_.options().will->delay = std::chrono::duration_cast<std::chrono::seconds>(delay);
+  }
   const std::string home = home_prefix(context_.identity);
   keeper_.set_subscriptions({{home + "/+/state", qos_}, {home + "/cmd/#", qos_}});
   keeper_.set_callbacks(

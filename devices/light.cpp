@@ -107,6 +107,18 @@ void Light::on_message(const runtime::ReceivedMessage& message) {
     if (thing == context_.identity.client_id) on_shadow(suffix, body);
     return;
   }
+  // MQTT 5 request/response (§4.10.2): answer on the Response Topic, echoing the Correlation
+  // Data, whatever the request asked.
+  if (message.topic == command_topic(context_.identity) &&
+      !message.properties.response_topic.empty()) {
+    json state = local_state();
+    state["version"] = version_;
+    runtime::PublishOptions options;
+    options.properties.correlation_data = message.properties.correlation_data;
+    options.properties.user = {{"light", context_.identity.client_id}, {"answer", "state"}};
+    keeper_.publish(message.properties.response_topic, state.dump(), qos_, false, options);
+    return;
+  }
   if (message.topic == command_topic(context_.identity) && apply(body)) {
     // A local command (through the gateway): tell the shadow without locking, as a switch
     // flipped by hand would; the shadow answers with a delta if desired disagrees.

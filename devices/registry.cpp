@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "devices/app.h"
+#include "devices/backend.h"
 #include "devices/gateway.h"
 #include "devices/light.h"
 #include "devices/monitor.h"
@@ -57,7 +58,10 @@ std::map<std::string, KindInfo> build_registry() {
          512, 268'435'455, /*one_payload=*/true},
         {"oversize_probe_bytes", ParamType::size_bytes, std::int64_t{0},
          "once, a payload of this size meant to exceed the broker's limit (0B: none)", 0,
-         268'435'455}},
+         268'435'455},
+        duration_param("will_delay", 0s, 0s,
+                       "MQTT 5 Will Delay Interval of its \"offline\" will, whole seconds (0s: "
+                       "published at once)")},
        factory<Gateway>()},
       {"light",
        Placement::home,
@@ -101,13 +105,25 @@ std::map<std::string, KindInfo> build_registry() {
         duration_param("view_for", 20s, 1s, "how long a view stays open before its UNSUBSCRIBE"),
         duration_param("reassembly_timeout", 60s, 1s,
                        "an upload still incomplete this long after its first chunk is reported "
-                       "lost")},
+                       "lost"),
+        duration_param("request_every", 0s, 0s,
+                       "MQTT 5 request/response: asks a random light for its state on its "
+                       "command topic, with a Response Topic, Correlation Data and User "
+                       "Properties, every request_every (0s: never)")},
        factory<App>()},
       {"monitor",
        Placement::account,
        "operations monitor: subscribes to # and only listens (needs a policy that lets it)",
        {qos_param(0, "QoS of its # subscription")},
        factory<Monitor>()},
+      {"backend",
+       Placement::account,
+       "cloud back end: consumes its account's device state and readings through a MQTT 5 "
+       "shared subscription, one member of the group per message",
+       {{"group", ParamType::string, std::string("backend"),
+         "ShareName of the shared subscription ($share/{group}-{account}/...)"},
+        qos_param(1, "QoS of the shared subscription")},
+       factory<Backend>()},
       {"shadow",
        Placement::cloud,
        "cloud device-shadow service (AWS IoT semantics), client id cloud-shadow",

@@ -11,7 +11,7 @@
 namespace mqttbed::broker {
 namespace {
 
-constexpr std::array<Mutation, 26> kMutations = {
+constexpr std::array<Mutation, 30> kMutations = {
     Mutation::none,
     Mutation::drop_offline_qos1,
     Mutation::duplicate_qos2,
@@ -38,6 +38,10 @@ constexpr std::array<Mutation, 26> kMutations = {
     Mutation::ignore_retain_handling,
     Mutation::ignore_retain_as_published,
     Mutation::ignore_receive_maximum,
+    Mutation::ignore_will_delay,
+    Mutation::share_to_all,
+    Mutation::drop_correlation_data,
+    Mutation::reorder_user_properties,
 };
 
 }  // namespace
@@ -96,6 +100,14 @@ const char* to_string(Mutation mutation) {
       return "ignore_retain_as_published";
     case Mutation::ignore_receive_maximum:
       return "ignore_receive_maximum";
+    case Mutation::ignore_will_delay:
+      return "ignore_will_delay";
+    case Mutation::share_to_all:
+      return "share_to_all";
+    case Mutation::drop_correlation_data:
+      return "drop_correlation_data";
+    case Mutation::reorder_user_properties:
+      return "reorder_user_properties";
   }
   return "unknown";
 }

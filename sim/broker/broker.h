@@ -48,6 +48,10 @@ enum class Mutation {
   ignore_retain_handling,      // v5: retained messages replayed whatever Retain Handling says
   ignore_retain_as_published,  // v5: forwards have RETAIN=0 even with Retain As Published
   ignore_receive_maximum,      // v5: more QoS 1/2 PUBLISHes in flight than the client's maximum
+  ignore_will_delay,           // v5: publish a will at once, whatever its Will Delay Interval
+  share_to_all,                // v5: a shared subscription's message goes to every member
+  drop_correlation_data,       // v5: forward PUBLISHes without their Correlation Data
+  reorder_user_properties,     // v5: forward User Properties in reverse order
 };
 
 Mutation parse_mutation(const std::string& name);  // throws std::invalid_argument

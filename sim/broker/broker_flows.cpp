@@ -85,6 +85,7 @@ void Broker::State::on_publish(Connection& connection, const mqtt::Packet& packe
   if (config.version == mqtt::Version::v5) {
     message.expiry_s = packet.message_expiry_s;  // counted from now (MQTT-3.3.2-5)
     message.received_ns = host.now().count();
+    message.properties = packet.properties;
   }
   const std::string publisher = connection.client_id;
   const ConnectionId id = connection.id;
@@ -167,13 +168,18 @@ void Broker::State::on_subscribe(Connection& connection, const mqtt::Packet& pac
   suback.packet_id = packet.packet_id;  // MQTT-3.8.4-2
   for (std::size_t i = 0; i < packet.subscriptions.size(); ++i) {
     const mqtt::SubscribeRequest& request = packet.subscriptions[i];
-    if (!mqtt::is_valid_topic_filter(request.filter)) {
+    std::string share_error;
+    const auto share = mqtt::parse_shared(request.filter, &share_error);
+    // Shared Subscriptions are MQTT 5 (§4.8.2); a malformed one is refused (MQTT-4.8.2-1/-2).
+    if (!mqtt::is_valid_topic_filter(request.filter) || !share_error.empty() ||
+        (share && config.version != mqtt::Version::v5)) {
       suback.granted.push_back(refused);
       continue;
     }
     // --- MUTATION refuse_subscriptions: every filter refused, permitted ones too.
     if (config.mutation == Mutation::refuse_subscriptions ||
-        !authorized(connection.client_id, policy::Action::subscribe, request.filter)) {
+        !authorized(connection.client_id, policy::Action::subscribe,
+                    mqtt::authorized_filter(request.filter))) {
       ++stats.denied;
       suback.granted.push_back(refused);
       continue;
@@ -181,6 +187,11 @@ void Broker::State::on_subscribe(Connection& connection, const mqtt::Packet& pac
     // MQTT-3.9.3: the server may grant a lower QoS than requested.
     const std::uint8_t granted = std::min(request.qos, max_qos);
     const bool is_new = session->subscribe(request.filter, granted);
+    if (share) {
+      shared.add(share->group, share->filter, connection.session_key, granted);
+      suback.granted.push_back(granted);
+      continue;
+    }
     mqtt::SubscriptionEntry entry{granted};
     if (v5) {
       entry.no_local = request.no_local;
@@ -200,7 +211,10 @@ void Broker::State::on_subscribe(Connection& connection, const mqtt::Packet& pac
   // RETAIN=1 (MQTT-3.3.1-8), at most at the granted QoS, with the subscription's identifier
   // (MQTT-3.3.4-3).
   for (std::size_t i = 0; i < packet.subscriptions.size(); ++i) {
-    if (suback.granted[i] > 2 || !replay[i]) continue;
+    // No retained messages for a shared subscription (v5 §4.8.2: "retained messages are not
+    // sent to the Session when it first subscribes").
+    if (suback.granted[i] > 2 || !replay[i] || mqtt::parse_shared(packet.subscriptions[i].filter))
+      continue;
     for (mqtt::Message message : retained.matching(packet.subscriptions[i].filter)) {
       message.qos = std::min(message.qos, suback.granted[i]);
       if (v5 && packet.subscription_id != 0 && config.mutation != Mutation::drop_subscription_ids)
@@ -223,7 +237,7 @@ void Broker::State::on_unsubscribe(Connection& connection, const mqtt::Packet& p
     const bool existed = session->unsubscribe(filter);
     // --- MUTATION deliver_after_unsubscribe: the filter keeps routing (UNSUBACK all the same).
     if (config.mutation != Mutation::deliver_after_unsubscribe)
-      subscriptions.erase(filter, connection.session_key);
+      unroute(filter, connection.session_key);
     // v5 §3.11.3: one reason code per filter, 0x11 when no such subscription existed.
     if (config.version == mqtt::Version::v5) unsuback.granted.push_back(existed ? 0x00 : 0x11);
   }

@@ -90,7 +90,11 @@ void Broker::State::on_connect(ConnectionId id, const mqtt::Packet& packet) {
   }
   // v5: a new connection before the Will Delay ends cancels the will (MQTT-3.1.3-9), and
   // the session stops its expiry countdown.
-  pending_wills.cancel(client_id);
+  // With Clean Start the old session ends instead, and a will still waiting goes out now
+  // (v5 §3.1.3.2.2: the delay or the session's end, whichever first).
+  if (auto waiting = pending_wills.remove(client_id); waiting && v5 && packet.clean_session) {
+    publish_will(client_id, *waiting);
+  }
   expiry_tokens.erase(client_id);
   expiry_s.erase(client_id);
   if (packet.clean_session) discard_session(client_id);  // MQTT-3.1.2-6
@@ -192,7 +196,9 @@ void Broker::State::handle_will(const Connection& connection, mqtt::ConnectionEn
   if (config.mutation == Mutation::skip_will) publish = false;
   if (!publish) return;
   const bool v5 = config.version == mqtt::Version::v5;
-  const std::uint32_t delay_s = v5 ? connection.will->delay_interval_s : 0;
+  // --- MUTATION ignore_will_delay: published at once, whatever the Will Delay Interval.
+  const bool delays = v5 && config.mutation != Mutation::ignore_will_delay;
+  const std::uint32_t delay_s = delays ? connection.will->delay_interval_s : 0;
   if (delay_s == 0 || session_ends) {
     publish_will(connection.client_id, *connection.will);  // v5: session end ends the delay
     return;
@@ -232,7 +238,7 @@ void Broker::State::discard_session(const std::string& client_id) {
   mqtt::Session* session = sessions.find(client_id);
   if (session == nullptr) return;
   const std::uint64_t key = sessions.key_of(client_id);
-  for (const auto& [filter, qos] : session->subscriptions()) subscriptions.erase(filter, key);
+  for (const auto& [filter, qos] : session->subscriptions()) unroute(filter, key);
   stats.queued_now -= session->queued_count();
   std::erase_if(held_for_reorder, [key](const auto& entry) { return entry.first.first == key; });
   sessions.erase(client_id);
@@ -259,6 +265,7 @@ void Broker::State::crash() {
   if (forget_sessions) {
     sessions.clear();
     subscriptions.clear();
+    shared.clear();
     expiry_s.clear();
     stats.queued_now = 0;
   }

@@ -35,6 +35,7 @@ void Broker::State::route(mqtt::Message message, const std::string& publisher, b
         copies[key].add(entry, key == publisher_key, honour_no_local);
       },
       config.mutation != Mutation::dollar_matches_wildcards);
+  forward_properties(message);
   for (auto& [key, found] : copies) {
     if (!found.matched) continue;
     mqtt::Message copy = message;
@@ -49,8 +50,49 @@ void Broker::State::route(mqtt::Message message, const std::string& publisher, b
       copy.subscription_ids = std::move(found.ids);
     deliver(key, copy, publisher);
   }
+  route_shared(message, publisher);
   // --- MUTATION leak_across_accounts: one more copy to a client not allowed to read it.
   if (config.mutation == Mutation::leak_across_accounts) leak_to_other_account(message, publisher);
+}
+
+void Broker::State::unroute(const std::string& filter, std::uint64_t session_key) {
+  if (const auto share = mqtt::parse_shared(filter)) {
+    shared.remove(share->group, share->filter, session_key);
+  } else {
+    subscriptions.erase(filter, session_key);
+  }
+}
+
+void Broker::State::forward_properties(mqtt::Message& message) const {
+  // MQTT-3.3.2-16: Correlation Data unaltered. --- MUTATION drop_correlation_data.
+  if (config.mutation == Mutation::drop_correlation_data) message.properties.correlation_data = {};
+  // MQTT-3.3.2-18: User Properties in order. --- MUTATION reorder_user_properties.
+  if (config.mutation == Mutation::reorder_user_properties) {
+    std::reverse(message.properties.user.begin(), message.properties.user.end());
+  }
+}
+
+// §4.8.2: one member of each matching share gets the message, at most at its granted QoS
+// (MQTT-4.8.2-3); a session holding the share and a matching plain subscription gets a copy
+// for each.
+void Broker::State::route_shared(const mqtt::Message& message, const std::string& publisher) {
+  const auto send = [&](const mqtt::SharedSubscriptions::Member& member) {
+    mqtt::Message copy = message;
+    copy.qos = std::min(message.qos, member.granted_qos);
+    deliver(member.session, copy, publisher);
+  };
+  // --- MUTATION share_to_all: every member, as if each held a plain subscription.
+  if (config.mutation == Mutation::share_to_all) {
+    shared.every_member(message.topic, send);
+    return;
+  }
+  shared.choose(
+      message.topic,
+      [this](std::uint64_t key) {
+        const mqtt::Session* session = sessions.find(key);
+        return session != nullptr && connections.find_client(session->client_id()) != nullptr;
+      },
+      send);
 }
 
 void Broker::State::deliver(std::uint64_t session_key, const mqtt::Message& message,

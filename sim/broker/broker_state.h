@@ -16,6 +16,7 @@
 #include "sim/mqtt/retained_store.h"
 #include "sim/mqtt/session.h"
 #include "sim/mqtt/subscription.h"
+#include "sim/mqtt/shared_subscriptions.h"
 #include "sim/mqtt/topic_trie.h"
 #include "sim/mqtt/will.h"
 
@@ -38,6 +39,7 @@ struct Broker::State {
   std::set<ConnectionId> closed;  // ended connections: late packets on them are ignored
   mqtt::SessionStore sessions;
   mqtt::TopicTrie<mqtt::SubscriptionEntry> subscriptions;  // (filter, session key) -> grant
+  mqtt::SharedSubscriptions shared;  // v5 $share/{group}/{filter} subscriptions
   mqtt::RetainedStore retained;
   mqtt::PendingWills pending_wills;                    // v5 Will Delay Interval
   std::map<std::string, std::uint64_t> expiry_tokens;  // v5 session expiry timers by client
@@ -77,6 +79,11 @@ struct Broker::State {
                   const std::string& name) const;
   // `will`: the message is a last will (MQTT-3.1.2-8), routed like a PUBLISH.
   void route(mqtt::Message message, const std::string& publisher, bool will = false);
+  // A session's filter leaves the routing tables (shared or not).
+  void unroute(const std::string& filter, std::uint64_t session_key);
+  // v5 properties as forwarded (the property mutations act here).
+  void forward_properties(mqtt::Message& message) const;
+  void route_shared(const mqtt::Message& message, const std::string& publisher);
   void deliver(std::uint64_t session_key, const mqtt::Message& message,
                const std::string& publisher);
   void offer(mqtt::Session& session, mqtt::Message message);

@@ -8,6 +8,7 @@
 #include "sim/check/message_expiry_checker.h"
 #include "sim/check/ordering_checker.h"
 #include "sim/check/payload_limit_checker.h"
+#include "sim/check/properties_checker.h"
 #include "sim/check/qos_checker.h"
 #include "sim/check/reason_codes_checker.h"
 #include "sim/check/reassembly_checker.h"
@@ -15,6 +16,7 @@
 #include "sim/check/sessions_checker.h"
 #include "sim/check/shadow_checker.h"
 #include "sim/check/subscription_options_checker.h"
+#include "sim/check/shared_subscriptions_checker.h"
 #include "sim/check/will_checker.h"
 #include "sim/security/security.h"
 
@@ -51,7 +53,7 @@ std::vector<CheckSpec> build_catalog() {
        },
        ""},
       {"ordering", "first deliveries from one publisher, topic and QoS arrive in publish order",
-       one<OrderingChecker>(), ""},
+       one_with_sessions<OrderingChecker>(), ""},
       {"retained", "a new subscription gets each matching topic's last retained message",
        one<RetainedChecker>(), ""},
       {"will", "a will is published iff the connection ends without DISCONNECT",
@@ -89,6 +91,13 @@ std::vector<CheckSpec> build_catalog() {
       {"flow_control",
        "the broker never has more QoS 1/2 PUBLISHes in flight than Receive Maximum (MQTT 5)",
        one<FlowControlChecker>(), ""},
+      {"shared_subscriptions",
+       "a message matching a shared subscription goes to one member of its group (MQTT 5)",
+       one_with_sessions<SharedSubscriptionsChecker>(), ""},
+      {"properties",
+       "Response Topic, Correlation Data and User Properties arrive unaltered, in order; each "
+       "request answered at most once, with its Correlation Data (MQTT 5)",
+       one<PropertiesChecker>(), ""},
       {"qos0", "QoS 0: at most once", qos_level(0), "qos"},
       {"qos1", "QoS 1: at least once", qos_level(1), "qos"},
       {"qos2", "QoS 2: exactly once", qos_level(2), "qos"},

@@ -5,6 +5,7 @@
 
 #include "sim/check/violation_log.h"
 #include "sim/history/client_recorder.h"
+#include "sim/mqtt/topic.h"
 
 namespace mqttbed::check {
 
@@ -183,6 +184,19 @@ void ClientSessions::append_recent(std::uint32_t client, const history::History&
   for (std::uint8_t i = 0; i < s.recent_count; ++i) {
     excerpt.push_back(describe_event(s.recent[i], history));
   }
+}
+
+bool shares_topic(const ClientState& state, const std::string& topic,
+                  const history::History& history) {
+  for (const std::uint32_t filter : state.filters) {
+    const std::string& text = history.string(filter);
+    if (text.rfind("$share/", 0) != 0) continue;
+    if (const auto shared = mqtt::parse_shared(text);
+        shared && mqtt::topic_matches(shared->filter, topic)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace mqttbed::check

@@ -48,6 +48,12 @@ struct SubscriberMark {
   bool owed_from(std::uint32_t publisher) const { return !(no_local_only && client == publisher); }
 };
 
+// Does `state` hold a shared subscription (MQTT 5 $share/{group}/{filter}, §4.8.2) whose filter
+// matches `topic`? A member gets only some of the messages, and §4.6 promises order only on
+// non-shared subscriptions (MQTT-4.6.0-6): stream checks skip what may have come that way.
+bool shares_topic(const ClientState& state, const std::string& topic,
+                  const history::History& history);
+
 class ClientSessions {
  public:
   // Updates the state from one event (call for every event, before judging it; a second

@@ -96,6 +96,10 @@ bool CompletenessChecker::publisher_broke(std::uint32_t publisher, std::uint64_t
 void CompletenessChecker::on_delivered(const Event& event) {
   const std::uint32_t index = stream_of(event, false);
   if (index == UINT32_MAX) return;  // a stream nobody was seen publishing: not judged
+  // A shared subscription's member is owed only its share of a stream (§4.8.2).
+  if (shares_topic(sessions_->state(event.client), history_->string(event.topic), *history_)) {
+    return;
+  }
   if (!delivered_[pair_key(event.client, event.msg.publisher)].insert(event.msg.seq)) return;
   const Stream& stream = streams_[index];
   const std::uint64_t position = position_of(stream, event.msg.seq, event.app_seq);

@@ -126,7 +126,11 @@ DeliveryChecker::Entitlement DeliveryChecker::entitlement(const Event& event,
   if (client == clients_.end()) return e;
   const std::string& topic = history.string(event.topic);
   for (const Subscription& s : client->second) {
-    const std::string& filter = history.string(s.filter);
+    // A shared subscription ($share/{group}/{filter}, MQTT 5 §4.8.2) entitles its member to
+    // what its filter matches (whether it is the member that should get it is
+    // shared_subscriptions' question).
+    const auto shared = mqtt::parse_shared(history.string(s.filter));
+    const std::string& filter = shared ? shared->filter : history.string(s.filter);
     if (!mqtt::topic_matches(filter, topic)) {
       if (s.ended_ns == kNever && matches_but_for_dollar(filter, topic)) e.dollar_wildcard = true;
       continue;

@@ -6,9 +6,11 @@ using history::Event;
 using history::EventType;
 
 void OrderingChecker::observe(const Event& event, const history::History& history) {
+  sessions_->observe(event, history);
   if (event.type != EventType::delivered || event.is_will || event.retain || event.msg.seq == 0) {
     return;
   }
+  if (shares_topic(sessions_->state(event.client), history.string(event.topic), history)) return;
   if (!delivered_[pair_key(event.client, event.msg.publisher)].insert(event.msg.seq)) return;
   ++counts_.checked;
   const StreamKey key{event.client, event.msg.publisher, event.topic, event.publish_qos};

@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <unordered_map>
 
 #include "sim/check/checker.h"
+#include "sim/check/client_sessions.h"
 #include "sim/check/seq_set.h"
 #include "sim/check/violation_log.h"
 
@@ -18,6 +20,11 @@ namespace mqttbed::check {
 // part of the stream.
 class OrderingChecker : public Checker {
  public:
+  // `sessions`: shared with the other checkers; it tells which deliveries may have come
+  // through a shared subscription, which have no order promise (MQTT-4.6.0-6).
+  explicit OrderingChecker(
+      std::shared_ptr<ClientSessions> sessions = std::make_shared<ClientSessions>())
+      : sessions_(std::move(sessions)) {}
   const char* name() const override { return "ordering"; }
   void observe(const history::Event& event, const history::History& history) override;
   Verdict finish(const CheckContext& context) override;
@@ -43,6 +50,7 @@ class OrderingChecker : public Checker {
   std::unordered_map<StreamKey, Highest, StreamHash> highest_;
   Counts counts_;
   ViolationLog log_;
+  std::shared_ptr<ClientSessions> sessions_;
 };
 
 }  // namespace mqttbed::check

@@ -71,6 +71,7 @@ std::string describe_event(const history::Event& event, const history::History& 
     line += " app_seq=" + std::to_string(event.app_seq) + "/" + std::to_string(event.app_total);
   }
   if (event.detail != 0) line += " [" + history.string(event.detail) + "]";
+  if (event.properties != 0) line += " props=" + history.string(event.properties);
   return line;
 }
 

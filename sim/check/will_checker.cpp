@@ -4,16 +4,50 @@
 
 #include "sim/check/broker_notice.h"
 #include "sim/check/seq_set.h"
+#include "sim/history/client_recorder.h"
 
 namespace mqttbed::check {
 
 using history::Event;
 using history::EventType;
 
+namespace {
+constexpr const char* kEarly =
+    "a will waits its Will Delay Interval (or the session's end) after the connection ends";
+constexpr const char* kCancelled =
+    "a reconnection to the session within the Will Delay Interval cancels the will";
+}  // namespace
+
+const char* WillChecker::broken_delay(const Record& record, std::int64_t time_ns) const {
+  if (record.wait_ns == 0) return nullptr;
+  // The broker ended the connection after it sent the client's last packet on it, so the
+  // will is due no earlier than that packet + the wait (less the way there).
+  const std::int64_t earliest_ns = record.last_heard_ns + record.wait_ns - kNoticeToleranceNs;
+  if (record.resumed_session && record.resumed_ns >= 0 && record.resumed_ns < earliest_ns) {
+    return kCancelled;
+  }
+  return time_ns < earliest_ns ? kEarly : nullptr;
+}
+
 void WillChecker::observe(const Event& event, const history::History& history) {
   history_ = &history;
   faults_.observe(event, history);
   sessions_->observe(event, history);
+  switch (event.type) {
+    case EventType::connack:
+    case EventType::delivered:
+    case EventType::publish_acked:
+    case EventType::pubrec:
+    case EventType::suback:
+    case EventType::unsuback:
+      // The broker still had this connection when it sent this (Will Delay rule).
+      if (auto current = current_.find(event.client); current != current_.end()) {
+        wills_[current->second].last_heard_ns = event.time_ns;
+      }
+      break;
+    default:
+      break;
+  }
   if (event.type == EventType::delivered) {
     // RETAIN=1 marks a replay from the retained store to a new subscription (MQTT-3.3.1-8),
     // not a publication of the will: the retained checker judges those. Unless the client
@@ -41,11 +75,22 @@ void WillChecker::on_connection_event(const Event& event, const history::History
       current_[event.client] = message_key(event.msg);
       wills_[message_key(event.msg)] =
           Record{event, {}, Outcome::connecting, faults_.active(event.client), {}, {}, {}, -1};
+      // The broker cannot end a connection before its CONNECT was written.
+      wills_[message_key(event.msg)].last_heard_ns = event.time_ns;
+      if (const auto mode = history::connect_mode(history.string(event.detail));
+          event.code == 5 && mode.will_delay_s > 0 && mode.session_expiry_s.value_or(0) > 0) {
+        // v5: the session outlives the connection, so the will waits the delay, or until
+        // the session ends if that is sooner.
+        const std::uint32_t wait_s = std::min(mode.will_delay_s, *mode.session_expiry_s);
+        wills_[message_key(event.msg)].wait_ns = std::int64_t{wait_s} * 1'000'000'000;
+      }
       return;
     case EventType::connack:
       if (auto lost = lost_.find(event.client); lost != lost_.end() && event.code == 0) {
         if (auto taken = wills_.find(lost->second); taken != wills_.end()) {
           taken->second.taken_over_ns = event.time_ns;
+          taken->second.resumed_ns = event.time_ns;
+          taken->second.resumed_session = !sessions_->state(event.client).clean;
         }
         lost_.erase(lost);
       }
@@ -120,6 +165,13 @@ void WillChecker::on_delivered(const Event& event, const history::History& histo
     if (was_owed) late = noticed_late(record, *owed, event);
     if (was_owed) record.owed.erase(owed);
     if (record.outcome == Outcome::connecting || record.outcome == Outcome::open) {
+      if (const char* rule = broken_delay(record, event.time_ns)) {
+        counts_.checked += was_owed ? 0 : 1;
+        ++counts_.unexpected;
+        report(rule, rule == kCancelled ? "MQTT-3.1.3-9" : "MQTT-3.1.2-8", record, event.client,
+               &event);
+        return;
+      }
       record.early.push_back(event.client);  // counted and judged at settle
       return;
     }
@@ -137,9 +189,14 @@ void WillChecker::on_delivered(const Event& event, const history::History& histo
     }
     return;
   }
+  const char* delay_rule = broken_delay(record, event.time_ns);
   if (record.outcome == Outcome::disconnected && !record.disturbed) {
     ++counts_.unexpected;
     report("no will after a DISCONNECT", "MQTT-3.14.4-3", record, event.client, &event);
+  } else if (delay_rule != nullptr) {
+    ++counts_.unexpected;
+    report(delay_rule, delay_rule == kCancelled ? "MQTT-3.1.3-9" : "MQTT-3.1.2-8", record,
+           event.client, &event);
   } else if (record.outcome == Outcome::refused) {
     ++counts_.unexpected;
     report("a refused CONNECT's will is never published", "MQTT-3.2.2-5", record, event.client,
@@ -158,11 +215,16 @@ std::optional<WillChecker::Due> WillChecker::due(const Record& record) const {
   std::optional<Due> due;
   if (const auto notice_ns = broker_notice_bound_ns(record.connect.keepalive_s)) {
     const std::int64_t slack_ns = std::max(kNoticeToleranceNs, *notice_ns / 3);  // 0.5 x ka
-    due = Due{record.end.time_ns + *notice_ns, record.end.time_ns + *notice_ns + slack_ns,
-              "MQTT-3.1.2-24",
-              "a will is published within 1.5 x keepalive (+ max(2 s, 0.5 x keepalive)) of its "
-              "connection's loss"};
+    const std::int64_t by_ns = record.end.time_ns + *notice_ns + record.wait_ns;
+    due = Due{by_ns, by_ns + slack_ns, "MQTT-3.1.2-24",
+              record.wait_ns > 0
+                  ? "a delayed will is published within 1.5 x keepalive + its Will Delay "
+                    "Interval (+ max(2 s, 0.5 x keepalive)) of its connection's loss"
+                  : "a will is published within 1.5 x keepalive (+ max(2 s, 0.5 x keepalive)) "
+                    "of its connection's loss"};
   }
+  // A delayed will is cancelled by the very connection that takes the client id over.
+  if (record.wait_ns > 0) return due;
   const std::int64_t taken_late_ns = record.taken_over_ns + kNoticeToleranceNs;
   if (record.taken_over_ns >= 0 && (!due || taken_late_ns < due->late_ns)) {
     due = Due{record.taken_over_ns, taken_late_ns, "MQTT-3.1.4-2",
@@ -231,7 +293,10 @@ void WillChecker::settle(const Record& record, const CheckContext& context) {
   // no takeover.
   const auto due_by = due(record);
   for (const SubscriberMark& owed : record.owed) {
-    const bool judged = due_by && due_by->ns < context.deadline_ns() &&
+    // A reconnection before a delayed will was due may have cancelled it (MQTT-3.1.3-9).
+    const bool maybe_cancelled = record.wait_ns > 0 && record.resumed_ns >= 0 && due_by &&
+                                 record.resumed_ns <= due_by->late_ns;
+    const bool judged = !maybe_cancelled && due_by && due_by->ns < context.deadline_ns() &&
                         !faults_.crashed_since(record.connect.time_ns) &&
                         sessions_->alive_since(owed, /*same_connection=*/owed.granted_qos == 0);
     if (!judged) {

@@ -36,6 +36,15 @@ namespace mqttbed::check {
 //    the old connection (MQTT-3.1.4-2), so a will of a connection lost before it (a reboot
 //    that left its connection half-open) is due by that CONNACK + kNoticeToleranceNs, if that
 //    is earlier than the keepalive bound.
+// MQTT 5 Will Delay Interval (§3.1.3.2.2): a will with a delay on a connection whose session
+// outlives it waits w = min(delay, session expiry) after the broker ends the connection
+// (MQTT-3.1.2-8), which is no earlier than the last packet the client received on it:
+//  - a delivery before that packet + w - kNoticeToleranceNs is too early (MQTT-3.1.2-8);
+//  - a reconnection to the session (Clean Start 0) whose CONNACK came before that packet +
+//    w - kNoticeToleranceNs cancels the will: any delivery of it is a violation
+//    (MQTT-3.1.3-9);
+//  - the will is owed (due w later than without a delay) only if no reconnection came
+//    before it was due; the takeover rule does not apply (the new connection cancels it).
 class WillChecker : public Checker {
  public:
   // Allowed on top of a due time: the will's way to the subscriber (network latency). On top
@@ -63,6 +72,13 @@ class WillChecker : public Checker {
     // CONNACK 0 of the client's next connection after this one was lost: by then the broker
     // has taken the client id over and ended this one (MQTT-3.1.4-2); -1 = none.
     std::int64_t taken_over_ns = -1;
+    // v5: how long the broker holds the will after the connection ends (0 = not delayed),
+    // the last packet the client received on the connection, and the CONNACK 0 of its next
+    // connection with whether that one resumed the session (Clean Start 0).
+    std::int64_t wait_ns = 0;
+    std::int64_t last_heard_ns = 0;
+    std::int64_t resumed_ns = -1;
+    bool resumed_session = false;
   };
   // When the will of a lost connection must be out, and the rule that says so.
   struct Due {
@@ -78,6 +94,8 @@ class WillChecker : public Checker {
   void close(Record& record, const history::Event& event, Outcome outcome,
              const history::History& history);
   void settle(const Record& record, const CheckContext& context);
+  // The v5 Will Delay rule a delivery at `time_ns` breaks, or nullptr.
+  const char* broken_delay(const Record& record, std::int64_t time_ns) const;
   // The rule a delivery of `record`'s will to `owed` broke by coming late, or nullptr.
   const Due* noticed_late(const Record& record, const SubscriberMark& owed,
                           const history::Event& delivery);

@@ -100,15 +100,21 @@ ConnectMode connect_mode(const std::string& detail) {
     mode.session_expiry_s =
         static_cast<std::uint32_t>(std::strtoul(detail.c_str() + at + 8, nullptr, 10));
   }
+  if (const auto delay = detail.find("will_delay="); delay != std::string::npos) {
+    mode.will_delay_s =
+        static_cast<std::uint32_t>(std::strtoul(detail.c_str() + delay + 11, nullptr, 10));
+  }
   return mode;
 }
 
 std::uint32_t ClientRecorder::connect_detail(bool clean_session,
-                                             std::optional<std::uint32_t> expiry_s) {
+                                             std::optional<std::uint32_t> expiry_s,
+                                             std::uint32_t will_delay_s) {
   std::string text = clean_session ? "clean" : "persistent";
   if (expiry_s) text += " expiry=" + std::to_string(*expiry_s);
   if (receive_maximum_ != 0) text += " receive_maximum=" + std::to_string(receive_maximum_);
   if (records_acks_) text += " acks";
+  if (will_delay_s > 0) text += " will_delay=" + std::to_string(will_delay_s);
   return history_.string_id(text);
 }
 
@@ -125,9 +131,9 @@ std::string ClientRecorder::connect_sent(bool clean_session, const std::string& 
                                          int will_qos, bool will_retain,
                                          std::string_view will_payload,
                                          std::optional<std::uint32_t> expiry_s,
-                                         std::uint16_t keepalive_s) {
+                                         std::uint16_t keepalive_s, std::uint32_t will_delay_s) {
   Event event = make(EventType::connect_sent);
-  event.detail = connect_detail(clean_session, expiry_s);
+  event.detail = connect_detail(clean_session, expiry_s, will_delay_s);
   event.keepalive_s = keepalive_s;
   if (protocol_level_ == 5) event.code = 5;
   event.is_will = true;
@@ -197,9 +203,11 @@ void ClientRecorder::unsubscribe_sent(const std::string& filter) {
 }
 
 EnvelopedPublish ClientRecorder::publish_sent(const std::string& topic, int qos, bool retain,
-                                              std::string_view payload, std::uint32_t expiry_s) {
+                                              std::string_view payload, std::uint32_t expiry_s,
+                                              const mqtt::ApplicationProperties& properties) {
   Event event = make(EventType::publish_sent);
   event.expiry_s = expiry_s;
+  event.properties = properties_id(properties);
   event.topic = history_.string_id(topic);
   event.qos = event.publish_qos = static_cast<std::uint8_t>(qos);
   event.retain = retain;
@@ -238,10 +246,12 @@ void ClientRecorder::pubrec(std::uint64_t seq, int code, const std::string& reas
 
 std::string ClientRecorder::delivered(const std::string& topic, int qos, bool retain, bool dup,
                                       std::string_view payload, std::uint32_t expiry_s,
-                                      const std::vector<std::uint32_t>& sub_ids) {
+                                      const std::vector<std::uint32_t>& sub_ids,
+                                      const mqtt::ApplicationProperties& properties) {
   Event event = make(EventType::delivered);
   event.expiry_s = expiry_s;
   if (!sub_ids.empty()) event.sub_ids = history_.string_id(join_ids(sub_ids));
+  event.properties = properties_id(properties);
   event.topic = history_.string_id(topic);
   event.qos = event.publish_qos = static_cast<std::uint8_t>(qos);
   event.retain = retain;

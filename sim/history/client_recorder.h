@@ -14,6 +14,7 @@
 
 #include "sim/history/event.h"
 #include "sim/history/history.h"
+#include "sim/mqtt/properties.h"
 
 namespace mqttbed::history {
 
@@ -30,6 +31,7 @@ struct ConnectMode {
   std::uint16_t receive_maximum = 0;              // MQTT 5 Receive Maximum sent, 0 = none (65535)
   bool records_acks = false;                      // the client records ack_sent events
   std::optional<std::uint32_t> session_expiry_s;  // MQTT 5 only
+  std::uint32_t will_delay_s = 0;                 // MQTT 5 Will Delay Interval (" will_delay=")
   // Does the session end when this connection closes? v3.1.1: iff clean (MQTT-3.1.2-6);
   // MQTT 5: iff the expiry interval is 0 (MQTT 5 §3.1.2.11.2).
   bool ends_with_connection() const { return session_expiry_s ? *session_expiry_s == 0 : clean; }
@@ -71,7 +73,8 @@ class ClientRecorder {
   std::string connect_sent(bool clean_session, const std::string& will_topic, int will_qos,
                            bool will_retain, std::string_view will_payload,
                            std::optional<std::uint32_t> session_expiry_s = {},
-                           std::uint16_t keepalive_s = kDefaultKeepaliveS);
+                           std::uint16_t keepalive_s = kDefaultKeepaliveS,
+                           std::uint32_t will_delay_s = 0);
   // `reason` is the packet's Reason String property (MQTT 5), empty when none came.
   void connack(bool session_present, int return_code, const std::string& reason = {});
   void connect_failed(int return_code);
@@ -90,8 +93,10 @@ class ClientRecorder {
   // per application publish; a resend of the same PUBLISH is not a new event. An empty
   // retained payload is returned empty (it must reach the broker zero-length, MQTT-3.3.1-10).
   // `expiry_s`: the MQTT 5 Message Expiry Interval it is sent with (0 = none).
+  // `properties`: its MQTT 5 Response Topic, Correlation Data and User Properties.
   EnvelopedPublish publish_sent(const std::string& topic, int qos, bool retain,
-                                std::string_view payload, std::uint32_t expiry_s = 0);
+                                std::string_view payload, std::uint32_t expiry_s = 0,
+                                const mqtt::ApplicationProperties& properties = {});
   // PUBACK (QoS 1) or PUBCOMP (QoS 2), with its reason code (v5; 0 in 3.1.1).
   void publish_acked(std::uint64_t seq, int code = 0, const std::string& reason = {});
   void pubrec(std::uint64_t seq, int code = 0, const std::string& reason = {});  // QoS 2
@@ -102,7 +107,8 @@ class ClientRecorder {
   // `sub_ids`: the Subscription Identifiers it carried (MQTT 5), in any order.
   std::string delivered(const std::string& topic, int qos, bool retain, bool dup,
                         std::string_view payload, std::uint32_t expiry_s = 0,
-                        const std::vector<std::uint32_t>& sub_ids = {});
+                        const std::vector<std::uint32_t>& sub_ids = {},
+                        const mqtt::ApplicationProperties& properties = {});
 
   // The client wrote the PUBACK/PUBCOMP ending the flow of a PUBLISH it received (v5
   // simulation, see EventType::ack_sent); `payload` is the PUBLISH's, for its identity.
@@ -125,7 +131,11 @@ class ClientRecorder {
   };
 
   Event make(EventType type) const;
-  std::uint32_t connect_detail(bool clean_session, std::optional<std::uint32_t> expiry_s);
+  std::uint32_t connect_detail(bool clean_session, std::optional<std::uint32_t> expiry_s,
+                               std::uint32_t will_delay_s = 0);
+  std::uint32_t properties_id(const mqtt::ApplicationProperties& properties) {
+    return properties.empty() ? 0 : history_.string_id(mqtt::encode(properties));
+  }
   // Fills app_seq/app_total and, on "$aws/things/" topics, detail = the JSON payload.
   void describe_payload(const std::string& topic, std::string_view payload, Event& event);
   void append(const Event& event) { history_.append(event); }

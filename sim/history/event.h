@@ -78,6 +78,10 @@ struct Event {
   // subscribe_sent/suback: the SUBSCRIBE's Subscription Identifier (0 = none); delivered: the
   // string id of the PUBLISH's identifiers, comma-separated ascending ("1,7"; 0 = none).
   std::uint32_t sub_ids = 0;
+  // MQTT 5 Response Topic, Correlation Data and User Properties (mqtt::encode's text, a
+  // string id; 0 = none): as the publisher sent them (publish_sent) or as the server
+  // forwarded them (delivered).
+  std::uint32_t properties = 0;
 };
 
 // Event::sub_options, field by field.

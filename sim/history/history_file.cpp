@@ -95,6 +95,7 @@ Event event_from_json(const nlohmann::json& j, History& history) {
   } else {
     event.sub_ids = j.value("sid", std::uint32_t{0});
   }
+  if (j.contains("props")) event.properties = history.string_id(j.at("props").get<std::string>());
   return event;
 }
 
@@ -157,6 +158,7 @@ std::string event_to_json_line(const Event& event, const History& history) {
   } else if (event.sub_ids != 0) {
     append_field(out, "sid", event.sub_ids);
   }
+  if (event.properties != 0) append_field(out, "props", history.string(event.properties));
   out += '}';
   return out;
 }

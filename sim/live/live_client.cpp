@@ -85,6 +85,27 @@ std::string suback_reason_of(const ::mqtt::token& token) {
   }
 }
 
+// The v5 properties a PUBLISH carries on to its subscribers (MQTT-3.3.2-15..-18), in Paho's
+// form and back. Paho keeps User Properties in wire order.
+void add_properties(const mqtt::ApplicationProperties& from, ::mqtt::properties& to) {
+  if (!from.response_topic.empty()) to.add({::mqtt::property::RESPONSE_TOPIC, from.response_topic});
+  if (!from.correlation_data.empty())
+    to.add({::mqtt::property::CORRELATION_DATA, from.correlation_data});
+  for (const auto& [key, value] : from.user) to.add({::mqtt::property::USER_PROPERTY, key, value});
+}
+mqtt::ApplicationProperties properties_of(const ::mqtt::properties& from) {
+  mqtt::ApplicationProperties to;
+  if (from.contains(::mqtt::property::RESPONSE_TOPIC))
+    to.response_topic = ::mqtt::get<std::string>(from, ::mqtt::property::RESPONSE_TOPIC);
+  if (from.contains(::mqtt::property::CORRELATION_DATA))
+    to.correlation_data = ::mqtt::get<std::string>(from, ::mqtt::property::CORRELATION_DATA);
+  for (std::size_t i = 0; i < from.count(::mqtt::property::USER_PROPERTY); ++i) {
+    const auto pair = ::mqtt::get<::mqtt::string_pair>(from, ::mqtt::property::USER_PROPERTY, i);
+    to.user.emplace_back(std::get<0>(pair), std::get<1>(pair));
+  }
+  return to;
+}
+
 // Runs `work` and swallows what it throws: for code called from Paho's threads and from
 // destructors, where an exception would terminate the process.
 template <typename Work>
@@ -249,7 +270,16 @@ void LiveMqttClient::set_state(State state) {
   if (!password.empty()) paho.set_password(password);
   if (options.will) {
     const auto& will = *options.will;
-    paho.set_will(::mqtt::will_options(will.topic, will_payload, will.qos, will.retain));
+    // v5 Will Delay Interval: a will property (Paho moves it into the CONNECT's will
+    // properties, v5 §3.1.3.2).
+    ::mqtt::properties will_properties;
+    if (v5_ && will.delay && will.delay->count() > 0) {
+      will_properties.add(
+          {::mqtt::property::WILL_DELAY_INTERVAL,
+           static_cast<std::int32_t>(static_cast<std::uint32_t>(will.delay->count()))});
+    }
+    paho.set_will(
+        ::mqtt::will_options(will.topic, will_payload, will.qos, will.retain, will_properties));
   }
   apply_identity(paho, live, client_id_);
   return paho;
@@ -271,8 +301,11 @@ void LiveMqttClient::connect(const runtime::ConnectOptions& options) {
   // Paho acknowledges received PUBLISHes itself: no ack_sent is recorded live.
   recorder_.set_flow_control(v5_ ? options.receive_maximum.value_or(0) : 0, false);
   if (const auto& will = options.will) {
-    will_payload = recorder_.connect_sent(options.clean_session, will->topic, will->qos,
-                                          will->retain, will->payload, expiry_s, keepalive_s);
+    const std::uint32_t delay_s =
+        v5_ && will->delay ? static_cast<std::uint32_t>(will->delay->count()) : 0;
+    will_payload =
+        recorder_.connect_sent(options.clean_session, will->topic, will->qos, will->retain,
+                               will->payload, expiry_s, keepalive_s, delay_s);
   } else {
     recorder_.connect_sent(options.clean_session, expiry_s, keepalive_s);
   }
@@ -328,14 +361,19 @@ std::uint64_t LiveMqttClient::publish(const std::string& topic, const std::strin
   const std::uint32_t expiry_s = v5_ && options.message_expiry
                                      ? static_cast<std::uint32_t>(options.message_expiry->count())
                                      : 0;
-  auto [seq, enveloped] = recorder_.publish_sent(topic, qos, retain, payload, expiry_s);
+  static const mqtt::ApplicationProperties kNone;
+  const mqtt::ApplicationProperties& sent = v5_ ? options.properties : kNone;
+  auto [seq, enveloped] = recorder_.publish_sent(topic, qos, retain, payload, expiry_s, sent);
   if (qos > 0) outgoing_.insert(seq);
   auto message = ::mqtt::make_message(topic, enveloped, qos, retain);
+  ::mqtt::properties properties;
   if (expiry_s > 0) {
     // Paho holds Four Byte Integers as int32_t; the bits are what goes on the wire.
-    message->set_properties(::mqtt::properties{
-        {::mqtt::property::MESSAGE_EXPIRY_INTERVAL, static_cast<std::int32_t>(expiry_s)}});
+    properties.add(
+        {::mqtt::property::MESSAGE_EXPIRY_INTERVAL, static_cast<std::int32_t>(expiry_s)});
   }
+  add_properties(sent, properties);
+  if (!properties.empty()) message->set_properties(properties);
   try {
     paho_->publish(message, context_of(seq), publish_listener_);
   } catch (const ::mqtt::exception&) {
@@ -434,9 +472,10 @@ void LiveMqttClient::on_message_arrived(const ::mqtt::const_message_ptr& message
     subscription_ids.push_back(
         ::mqtt::get<std::uint32_t>(properties, ::mqtt::property::SUBSCRIPTION_IDENTIFIER, i));
   }
+  const mqtt::ApplicationProperties forwarded = properties_of(properties);
   std::string payload = recorder_.delivered(topic, message->get_qos(), message->is_retained(),
                                             message->is_duplicate(), message->get_payload_str(),
-                                            expiry_s, subscription_ids);
+                                            expiry_s, subscription_ids, forwarded);
   if (on_message) {
     runtime::ReceivedMessage received{topic,
                                       std::move(payload),
@@ -446,6 +485,7 @@ void LiveMqttClient::on_message_arrived(const ::mqtt::const_message_ptr& message
                                       std::nullopt,
                                       subscription_ids};
     if (expiry_s > 0) received.message_expiry = std::chrono::seconds(expiry_s);
+    received.properties = forwarded;
     on_message(received);
   }
 }

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/mqtt/properties.h"
+
 namespace mqttbed::mqtt {
 
 struct Message {
@@ -21,6 +23,8 @@ struct Message {
   // MQTT 5: the Subscription Identifiers this copy is sent with (MQTT-3.3.4-3, -4); set per
   // subscriber when routed.
   std::vector<std::uint32_t> subscription_ids{};
+  // v5 properties forwarded unaltered (MQTT-3.3.2-15..-18).
+  ApplicationProperties properties{};
 };
 
 }  // namespace mqttbed::mqtt

@@ -60,6 +60,7 @@ std::size_t publish_size(const Packet& p, Version version) {
   if (p.qos > 0) size += kPacketIdBytes;
   std::size_t props = p.message_expiry_s > 0 ? kFourByteProperty : 0;
   for (std::uint32_t id : p.subscription_ids) props += subscription_id_property(id);
+  if (version == Version::v5) props += wire_size(p.properties);
   size += properties(version, props);
   return size + p.payload.size();  // §3.3.3: the payload has no length prefix
 }

@@ -24,6 +24,7 @@ Packet Outgoing::to_packet() const {
     packet.dup = dup;
     packet.message_expiry_s = message.expiry_s;
     packet.subscription_ids = message.subscription_ids;
+    packet.properties = message.properties;
   }
   return packet;
 }

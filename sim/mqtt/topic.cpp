@@ -131,4 +131,31 @@ bool topic_matches(std::string_view filter, std::string_view topic) {
   }
 }
 
+std::optional<SharedFilter> parse_shared(std::string_view filter, std::string* error) {
+  constexpr std::string_view kPrefix = "$share/";
+  if (error != nullptr) error->clear();
+  if (filter.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
+  const std::string_view rest = filter.substr(kPrefix.size());
+  const std::size_t slash = rest.find('/');
+  const std::string_view group = rest.substr(0, slash);
+  std::string why;
+  if (slash == std::string_view::npos || group.empty()) {
+    why = "a shared subscription needs a ShareName and a filter (MQTT-4.8.2-1)";
+  } else if (group.find_first_of("+#") != std::string_view::npos) {
+    why = "a ShareName has no '+' or '#' (MQTT-4.8.2-2)";
+  } else {
+    why = topic_filter_error(rest.substr(slash + 1));
+  }
+  if (!why.empty()) {
+    if (error != nullptr) *error = why;
+    return std::nullopt;
+  }
+  return SharedFilter{std::string(group), std::string(rest.substr(slash + 1))};
+}
+
+std::string authorized_filter(std::string_view filter) {
+  if (auto shared = parse_shared(filter)) return std::move(shared->filter);
+  return std::string(filter);
+}
+
 }  // namespace mqttbed::mqtt

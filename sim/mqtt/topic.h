@@ -1,6 +1,7 @@
 // Topic names and topic filters (MQTT 3.1.1 §4.7, 5.0 §4.7): validation and matching.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,5 +24,19 @@ inline bool is_valid_topic_filter(std::string_view filter) {
 // MQTT-4.7.1-2); '$'-topics are not matched by a filter starting with a wildcard
 // (MQTT-4.7.2-1).
 bool topic_matches(std::string_view filter, std::string_view topic);
+
+// MQTT 5 Shared Subscription (§4.8.2): "$share/{ShareName}/{filter}". The ShareName is at
+// least one character without '/', '+' or '#', then '/' and a topic filter (MQTT-4.8.2-1,
+// -2).
+struct SharedFilter {
+  std::string group;   // the ShareName
+  std::string filter;  // the topic filter messages are matched against
+};
+// The share's parts when `filter` starts with "$share/"; nullopt for any other filter.
+// `error`, when given, says why a "$share/" filter is malformed ("" when it is well formed).
+std::optional<SharedFilter> parse_shared(std::string_view filter, std::string* error = nullptr);
+// The filter an authorization policy judges for a SUBSCRIBE: a share's topic filter (what its
+// members may receive, as mosquitto checks it), else `filter` itself.
+std::string authorized_filter(std::string_view filter);
 
 }  // namespace mqttbed::mqtt

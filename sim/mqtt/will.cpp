@@ -37,6 +37,14 @@ std::uint64_t PendingWills::add(const std::string& client_id, Will will) {
 
 bool PendingWills::cancel(const std::string& client_id) { return pending_.erase(client_id) != 0; }
 
+std::optional<Will> PendingWills::remove(const std::string& client_id) {
+  auto it = pending_.find(client_id);
+  if (it == pending_.end()) return std::nullopt;
+  Will will = std::move(it->second.will);
+  pending_.erase(it);
+  return will;
+}
+
 std::optional<Will> PendingWills::take(const std::string& client_id, std::uint64_t token) {
   auto it = pending_.find(client_id);
   if (it == pending_.end() || it->second.token != token) return std::nullopt;

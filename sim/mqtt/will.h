@@ -38,6 +38,8 @@ class PendingWills {
   // passes to take().
   std::uint64_t add(const std::string& client_id, Will will);
   bool cancel(const std::string& client_id);  // true if a will was pending
+  // The will pending for `client_id`, if any, no longer pending.
+  std::optional<Will> remove(const std::string& client_id);
   // The will to publish now, if (client_id, token) is still pending; removes it.
   std::optional<Will> take(const std::string& client_id, std::uint64_t token);
   std::size_t size() const { return pending_.size(); }

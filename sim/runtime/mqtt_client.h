@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/mqtt/properties.h"
+
 namespace mqttbed::runtime {
 
 struct WillMessage {
@@ -17,7 +19,14 @@ struct WillMessage {
   std::string payload;
   int qos = 0;
   bool retain = false;
+  // MQTT 5 Will Delay Interval: the server waits this long after the connection ends (or
+  // until the session ends, if sooner) and drops the will if the client is back by then
+  // (MQTT-3.1.3-9). Unset or 0: published at once. Ignored by a 3.1.1 client.
+  std::optional<std::chrono::seconds> delay{};
 };
+
+// MQTT 5 Response Topic, Correlation Data and User Properties of a message (§3.3.2.3).
+using MessageProperties = mqtt::ApplicationProperties;
 
 // The protocol a client speaks; one per run (the scenario's mqtt.version).
 enum class ProtocolVersion { v311, v5 };
@@ -55,6 +64,8 @@ struct PublishOptions {
   // Message Expiry Interval: the server drops the message once it has waited this long
   // (MQTT-3.3.2-5). Unset: it never expires.
   std::optional<std::chrono::seconds> message_expiry;
+  // Request/response (§4.10) and user properties, forwarded by the server unaltered.
+  MessageProperties properties{};
 };
 
 // A message as the device receives it (the runtime strips its own bookkeeping).
@@ -68,6 +79,7 @@ struct ReceivedMessage {
   std::optional<std::chrono::seconds> message_expiry;
   // MQTT 5: the Subscription Identifiers of the subscriptions it was sent for (MQTT-3.3.4-3).
   std::vector<std::uint32_t> subscription_ids{};
+  MessageProperties properties{};  // MQTT 5: as the server forwarded them
 };
 
 // Why a connection ended without the device asking for it.

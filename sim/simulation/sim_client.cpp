@@ -78,11 +78,15 @@ void SimMqttClient::connect(const runtime::ConnectOptions& options) {
     connect.session_expiry_s = *expiry_s;
   }
   if (const auto& will = options.will) {
+    // A 3.1.1 CONNECT has no Will Delay Interval.
+    const std::uint32_t delay_s = options.version == runtime::ProtocolVersion::v5 && will->delay
+                                      ? static_cast<std::uint32_t>(will->delay->count())
+                                      : 0;
     std::string payload =
         recorder_.connect_sent(options.clean_session, will->topic, will->qos, will->retain,
-                               will->payload, expiry_s, connect.keepalive_s);
+                               will->payload, expiry_s, connect.keepalive_s, delay_s);
     connect.will = mqtt::Will{will->topic, std::move(payload), static_cast<std::uint8_t>(will->qos),
-                              will->retain};
+                              will->retain, delay_s};
   } else {
     recorder_.connect_sent(options.clean_session, expiry_s, connect.keepalive_s);
   }
@@ -117,12 +121,14 @@ std::uint64_t SimMqttClient::publish(const std::string& topic, const std::string
   // Like Paho without offline buffering: nothing is sent while disconnected.
   if (state_ != State::connected) return 0;
   // A 3.1.1 PUBLISH has no properties.
-  const std::uint32_t expiry_s =
-      options_.version == runtime::ProtocolVersion::v5 && options.message_expiry
-          ? static_cast<std::uint32_t>(options.message_expiry->count())
-          : 0;
-  auto [seq, enveloped] = recorder_.publish_sent(topic, qos, retain, payload, expiry_s);
+  const bool v5 = options_.version == runtime::ProtocolVersion::v5;
+  const std::uint32_t expiry_s = v5 && options.message_expiry
+                                     ? static_cast<std::uint32_t>(options.message_expiry->count())
+                                     : 0;
   Packet packet;
+  if (v5) packet.properties = options.properties;
+  auto [seq, enveloped] =
+      recorder_.publish_sent(topic, qos, retain, payload, expiry_s, packet.properties);
   packet.message_expiry_s = expiry_s;
   packet.type = PacketType::publish;
   packet.topic = topic;
@@ -282,7 +288,7 @@ void SimMqttClient::on_publish(const Packet& packet) {
   }
   std::string payload =
       recorder_.delivered(packet.topic, packet.qos, packet.retain, packet.dup, packet.payload,
-                          packet.message_expiry_s, packet.subscription_ids);
+                          packet.message_expiry_s, packet.subscription_ids, packet.properties);
   if (packet.qos > 0) acknowledge(packet);
   if (on_message) {
     runtime::ReceivedMessage message{packet.topic,           std::move(payload), packet.qos,
@@ -290,6 +296,7 @@ void SimMqttClient::on_publish(const Packet& packet) {
                                      packet.subscription_ids};
     if (packet.message_expiry_s > 0)
       message.message_expiry = std::chrono::seconds(packet.message_expiry_s);
+    message.properties = packet.properties;
     on_message(message);
   }
 }

@@ -89,13 +89,19 @@ INSTANTIATE_TEST_SUITE_P(
         Mutation{
             "ignore_retain_as_published", "mutations-v5-subscriptions.yaml", {"deliveries"}, {}},
         Mutation{
-            "ignore_receive_maximum", "mutations-v5-subscriptions.yaml", {"flow_control"}, {}}),
+            "ignore_receive_maximum", "mutations-v5-subscriptions.yaml", {"flow_control"}, {}},
+
+        Mutation{"ignore_will_delay", "mutations-v5-features.yaml", {"will"}, {}},
+        Mutation{"share_to_all", "mutations-v5-features.yaml", {"shared_subscriptions"}, {}},
+        Mutation{"drop_correlation_data", "mutations-v5-features.yaml", {"properties"}, {}},
+        Mutation{"reorder_user_properties", "mutations-v5-features.yaml", {"properties"}, {}}),
     [](const ::testing::TestParamInfo<Mutation>& info) { return std::string(info.param.name); });
 
 TEST(BrokerMutation, BothTestBedsPassWithoutMutation) {
   for (const char* scenario : {"mutations.yaml", "mutations-clean.yaml", "mutations-crash.yaml",
                                "mutations-subscriptions.yaml", "mutations-uploads.yaml",
-                               "mutations-v5.yaml", "mutations-v5-subscriptions.yaml"}) {
+                               "mutations-v5.yaml", "mutations-v5-subscriptions.yaml",
+                               "mutations-v5-features.yaml"}) {
     for (const auto& verdict : verdicts_of(scenario, "", 0))
       EXPECT_TRUE(verdict["passed"].get<bool>()) << scenario << ": " << verdict["guarantee"];
   }
