@@ -160,8 +160,8 @@ void App::reset_thing() {
   if (!keeper_.online()) return;
   auto pick = std::uniform_int_distribution<std::size_t>(0, context_.home_things.size() - 1);
   const std::string& thing = context_.home_things[pick(context_.rng)];
-  const json request = {{"clientToken",
-                         context_.identity.client_id + "-" + std::to_string(++commands_)}};
+  const json request = {
+      {"clientToken", context_.identity.client_id + "-" + std::to_string(++commands_)}};
   if (!keeper_.publish(shadow_topic(thing, "delete"), request.dump(), kShadowQos, false)) return;
   pending_.erase(thing);
 }

@@ -84,12 +84,11 @@ void Light::on_online() {
 
 void Light::report_config() {
   const std::string token = next_token();
-  const json update = {
-      {"state", {{"reported", {{"firmware", "1.0.0"}, {"fade_ms", 300}}}}},
-      {"clientToken", token}};
-  if (keeper_.publish(shadow_topic(context_.identity.client_id, std::string(kConfigShadow) +
-                                                                    "update"),
-                      update.dump(), kShadowQos, false)) {
+  const json update = {{"state", {{"reported", {{"firmware", "1.0.0"}, {"fade_ms", 300}}}}},
+                       {"clientToken", token}};
+  if (keeper_.publish(
+          shadow_topic(context_.identity.client_id, std::string(kConfigShadow) + "update"),
+          update.dump(), kShadowQos, false)) {
     await_answer(token);
   }
 }

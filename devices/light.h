@@ -61,7 +61,7 @@ class Light : public Device {
   std::set<std::string> unanswered_;  // clientTokens of requests still without an answer
   bool power_on_ = false;
   int brightness_ = 0;
-  std::int64_t version_ = 0;  // the highest shadow version seen
+  std::int64_t version_ = 0;    // the highest shadow version seen
   bool config_stored_ = false;  // the config named shadow accepted this boot's report
   std::uint64_t tokens_ = 0;
 };

@@ -243,8 +243,8 @@ void ShadowChecker::on_answer(Thing& thing, const std::string& key, std::uint8_t
     report("an update is accepted only when its version is the shadow's current one", key, event,
            history,
            "(requested version " + std::to_string(found->version) + ", accepted as version " +
-               std::to_string(version) + "; it should be " +
-               std::to_string(found->version + 1) + ")");
+               std::to_string(version) + "; it should be " + std::to_string(found->version + 1) +
+               ")");
   } else if (!accepted && code == 409 && found->version >= 0 &&
              found->version == thing.latest_version && thing.latest_version != 0) {
     ++counts_.unexpected;

@@ -61,7 +61,7 @@ class ShadowChecker : public Checker {
   // A request to a shadow, as its publisher sent it.
   struct Request {
     std::uint64_t token_hash = 0;
-    std::int64_t version = -1;  // -1: none (an update without a version, a get, a delete)
+    std::int64_t version = -1;   // -1: none (an update without a version, a get, a delete)
     std::uint8_t operation = 0;  // 0 update, 1 get, 2 delete
     bool oversize = false;       // its state alone is over the limit (surely refused)
   };

@@ -1,7 +1,8 @@
 // Shadow checker: versions increase, rejected updates change nothing, state converges.
+#include "sim/check/shadow_checker.h"
+
 #include <gtest/gtest.h>
 
-#include "sim/check/shadow_checker.h"
 #include "tests/check/bed.h"
 
 namespace mqttbed::check::testing {
@@ -150,8 +151,8 @@ TEST(ShadowChecker, AnswersEchoingTheirRequestsPass) {
   bed.reply("update/documents", chained(0, "{}", 1, R"({"desired":{"on":true}})"));
   bed.ask("update", R"({"state":{"reported":{"on":true}},"version":1,"clientToken":"t2"})");
   bed.reply("update/accepted", accepted(2, "t2"));
-  bed.reply("update/documents",
-            chained(1, R"({"desired":{"on":true}})", 2, R"({"desired":{"on":true},"reported":{"on":true}})"));
+  bed.reply("update/documents", chained(1, R"({"desired":{"on":true}})", 2,
+                                        R"({"desired":{"on":true},"reported":{"on":true}})"));
   bed.ask("get", R"({"clientToken":"g1"})");
   bed.reply("get/accepted", R"({"state":{},"version":2,"clientToken":"g1"})");
   bed.ask("update", R"({"state":{"reported":{"on":false}},"version":1,"clientToken":"t3"})");
@@ -191,13 +192,13 @@ TEST(ShadowChecker, AnAnswerDroppingTheClientTokenFails) {
 TEST(ShadowChecker, AStaleVersionAcceptedFails) {
   ShadowBed bed;
   bed.reply("update/documents", chained(0, "{}", 1, R"({"desired":{"on":true}})"));
-  bed.reply("update/documents", chained(1, R"({"desired":{"on":true}})", 2, R"({"desired":{"on":false}})"));
+  bed.reply("update/documents",
+            chained(1, R"({"desired":{"on":true}})", 2, R"({"desired":{"on":false}})"));
   bed.ask("update", R"({"state":{"reported":{"on":true}},"version":1,"clientToken":"t9"})");
   bed.reply("update/accepted", accepted(3, "t9"));
   const Verdict& v = bed.verdict("shadow");
   EXPECT_FALSE(v.passed);
-  EXPECT_NE(v.violations.at(0).invariant.find("accepted only when its version"),
-            std::string::npos)
+  EXPECT_NE(v.violations.at(0).invariant.find("accepted only when its version"), std::string::npos)
       << explain(v);
 }
 
@@ -243,7 +244,8 @@ TEST(ShadowChecker, AnOversizeStateAcceptedFailsAndRejectedPasses) {
 
 TEST(ShadowChecker, DeleteEmptiesTheShadowAndTheVersionCountsOn) {
   ShadowBed bed;
-  bed.reply("update/documents", chained(0, "{}", 1, R"({"desired":{"on":true},"reported":{"on":false}})"));
+  bed.reply("update/documents",
+            chained(0, "{}", 1, R"({"desired":{"on":true},"reported":{"on":false}})"));
   bed.ask("delete", R"({"clientToken":"d1"})");
   bed.reply("delete/accepted", R"({"version":1,"timestamp":3,"clientToken":"d1"})");
   bed.reply("update/documents", chained(1, "{}", 2, R"({"reported":{"on":false}})"));
@@ -261,14 +263,14 @@ TEST(ShadowChecker, AShadowStillHoldingStateAfterItsDeleteFails) {
             chained(1, R"({"desired":{"on":true}})", 2, R"({"desired":{"on":true}})"));
   const Verdict& v = bed.verdict("shadow");
   EXPECT_FALSE(v.passed);
-  EXPECT_NE(v.violations.at(0).invariant.find("changes nothing"), std::string::npos)
-      << explain(v);
+  EXPECT_NE(v.violations.at(0).invariant.find("changes nothing"), std::string::npos) << explain(v);
 }
 
 TEST(ShadowChecker, NamedShadowsCountTheirOwnVersions) {
   ShadowBed bed;
   const std::string named = "name/config/";
-  bed.reply("update/documents", chained(0, "{}", 1, R"({"desired":{"on":true},"reported":{"on":true}})"));
+  bed.reply("update/documents",
+            chained(0, "{}", 1, R"({"desired":{"on":true},"reported":{"on":true}})"));
   bed.reply(named + "update/documents", chained(0, "{}", 1, R"({"reported":{"fade":3}})"));
   bed.reply("update/documents", chained(1, R"({"desired":{"on":true},"reported":{"on":true}})", 2,
                                         R"({"desired":{"on":true},"reported":{"on":true}})"));

@@ -179,16 +179,17 @@ TEST_F(LightTest, KeepsItsConfigurationInANamedShadowUntilAccepted) {
   const auto request = parse(sent[0].payload);
   EXPECT_EQ(request["state"]["reported"]["fade_ms"], 300);
   const auto& subscriptions = client().subscriptions();
-  EXPECT_NE(std::find(subscriptions.begin(), subscriptions.end(),
-                      shadow("name/config/update/accepted")),
-            subscriptions.end());
+  EXPECT_NE(
+      std::find(subscriptions.begin(), subscriptions.end(), shadow("name/config/update/accepted")),
+      subscriptions.end());
   // Not accepted yet: the next connect reports again; once accepted, no more.
   client().lose();
   harness.runtime.advance(harness.runtime.next_timer_in());
   client().accept(false);
   ASSERT_EQ(client().publishes_to(config).size(), 2u);
-  nlohmann::json answer = {{"version", 7},
-                           {"clientToken", parse(client().publishes_to(config)[1].payload)["clientToken"]}};
+  nlohmann::json answer = {
+      {"version", 7},
+      {"clientToken", parse(client().publishes_to(config)[1].payload)["clientToken"]}};
   client().deliver(shadow("name/config/update/accepted"), answer.dump());
   EXPECT_EQ(light().last_seen_version(), 0) << "a named shadow's version is not the light's";
   client().lose();

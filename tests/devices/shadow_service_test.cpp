@@ -206,8 +206,9 @@ TEST_F(ShadowServiceTest, MetadataTimestampsEachFieldAsUpdated) {
   harness.runtime.advance(std::chrono::seconds(5));
   update(R"({"state":{"desired":{"power":"off"},"reported":{"power":"off"}}})");
   const auto accepted = parse(sent("update/accepted").back().payload);
-  EXPECT_EQ(accepted["metadata"],
-            parse(R"({"desired":{"power":{"timestamp":10}},"reported":{"power":{"timestamp":10}}})"));
+  EXPECT_EQ(
+      accepted["metadata"],
+      parse(R"({"desired":{"power":{"timestamp":10}},"reported":{"power":{"timestamp":10}}})"));
   client().deliver(shadow_topic(kThing, "get"), "{}");
   const auto got = parse(sent("get/accepted").back().payload);
   EXPECT_EQ(got["metadata"]["desired"],

@@ -57,8 +57,8 @@ TEST(IsAllowed, LetsAClientUseShadowsOfItsAccountsThings) {
                          "$aws/things/acct3-home3-light0/shadow/name/config/update/accepted",
                          false));
   EXPECT_TRUE(is_allowed("acct3-app0", "$aws/things/acct3-home5-light1/shadow/delete", true));
-  EXPECT_FALSE(is_allowed("acct3-app0", "$aws/things/acct4-home4-light0/shadow/name/config/get",
-                          true));
+  EXPECT_FALSE(
+      is_allowed("acct3-app0", "$aws/things/acct4-home4-light0/shadow/name/config/get", true));
 }
 
 TEST(IsAllowed, RefusesShadowsOfOtherAccountsAndWildcardThings) {
