@@ -38,6 +38,8 @@ App::App(DeviceContext context)
       view_every_(context_.params.get_duration("view_every")),
       view_for_(context_.params.get_duration("view_for")),
       view_timer_(context_.runtime),
+      reset_every_(context_.params.get_duration("reset_every")),
+      reset_timer_(context_.runtime),
       reassembler_(context_.params.get_duration("reassembly_timeout")),
       expiry_timer_(context_.runtime),
       request_every_(context_.params.get_duration("request_every")),
@@ -78,6 +80,7 @@ void App::start() {
   keeper_.start();
   arm_command();
   arm_view();
+  arm_reset();
   arm_request();
 }
 
@@ -88,6 +91,7 @@ void App::reboot() {
   expiry_timer_.cancel();
   keeper_.restart();
   arm_command();
+  arm_reset();
   arm_request();
 }
 
@@ -179,6 +183,29 @@ void App::on_documents(const std::string& thing, const json& body) {
   }
 }
 
+// The user resets one of their lights every `reset_every` (plus up to half of it, drawn):
+// the app deletes its shadow (https://docs.aws.amazon.com/iot/latest/developerguide/
+// device-shadow-mqtt.html#delete-pub-sub-topic). A command pending for it is forgotten.
+void App::arm_reset() {
+  if (reset_every_.count() <= 0 || context_.home_things.empty()) return;
+  const runtime::Duration extra(
+      std::uniform_int_distribution<std::int64_t>(0, reset_every_.count() / 2)(context_.rng));
+  reset_timer_.arm(reset_every_ + extra, [this] {
+    reset_thing();
+    arm_reset();
+  });
+}
+
+void App::reset_thing() {
+  if (!keeper_.online()) return;
+  auto pick = std::uniform_int_distribution<std::size_t>(0, context_.home_things.size() - 1);
+  const std::string& thing = context_.home_things[pick(context_.rng)];
+  const json request = {
+      {"clientToken", context_.identity.client_id + "-" + std::to_string(++commands_)}};
+  if (!keeper_.publish(shadow_topic(thing, "delete"), request.dump(), kShadowQos, false)) return;
+  pending_.erase(thing);
+}
+
 // The user opens a home's view every `view_every` (plus up to half of it, drawn) and leaves
 // it after `view_for`: the app subscribes to the home and unsubscribes again.
 void App::arm_view() {
@@ -243,6 +270,7 @@ void App::stop_workload() {
   command_timer_.cancel();
   view_timer_.cancel();
   request_timer_.cancel();
+  reset_timer_.cancel();
 }
 
 }  // namespace mqttbed::devices

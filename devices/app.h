@@ -3,7 +3,7 @@
 // `command_every`, and measures how long until the light reports it (command round-trip).
 // Optionally its user opens one home's view at a time (SUBSCRIBE to the home, UNSUBSCRIBE
 // when leaving it) and it watches every gateway's status through a second, overlapping
-// filter.
+// filter. Optionally its user resets a light now and then (deletes its shadow).
 // It reassembles its gateways' chunked uploads and reports each one complete or lost.
 #pragma once
 
@@ -44,6 +44,8 @@ class App : public Device {
   void send_command();
   void on_message(const runtime::ReceivedMessage& message);
   void on_documents(const std::string& thing, const nlohmann::json& body);
+  void arm_reset();
+  void reset_thing();
   void arm_view();
   void open_view();
   void close_view();
@@ -67,6 +69,8 @@ class App : public Device {
   std::vector<std::string> homes_;  // "home3", the homes of its things, sorted
   std::string view_;                // the open view's filter, "" when none
   TimerSlot view_timer_;
+  runtime::Duration reset_every_;
+  TimerSlot reset_timer_;
   std::map<std::string, PendingCommand> pending_;  // by thing
   std::uint64_t commands_ = 0;
   std::uint64_t platform_messages_ = 0;

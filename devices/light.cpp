@@ -10,6 +10,9 @@ namespace {
 
 using nlohmann::json;
 constexpr int kShadowQos = 1;
+// The light's named shadow for its configuration: a document of its own, with its own version
+// (https://docs.aws.amazon.com/iot/latest/developerguide/iot-device-shadows.html, named shadows).
+constexpr char kConfigShadow[] = "name/config/";
 
 }  // namespace
 
@@ -18,17 +21,26 @@ Light::Light(DeviceContext context)
       report_every_(context_.params.get_duration("report_every")),
       shadow_timeout_(context_.params.get_duration("shadow_timeout")),
       qos_(static_cast<int>(context_.params.get_int("qos"))),
+      config_shadow_(context_.params.get_bool("config_shadow")),
       keeper_(context_.runtime, context_.rng, context_.mqtt, context_.identity.client_id,
               context_.identity.home),
       report_timer_(context_.runtime),
       answer_timer_(context_.runtime) {
   const std::string& thing = context_.identity.client_id;
-  keeper_.set_subscriptions({{shadow_topic(thing, "update/delta"), kShadowQos},
-                             {shadow_topic(thing, "update/accepted"), kShadowQos},
-                             {shadow_topic(thing, "update/rejected"), kShadowQos},
-                             {shadow_topic(thing, "get/accepted"), kShadowQos},
-                             {shadow_topic(thing, "get/rejected"), kShadowQos},
-                             {command_topic(context_.identity), qos_}});
+  std::vector<Subscription> subscriptions = {{shadow_topic(thing, "update/delta"), kShadowQos},
+                                             {shadow_topic(thing, "update/accepted"), kShadowQos},
+                                             {shadow_topic(thing, "update/rejected"), kShadowQos},
+                                             {shadow_topic(thing, "get/accepted"), kShadowQos},
+                                             {shadow_topic(thing, "get/rejected"), kShadowQos},
+                                             {shadow_topic(thing, "delete/accepted"), kShadowQos},
+                                             {command_topic(context_.identity), qos_}};
+  if (config_shadow_) {
+    for (const char* answer : {"update/accepted", "update/rejected"}) {
+      subscriptions.push_back(
+          {shadow_topic(thing, std::string(kConfigShadow) + answer), kShadowQos});
+    }
+  }
+  keeper_.set_subscriptions(std::move(subscriptions));
   keeper_.set_callbacks(
       {.on_online = [this](bool) { on_online(); },
        .on_offline = nullptr,
@@ -45,6 +57,7 @@ void Light::reboot() {
   power_on_ = false;
   brightness_ = 0;
   version_ = 0;
+  config_stored_ = false;
   unanswered_.clear();
   answer_timer_.cancel();
   keeper_.restart();
@@ -65,7 +78,19 @@ void Light::on_online() {
   // Whatever happened while we were away, the shadow knows: reconcile on every connect.
   unanswered_.clear();
   request_shadow();
+  if (config_shadow_ && !config_stored_) report_config();
   publish_state();
+}
+
+void Light::report_config() {
+  const std::string token = next_token();
+  const json update = {{"state", {{"reported", {{"firmware", "1.0.0"}, {"fade_ms", 300}}}}},
+                       {"clientToken", token}};
+  if (keeper_.publish(
+          shadow_topic(context_.identity.client_id, std::string(kConfigShadow) + "update"),
+          update.dump(), kShadowQos, false)) {
+    await_answer(token);
+  }
 }
 
 void Light::request_shadow() {
@@ -104,7 +129,14 @@ void Light::on_message(const runtime::ReceivedMessage& message) {
   std::string thing;
   std::string suffix;
   if (parse_shadow_topic(message.topic, &thing, &suffix)) {
-    if (thing == context_.identity.client_id) on_shadow(suffix, body);
+    if (thing != context_.identity.client_id) return;
+    if (suffix.rfind(kConfigShadow, 0) == 0) {
+      // Its own versions: never mixed with the classic shadow's.
+      on_answer(body);
+      if (suffix == std::string(kConfigShadow) + "update/accepted") config_stored_ = true;
+      return;
+    }
+    on_shadow(suffix, body);
     return;
   }
   // MQTT 5 request/response (§4.10.2): answer on the Response Topic, echoing the Correlation
@@ -152,6 +184,10 @@ void Light::on_shadow(const std::string& suffix, const json& body) {
     on_get_accepted(body);
   } else if (suffix == "get/rejected") {
     // 404: no shadow yet; ours is the first report.
+    report_to_shadow(/*with_version=*/false);
+  } else if (suffix == "delete/accepted") {
+    // Someone reset the shadow: make it again from what the light is doing. Without a version:
+    // the deleted shadow's version counts on, so any version known here may be stale.
     report_to_shadow(/*with_version=*/false);
   } else if (suffix == "update/rejected" && body.value("code", 0) == 409) {
     // Someone changed the shadow since the version we saw: look again, then report.

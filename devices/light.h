@@ -1,6 +1,7 @@
 // A light (kind "light"): a thing with an AWS-style shadow holding power and brightness. It
 // follows desired state from the shadow, reports what it applied with the version it last
-// saw, and publishes its state to its home's platform topic.
+// saw, and publishes its state to its home's platform topic. Optionally it keeps its
+// configuration in a named shadow `config`, and it remakes its shadow after a delete.
 #pragma once
 
 #include <cstdint>
@@ -39,6 +40,8 @@ class Light : public Device {
   void report_to_shadow(bool with_version);
   void publish_state();
   void request_shadow();
+  // Reports its configuration to its `config` named shadow (once a boot, when accepted).
+  void report_config();
   void arm_report();
   // Every request carries a clientToken; one left unanswered for shadow_timeout (lost on the
   // way, or dropped from a full queue) makes the light ask for its shadow again.
@@ -51,13 +54,15 @@ class Light : public Device {
   runtime::Duration report_every_;
   runtime::Duration shadow_timeout_;
   int qos_;
+  bool config_shadow_;
   ConnectionKeeper keeper_;
   TimerSlot report_timer_;
   TimerSlot answer_timer_;
   std::set<std::string> unanswered_;  // clientTokens of requests still without an answer
   bool power_on_ = false;
   int brightness_ = 0;
-  std::int64_t version_ = 0;  // the highest shadow version seen
+  std::int64_t version_ = 0;    // the highest shadow version seen
+  bool config_stored_ = false;  // the config named shadow accepted this boot's report
   std::uint64_t tokens_ = 0;
 };
 

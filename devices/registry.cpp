@@ -69,7 +69,9 @@ std::map<std::string, KindInfo> build_registry() {
        {duration_param("report_every", 60s, 1s, "period of the state report on its state topic"),
         duration_param("shadow_timeout", 10s, 100ms,
                        "a shadow request unanswered this long makes it ask for the shadow again"),
-        qos_param(1, "QoS of its state topic and command subscription")},
+        qos_param(1, "QoS of its state topic and command subscription"),
+        {"config_shadow", ParamType::boolean, false,
+         "report its configuration to its named shadow `config` after each boot"}},
        factory<Light>(),
        /*is_thing=*/true},
       {"sensor",
@@ -109,7 +111,10 @@ std::map<std::string, KindInfo> build_registry() {
         duration_param("request_every", 0s, 0s,
                        "MQTT 5 request/response: asks a random light for its state on its "
                        "command topic, with a Response Topic, Correlation Data and User "
-                       "Properties, every request_every (0s: never)")},
+                       "Properties, every request_every (0s: never)"),
+        duration_param("reset_every", 0s, 0s,
+                       "the user resets (deletes the shadow of) a random light of theirs every "
+                       "reset_every + up to half of it; 0s = never")},
        factory<App>()},
       {"monitor",
        Placement::account,

@@ -24,7 +24,8 @@ class ShadowService : public Device {
 
  private:
   void handle(const runtime::ReceivedMessage& message);
-  void publish_reply(const std::string& thing, const std::string& operation,
+  // `base`: "$aws/things/{thing}/shadow/" or ".../shadow/name/{name}/".
+  void publish_reply(const std::string& base, const std::string& operation,
                      const ShadowReply& reply);
 
   DeviceContext context_;

@@ -155,5 +155,22 @@ TEST_F(AppTest, SendsNoCommandWhileOffline) {
   EXPECT_TRUE(client().publishes().empty());
 }
 
+TEST_F(AppTest, ResetsAThingByDeletingItsShadowEveryPeriod) {
+  harness.params.set("command_every", scenario::Duration(1h));
+  harness.params.set("reset_every", scenario::Duration(20s));
+  boot();
+  harness.runtime.advance(31s);  // 20s + up to 10s
+  std::vector<testing::SentPublish> deletes;
+  for (const auto& publish : client().publishes()) {
+    if (publish.topic.ends_with("/shadow/delete")) deletes.push_back(publish);
+  }
+  ASSERT_EQ(deletes.size(), 1u);
+  std::string thing;
+  std::string suffix;
+  ASSERT_TRUE(parse_shadow_topic(deletes[0].topic, &thing, &suffix));
+  EXPECT_TRUE(thing == "acct1-home1-light0" || thing == "acct1-home2-light0") << thing;
+  EXPECT_TRUE(parse(deletes[0].payload)["clientToken"].is_string());
+}
+
 }  // namespace
 }  // namespace mqttbed::devices

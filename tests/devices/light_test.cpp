@@ -159,5 +159,44 @@ TEST_F(LightTest, ARebootForgetsTheStateAndAsksTheShadowAgain) {
   EXPECT_EQ(client().publishes_to(shadow("get")).size(), 1u);
 }
 
+TEST_F(LightTest, AfterItsShadowIsDeletedItMakesItAgainWithoutVersion) {
+  boot();
+  client().deliver(shadow("get/accepted"),
+                   R"({"state":{"reported":{"power":"off","brightness":0}},"version":4})");
+  client().deliver(shadow("delete/accepted"), R"({"version":4,"timestamp":9})");
+  ASSERT_EQ(updates().size(), 1u);
+  const auto update = parse(updates()[0].payload);
+  EXPECT_FALSE(update.contains("version"));
+  EXPECT_EQ(update["state"]["reported"]["power"], "off");
+}
+
+TEST_F(LightTest, KeepsItsConfigurationInANamedShadowUntilAccepted) {
+  harness.params.set("config_shadow", true);
+  boot();
+  const std::string config = shadow("name/config/update");
+  auto sent = client().publishes_to(config);
+  ASSERT_EQ(sent.size(), 1u);
+  const auto request = parse(sent[0].payload);
+  EXPECT_EQ(request["state"]["reported"]["fade_ms"], 300);
+  const auto& subscriptions = client().subscriptions();
+  EXPECT_NE(
+      std::find(subscriptions.begin(), subscriptions.end(), shadow("name/config/update/accepted")),
+      subscriptions.end());
+  // Not accepted yet: the next connect reports again; once accepted, no more.
+  client().lose();
+  harness.runtime.advance(harness.runtime.next_timer_in());
+  client().accept(false);
+  ASSERT_EQ(client().publishes_to(config).size(), 2u);
+  nlohmann::json answer = {
+      {"version", 7},
+      {"clientToken", parse(client().publishes_to(config)[1].payload)["clientToken"]}};
+  client().deliver(shadow("name/config/update/accepted"), answer.dump());
+  EXPECT_EQ(light().last_seen_version(), 0) << "a named shadow's version is not the light's";
+  client().lose();
+  harness.runtime.advance(harness.runtime.next_timer_in());
+  client().accept(false);
+  EXPECT_EQ(client().publishes_to(config).size(), 2u);
+}
+
 }  // namespace
 }  // namespace mqttbed::devices

@@ -32,10 +32,13 @@ class ShadowServiceTest : public ::testing::Test {
   std::unique_ptr<Device> service;
 };
 
-TEST_F(ShadowServiceTest, SubscribesToEveryThingsUpdateAndGet) {
+TEST_F(ShadowServiceTest, SubscribesToEveryThingsRequestsClassicAndNamed) {
   boot();
   EXPECT_EQ(client().subscriptions(),
-            (std::vector<std::string>{"$aws/things/+/shadow/update", "$aws/things/+/shadow/get"}));
+            (std::vector<std::string>{
+                "$aws/things/+/shadow/update", "$aws/things/+/shadow/get",
+                "$aws/things/+/shadow/delete", "$aws/things/+/shadow/name/+/update",
+                "$aws/things/+/shadow/name/+/get", "$aws/things/+/shadow/name/+/delete"}));
 }
 
 TEST_F(ShadowServiceTest, EachAcceptedUpdateIncrementsTheVersion) {
@@ -142,6 +145,96 @@ TEST_F(ShadowServiceTest, DocumentsSurviveAReboot) {
   client().accept(false);
   update(R"({"state":{"desired":{"power":"off"}}})");
   EXPECT_EQ(parse(sent("update/accepted").back().payload)["version"], 2);
+}
+
+TEST_F(ShadowServiceTest, DeleteAnswersTheVersionAndTheNextUpdateCountsOn) {
+  boot();
+  update(R"({"state":{"desired":{"power":"on"}}})");
+  update(R"({"state":{"reported":{"power":"on"}}})");
+  client().deliver(shadow_topic(kThing, "delete"), R"({"clientToken":"d1"})");
+  ASSERT_EQ(sent("delete/accepted").size(), 1u);
+  const auto deleted = parse(sent("delete/accepted")[0].payload);
+  EXPECT_EQ(deleted["version"], 2);
+  EXPECT_EQ(deleted["clientToken"], "d1");
+  EXPECT_TRUE(deleted.contains("timestamp"));
+  EXPECT_EQ(static_cast<ShadowService&>(*service).store().find(kThing), nullptr);
+
+  client().deliver(shadow_topic(kThing, "get"), R"({"clientToken":"g1"})");
+  EXPECT_EQ(parse(sent("get/rejected").at(0).payload)["code"], 404);
+  client().deliver(shadow_topic(kThing, "delete"), R"({"clientToken":"d2"})");
+  const auto again = parse(sent("delete/rejected").at(0).payload);
+  EXPECT_EQ(again["code"], 404);
+  EXPECT_EQ(again["clientToken"], "d2");
+
+  // AWS: a shadow made again within 48 hours follows the deleted one's version.
+  update(R"({"state":{"reported":{"power":"off"}}})");
+  const auto documents = parse(sent("update/documents").back().payload);
+  EXPECT_EQ(documents["previous"]["version"], 2);
+  EXPECT_EQ(documents["previous"]["state"], nlohmann::json::object());
+  EXPECT_EQ(documents["current"]["version"], 3);
+  EXPECT_EQ(documents["current"]["state"], parse(R"({"reported":{"power":"off"}})"));
+}
+
+TEST_F(ShadowServiceTest, NamedShadowsAreIndependentDocuments) {
+  boot();
+  update(R"({"state":{"desired":{"power":"on"}}})");
+  client().deliver(shadow_topic(kThing, "name/config/update"),
+                   R"({"state":{"reported":{"fade_ms":300}},"clientToken":"c1"})");
+  const auto accepted = client().publishes_to(shadow_topic(kThing, "name/config/update/accepted"));
+  ASSERT_EQ(accepted.size(), 1u);
+  EXPECT_EQ(parse(accepted[0].payload)["version"], 1);
+  EXPECT_EQ(parse(accepted[0].payload)["clientToken"], "c1");
+  EXPECT_EQ(client().publishes_to(shadow_topic(kThing, "name/config/update/documents")).size(), 1u);
+  EXPECT_EQ(sent("update/accepted").size(), 1u);  // nothing on the classic shadow's topics
+  const ShadowStore& store = static_cast<ShadowService&>(*service).store();
+  ASSERT_NE(store.find(std::string(kThing) + "/config"), nullptr);
+  EXPECT_EQ(store.find(kThing)->version, 1);
+
+  client().deliver(shadow_topic(kThing, "name/config/delete"), "{}");
+  EXPECT_EQ(client().publishes_to(shadow_topic(kThing, "name/config/delete/accepted")).size(), 1u);
+  EXPECT_NE(store.find(kThing), nullptr) << "deleting a named shadow left the classic one";
+  client().deliver(shadow_topic(kThing, "name/other/get"), "{}");
+  const auto missing = client().publishes_to(shadow_topic(kThing, "name/other/get/rejected"));
+  ASSERT_EQ(missing.size(), 1u);
+  EXPECT_EQ(parse(missing[0].payload)["message"], "No shadow exists with name: 'other'");
+}
+
+TEST_F(ShadowServiceTest, MetadataTimestampsEachFieldAsUpdated) {
+  boot();
+  harness.runtime.advance(std::chrono::seconds(5));
+  update(R"({"state":{"desired":{"power":"on","light":{"level":3}}}})");
+  harness.runtime.advance(std::chrono::seconds(5));
+  update(R"({"state":{"desired":{"power":"off"},"reported":{"power":"off"}}})");
+  const auto accepted = parse(sent("update/accepted").back().payload);
+  EXPECT_EQ(
+      accepted["metadata"],
+      parse(R"({"desired":{"power":{"timestamp":10}},"reported":{"power":{"timestamp":10}}})"));
+  client().deliver(shadow_topic(kThing, "get"), "{}");
+  const auto got = parse(sent("get/accepted").back().payload);
+  EXPECT_EQ(got["metadata"]["desired"],
+            parse(R"({"power":{"timestamp":10},"light":{"level":{"timestamp":5}}})"));
+  EXPECT_EQ(got["timestamp"], 10);
+  update(R"({"state":{"desired":{"light":null}}})");
+  client().deliver(shadow_topic(kThing, "get"), "{}");
+  EXPECT_FALSE(parse(sent("get/accepted").back().payload)["metadata"]["desired"].contains("light"));
+}
+
+TEST_F(ShadowServiceTest, AStateOverTheLimitIsRejectedWith413AndChangesNothing) {
+  boot();
+  update(R"({"state":{"reported":{"power":"on"}}})");
+  const std::string big(kAwsShadowStateLimitBytes, 'x');
+  update(R"({"state":{"reported":{"note":")" + big + R"("}},"clientToken":"big"})");
+  const auto rejected = parse(sent("update/rejected").at(0).payload);
+  EXPECT_EQ(rejected["code"], 413);
+  EXPECT_EQ(rejected["message"], "The payload exceeds the maximum size allowed");
+  EXPECT_EQ(rejected["clientToken"], "big");
+  const ShadowDocument* document = static_cast<ShadowService&>(*service).store().find(kThing);
+  EXPECT_EQ(document->version, 1);
+  EXPECT_EQ(document->reported, parse(R"({"power":"on"})"));
+  // Just under the limit is accepted.
+  const std::string fits(kAwsShadowStateLimitBytes - 64, 'x');
+  update(R"({"state":{"reported":{"note":")" + fits + R"("}}})");
+  EXPECT_EQ(sent("update/accepted").size(), 2u);
 }
 
 }  // namespace

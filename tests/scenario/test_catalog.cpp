@@ -31,7 +31,10 @@ KindCatalog test_kinds() {
        {"chunk_bytes", ParamType::size_bytes, std::int64_t{1024}, "", 512, 1e9,
         /*one_payload=*/true},
        {"oversize_probe_bytes", ParamType::size_bytes, std::int64_t{0}, "", 0, 1e9}}};
-  catalog["light"] = {"home", {duration_param("report_every", 60s, 1s), qos_param()}};
+  catalog["light"] = {"home",
+                      {duration_param("report_every", 60s, 1s),
+                       qos_param(),
+                       {"config_shadow", ParamType::boolean, false, "", 0, -1}}};
   catalog["sensor"] = {
       "home",
       {duration_param("every", 10s, 1ms),
@@ -52,7 +55,8 @@ KindCatalog test_kinds() {
                      {"watch_gateways", ParamType::boolean, false, "", 0, -1},
                      duration_param("view_every", 0s, 0s),
                      duration_param("view_for", 20s, 1s),
-                     duration_param("reassembly_timeout", 60s, 1s)}};
+                     duration_param("reassembly_timeout", 60s, 1s),
+                     duration_param("reset_every", 0s, 0s)}};
   return catalog;
 }
 

@@ -50,6 +50,15 @@ TEST(IsAllowed, LetsAClientUseShadowsOfItsAccountsThings) {
   EXPECT_TRUE(
       is_allowed("acct3-app0", "$aws/things/acct3-home5-light1/shadow/update/documents", false));
   EXPECT_TRUE(is_allowed("acct3-app0", "$aws/things/acct3-home5-light1/shadow/#", false));
+  // Named shadows and delete are inside `shadow/*` (a policy `*` spans levels).
+  EXPECT_TRUE(is_allowed("acct3-home3-light0",
+                         "$aws/things/acct3-home3-light0/shadow/name/config/update", true));
+  EXPECT_TRUE(is_allowed("acct3-home3-light0",
+                         "$aws/things/acct3-home3-light0/shadow/name/config/update/accepted",
+                         false));
+  EXPECT_TRUE(is_allowed("acct3-app0", "$aws/things/acct3-home5-light1/shadow/delete", true));
+  EXPECT_FALSE(
+      is_allowed("acct3-app0", "$aws/things/acct4-home4-light0/shadow/name/config/get", true));
 }
 
 TEST(IsAllowed, RefusesShadowsOfOtherAccountsAndWildcardThings) {
@@ -67,6 +76,7 @@ TEST(IsAllowed, LetsTheShadowServiceUseEveryThingsShadowAndNothingElse) {
   EXPECT_TRUE(
       is_allowed("cloud-shadow", "$aws/things/acct4-home4-light0/shadow/update/delta", true));
   EXPECT_TRUE(is_allowed("cloud-shadow", "$aws/things/#", false));
+  EXPECT_TRUE(is_allowed("cloud-shadow", "$aws/things/+/shadow/name/+/delete", false));
   EXPECT_FALSE(is_allowed("cloud-shadow", "platform/acct3/#", false));
   EXPECT_FALSE(is_allowed("cloud-shadow", "#", false));
 }
