@@ -11,7 +11,7 @@
 namespace mqttbed::broker {
 namespace {
 
-constexpr std::array<Mutation, 20> kMutations = {
+constexpr std::array<Mutation, 24> kMutations = {
     Mutation::none,
     Mutation::drop_offline_qos1,
     Mutation::duplicate_qos2,
@@ -32,6 +32,10 @@ constexpr std::array<Mutation, 20> kMutations = {
     Mutation::corrupt_large_payloads,
     Mutation::invalid_reason_code,
     Mutation::ignore_message_expiry,
+    Mutation::authorizer_off,
+    Mutation::ignore_token_expiry,
+    Mutation::ignore_revocation,
+    Mutation::wildcard_leak,
 };
 
 }  // namespace
@@ -78,6 +82,14 @@ const char* to_string(Mutation mutation) {
       return "invalid_reason_code";
     case Mutation::ignore_message_expiry:
       return "ignore_message_expiry";
+    case Mutation::authorizer_off:
+      return "authorizer_off";
+    case Mutation::ignore_token_expiry:
+      return "ignore_token_expiry";
+    case Mutation::ignore_revocation:
+      return "ignore_revocation";
+    case Mutation::wildcard_leak:
+      return "wildcard_leak";
   }
   return "unknown";
 }

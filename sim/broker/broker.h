@@ -42,6 +42,10 @@ enum class Mutation {
   corrupt_large_payloads,      // flip one application byte of every payload >= 4 KiB
   invalid_reason_code,         // v5: PUBACK with reason code 0x03, which no PUBACK may carry
   ignore_message_expiry,       // v5: deliver expired messages, with the interval as received
+  authorizer_off,              // every CONNECT, PUBLISH and SUBSCRIBE allowed (no authorizer)
+  ignore_token_expiry,         // a token past its exp still authenticates
+  ignore_revocation,           // a revoked certificate still authenticates (CRL not read)
+  wildcard_leak,  // a filter with + or # is granted unchecked, so matches across accounts
 };
 
 Mutation parse_mutation(const std::string& name);  // throws std::invalid_argument

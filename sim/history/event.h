@@ -32,6 +32,10 @@ enum class EventType : std::uint8_t {
                      // reason code of the server's DISCONNECT (v5) when one came first, else 0
   fault,             // a fault began or ended (client = target or "*"); detail describes it
   unsuback,          // UNSUBACK received; topic = filter, code = its reason code (v5; 0 in 3.1.1)
+  attempt,           // an intruder's deliberate attempt, recorded just before the operation it
+                     // names: detail = the attempt kind (docs/security.md, "Intruders"), topic
+                     // = its target (filter, topic or client id); the next matching operation
+                     // of this client is the attempt, every other operation is legitimate
 };
 
 // Who published a message and its per-publisher sequence number: the message's identity,

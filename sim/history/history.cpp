@@ -5,10 +5,10 @@
 namespace mqttbed::history {
 namespace {
 
-constexpr std::array<const char*, 14> kEventTypeNames = {
+constexpr std::array<const char*, 15> kEventTypeNames = {
     "connect_sent",     "connack",         "connect_failed", "subscribe_sent", "suback",
     "unsubscribe_sent", "publish_sent",    "publish_acked",  "pubrec",         "delivered",
-    "disconnect_sent",  "connection_lost", "fault",          "unsuback"};
+    "disconnect_sent",  "connection_lost", "fault",          "unsuback",       "attempt"};
 
 }  // namespace
 

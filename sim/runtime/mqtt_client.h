@@ -31,6 +31,12 @@ struct ConnectOptions {
   std::optional<WillMessage> will;
   std::string username;
   std::string password;
+  // Intruders only (devices/intruder.h). Non-empty: the CONNECT carries this client id instead
+  // of the client's own (the history still names the client by its own id, its principal).
+  std::string connect_as;
+  // Non-empty: present this forged credential instead of the device's own; a name of
+  // identity::Forgery ("expired_token", "revoked_certificate", ...).
+  std::string forged_credential;
 };
 
 // Per-publish MQTT 5 properties (ignored by a 3.1.1 client, which has none).
@@ -80,6 +86,9 @@ class MqttClient {
   }
   virtual void subscribe(const std::string& filter, int qos) = 0;
   virtual void unsubscribe(const std::string& filter) = 0;
+  // Records that the next operation is an intruder's deliberate attempt `kind` on `target`
+  // (history EventType::attempt), so a checker tells it from a legitimate operation.
+  virtual void record_attempt(const std::string& kind, const std::string& target) = 0;
 
   // Callbacks, called on the runtime's event loop; set them before connect().
   std::function<void(bool session_present)> on_connected;
