@@ -52,6 +52,7 @@ broker::BrokerConfig broker_config(const scenario::Scenario& scenario, broker::M
   // Its own stream (seeds are derived, never shared): the reordering is the seed's.
   config.reorder_seed = runtime::derive_rng(scenario.seed, "broker-reorder")();
   config.mutation = mutation;
+  config.close_on_denied_publish = scenario.broker.close_on_denied_publish;
   // The platform's custom authorizer (seed talk): every identity stays in its account's
   // topic namespace; the isolation checker judges the same policy from the history.
   auto authorizer = std::make_shared<security::Authorizer>(security::policy_setup(scenario));
