@@ -134,7 +134,7 @@ void AuthorizationChecker::on_connack(const Event& event, const history::History
       }
       policy_says = "denies: " + decision.reason;
     } else {
-      policy_says = "no principal: the credential (" + attempt.kind + ") does not authenticate";
+      policy_says = "has no principal: the credential (" + attempt.kind + ") does not authenticate";
     }
     report(client, "iot:Connect as " + attempt.target + " (" + attempt.kind + ")", policy_says,
            "accepted the CONNECT (CONNACK 0)", attempt.target, kConnackSpec,
@@ -236,8 +236,7 @@ void AuthorizationChecker::report(const std::string& client, const std::string& 
                                   const history::History& history) {
   ++counts_.unexpected;
   Violation v;
-  v.invariant =
-      client + ": " + operation + ": the policy " + policy_says + "; the broker " + broker_did;
+  v.invariant = client + ": " + operation + ": policy " + policy_says + "; broker " + broker_did;
   v.spec = spec;
   v.clients.push_back(client);
   v.topic = topic;
