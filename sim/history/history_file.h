@@ -41,7 +41,7 @@ struct HistoryFileInfo {
   // The scenario the run loaded (absolute path) and its seed: `mqttbed check` judges
   // `isolation` and `authorization` by that scenario's policy and identity scheme. Empty in
   // files written before (then the default policy applies).
-  std::string scenario_file;
+  std::string scenario_file = {};
   std::uint64_t seed = 0;
   std::uint64_t events = 0;
   // Read with partial = true from a file cut short (no end line, or a last line cut off):
