@@ -6,6 +6,7 @@
 #include "devices/app.h"
 #include "devices/backend.h"
 #include "devices/gateway.h"
+#include "devices/intruder.h"
 #include "devices/light.h"
 #include "devices/monitor.h"
 #include "devices/sensor.h"
@@ -129,6 +130,23 @@ std::map<std::string, KindInfo> build_registry() {
          "ShareName of the shared subscription ($share/{group}-{account}/...)"},
         qos_param(1, "QoS of the shared subscription")},
        factory<Backend>()},
+      {"intruder",
+       Placement::home,
+       "holds a valid certificate of its account and, on a seeded schedule, tries to leave its "
+       "namespace: foreign and wildcard subscriptions, foreign publishes, a spoofed client id, "
+       "forged credentials (each attempt recorded in the history)",
+       {duration_param("every", 30s, 100ms,
+                       "mean period between attempts (each uniform in [every/2, 3*every/2])"),
+        {"attempts", ParamType::string, std::string("all"),
+         "comma-separated attempt kinds to draw from (docs/security.md, Intruders), or all"},
+        {"victim", ParamType::string, std::string(""),
+         "client id of a thing of another account to target and spoof; empty: "
+         "acct{o}-home{o}-light0 with o = 1 for account 0, else 0"},
+        {"share", ParamType::fraction, 1.0,
+         "the fraction of these intruders that are active (each drawn from its own seeded "
+         "generator; the others never connect): intruders at a rate across the fleet",
+         0, 1}},
+       factory<Intruder>()},
       {"shadow",
        Placement::cloud,
        "cloud device-shadow service (AWS IoT semantics), client id cloud-shadow",

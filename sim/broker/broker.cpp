@@ -11,7 +11,7 @@
 namespace mqttbed::broker {
 namespace {
 
-constexpr std::array<Mutation, 30> kMutations = {
+constexpr std::array<Mutation, 34> kMutations = {
     Mutation::none,
     Mutation::drop_offline_qos1,
     Mutation::duplicate_qos2,
@@ -42,6 +42,10 @@ constexpr std::array<Mutation, 30> kMutations = {
     Mutation::share_to_all,
     Mutation::drop_correlation_data,
     Mutation::reorder_user_properties,
+    Mutation::authorizer_off,
+    Mutation::ignore_token_expiry,
+    Mutation::ignore_revocation,
+    Mutation::wildcard_leak,
 };
 
 }  // namespace
@@ -108,6 +112,14 @@ const char* to_string(Mutation mutation) {
       return "drop_correlation_data";
     case Mutation::reorder_user_properties:
       return "reorder_user_properties";
+    case Mutation::authorizer_off:
+      return "authorizer_off";
+    case Mutation::ignore_token_expiry:
+      return "ignore_token_expiry";
+    case Mutation::ignore_revocation:
+      return "ignore_revocation";
+    case Mutation::wildcard_leak:
+      return "wildcard_leak";
   }
   return "unknown";
 }

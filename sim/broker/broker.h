@@ -52,6 +52,10 @@ enum class Mutation {
   share_to_all,                // v5: a shared subscription's message goes to every member
   drop_correlation_data,       // v5: forward PUBLISHes without their Correlation Data
   reorder_user_properties,     // v5: forward User Properties in reverse order
+  authorizer_off,              // every CONNECT, PUBLISH and SUBSCRIBE allowed (no authorizer)
+  ignore_token_expiry,         // a token past its exp still authenticates
+  ignore_revocation,           // a revoked certificate still authenticates (CRL not read)
+  wildcard_leak,  // a filter with + or # is granted unchecked, so matches across accounts
 };
 
 Mutation parse_mutation(const std::string& name);  // throws std::invalid_argument

@@ -1,6 +1,7 @@
 #include "sim/check/check_catalog.h"
 
 #include "sim/check/answers_checker.h"
+#include "sim/check/authorization_checker.h"
 #include "sim/check/completeness_checker.h"
 #include "sim/check/delivery_checker.h"
 #include "sim/check/flow_control_checker.h"
@@ -69,6 +70,11 @@ std::vector<CheckSpec> build_catalog() {
              [authorizer](const std::string& client, policy::Action action, std::string_view name) {
                return authorizer->allows(client, action, name);
              }));
+       },
+       ""},
+      {"authorization", "the broker refuses every attempt the policy denies and nothing it permits",
+       [](const Inputs& in, Out& out) {
+         out.push_back(std::make_unique<AuthorizationChecker>(in.policy));
        },
        ""},
       {"completeness", "every seq/total series reaches its subscribers complete",

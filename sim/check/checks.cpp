@@ -50,12 +50,13 @@ std::vector<Verdict> finish_all(const std::vector<std::unique_ptr<Checker>>& che
 }
 
 HistoryJudgement judge_history_file(const std::string& path, bool partial,
-                                    const std::vector<std::string>& names) {
+                                    const std::vector<std::string>& names,
+                                    const security::PolicySetup& policy) {
   // The file's check list is only known after its header is read, so read the header first.
   std::vector<std::string> chosen = names;
   if (chosen.empty()) chosen = history::read_history_header(path).checks;
   history::History history;
-  CheckerThread checkers(make_checkers(chosen));
+  CheckerThread checkers(make_checkers(chosen, policy));
   checkers.attach(history);
   HistoryJudgement judgement;
   judgement.info = history::read_history_file(path, history, partial);

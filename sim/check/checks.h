@@ -40,7 +40,8 @@ struct HistoryJudgement {
   std::vector<Verdict> verdicts;
   history::HistoryFileInfo info;
 };
-HistoryJudgement judge_history_file(const std::string& path, bool partial,
-                                    const std::vector<std::string>& names = {});
+HistoryJudgement judge_history_file(
+    const std::string& path, bool partial, const std::vector<std::string>& names = {},
+    const security::PolicySetup& policy = security::default_setup());
 
 }  // namespace mqttbed::check

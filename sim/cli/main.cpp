@@ -188,13 +188,28 @@ int run_command(const Options& options) {
   return result.passed ? kPassed : kViolated;
 }
 
+// The policy a history is judged by: that of --scenario, else of the scenario its header
+// names (at the seed it ran with), else the default. A named scenario that no longer loads
+// is an error, never a silent default.
+security::PolicySetup history_policy(const Options& options) {
+  const history::HistoryFileInfo header = history::read_history_header(options.files[0]);
+  std::string file = options.scenario_path.empty() ? header.scenario_file : options.scenario_path;
+  if (file.empty()) return security::default_setup();
+  scenario::Scenario scenario = run::load_scenario(file);
+  if (options.scenario_path.empty()) scenario.seed = header.seed;
+  return security::policy_setup(scenario);
+}
+
 int check_command(const Options& options) {
   const std::string& path = options.files[0];
   check::HistoryJudgement judgement;
   try {
-    judgement = check::judge_history_file(path, options.partial);
+    judgement = check::judge_history_file(path, options.partial, {}, history_policy(options));
   } catch (const history::HistoryFileError& error) {
     std::fprintf(stderr, "mqttbed: %s\n", error.what());
+    return kBadInput;
+  } catch (const scenario::ScenarioError& error) {
+    std::fprintf(stderr, "mqttbed: the history's scenario: %s\n", error.what());
     return kBadInput;
   }
   const history::HistoryFileInfo& info = judgement.info;

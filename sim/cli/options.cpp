@@ -80,11 +80,13 @@ usage:
   mqttbed validate FILE...
       Load and validate scenario files; print the first error of each with
       file:line:column, the key path, what was found and what was expected.
-  mqttbed check HISTORY [--partial] [--junit FILE] [--summary-json FILE]
-                        [--github-annotations]
+  mqttbed check HISTORY [--partial] [--scenario FILE] [--junit FILE]
+                        [--summary-json FILE] [--github-annotations]
       Re-judge a history saved with --history, without running anything. --partial
       judges a history cut short (a run killed mid-way: no end line, last line cut off)
-      up to its last complete event and says where it ended.
+      up to its last complete event and says where it ended. isolation and
+      authorization judge by the policy of the scenario the history names (its header),
+      or of --scenario FILE.
   mqttbed report REPORT.json [OTHER.json] [--out FILE]
       Write the self-contained HTML fleet report of a run, or of two runs compared
       (FILE defaults to report.html, or compare.html for two, beside the first).
@@ -169,6 +171,8 @@ Options parse_options(const std::vector<std::string>& args) {
       options.probes.push_back(value_of(i));
     } else if (arg == "--partial") {
       options.partial = true;
+    } else if (arg == "--scenario") {
+      options.scenario_path = value_of(i);
     } else if (arg == "--no-html") {
       options.write_html = false;
     } else if (arg == "--quiet" || arg == "-q") {
@@ -244,6 +248,8 @@ Options parse_options(const std::vector<std::string>& args) {
     throw UsageError("--junit, --summary-json and --github-annotations apply to run and check");
   if (options.partial && options.command != Options::Command::check)
     throw UsageError("--partial applies to check only");
+  if (!options.scenario_path.empty() && options.command != Options::Command::check)
+    throw UsageError("--scenario applies to check only");
   if (options.command == Options::Command::probe &&
       (options.live.broker_url.empty() || !options.files.empty()))
     throw UsageError("probe: expected --broker URL and no files");

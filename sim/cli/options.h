@@ -41,6 +41,7 @@ struct Options {
   std::string summary_json_path;      // --summary-json FILE: run/check, "-" = stdout
   bool github_annotations = false;    // --github-annotations: ::error lines on stdout
   bool partial = false;               // --partial: check a history cut short
+  std::string scenario_path;          // --scenario FILE: check, whose policy to judge by
   std::vector<std::string> probes;    // --probe NAME (repeatable): probe only these
   int port = 8883;                    // broker-config: --port, the certificate listener
   std::string plugin_path;            // broker-config: --plugin FILE (default: beside mqttbed)

@@ -196,6 +196,13 @@ void ClientRecorder::unsuback(const std::string& filter, int code, const std::st
   append(event);
 }
 
+void ClientRecorder::attempt(const std::string& kind, const std::string& target) {
+  Event event = make(EventType::attempt);
+  event.topic = history_.string_id(target);
+  event.detail = history_.string_id(kind);
+  append(event);
+}
+
 void ClientRecorder::unsubscribe_sent(const std::string& filter) {
   Event event = make(EventType::unsubscribe_sent);
   event.topic = history_.string_id(filter);

@@ -115,6 +115,8 @@ class ClientRecorder {
   void ack_sent(const std::string& topic, int qos, std::string_view payload);
 
   void disconnect_sent();
+  // An intruder is about to try `kind` on `target` (EventType::attempt).
+  void attempt(const std::string& kind, const std::string& target);
   // `server_code`: the reason code of the DISCONNECT the server sent first (v5), 0 if none;
   // its Reason String, if any, follows the reason in detail ("broker_closed: ...").
   void connection_lost(const std::string& reason, int server_code = 0,

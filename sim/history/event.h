@@ -35,6 +35,10 @@ enum class EventType : std::uint8_t {
   ack_sent,          // v5, simulation: the PUBACK (QoS 1) or PUBCOMP (QoS 2) ending a received
                      // PUBLISH's flow written; msg = its identity, topic, qos. Paho sends its
                      // acks itself: live runs record none (the flow_control check says so)
+  attempt,           // an intruder's deliberate attempt, recorded just before the operation it
+                     // names: detail = the attempt kind (docs/security.md, "Intruders"), topic
+                     // = its target (filter, topic or client id); the next matching operation
+                     // of this client is the attempt, every other operation is legitimate
 };
 
 // Who published a message and its per-publisher sequence number: the message's identity,

@@ -8,7 +8,8 @@ namespace {
 constexpr std::array<const char*, 15> kEventTypeNames = {
     "connect_sent",     "connack",         "connect_failed", "subscribe_sent", "suback",
     "unsubscribe_sent", "publish_sent",    "publish_acked",  "pubrec",         "delivered",
-    "disconnect_sent",  "connection_lost", "fault",          "unsuback",       "ack_sent"};
+    "disconnect_sent",  "connection_lost", "fault",          "unsuback",       "ack_sent",
+    "attempt"};
 
 }  // namespace
 

@@ -47,7 +47,9 @@ nlohmann::json info_to_json(const HistoryFileInfo& info) {
           {"checks", info.checks},
           {"retained_survive_restart", info.retained_survive_restart},
           {"broker_ordering", info.broker_ordering},
-          {"payload_limit_bytes", info.payload_limit_bytes}};
+          {"payload_limit_bytes", info.payload_limit_bytes},
+          {"scenario_file", info.scenario_file},
+          {"seed", info.seed}};
 }
 
 constexpr std::uint16_t kUnrecordedKeepaliveS = 80;
@@ -120,6 +122,8 @@ HistoryFileInfo parse_header(const std::string& path, const std::string& line) {
   info.retained_survive_restart = j.value("retained_survive_restart", true);
   info.broker_ordering = j.value("broker_ordering", true);
   info.payload_limit_bytes = j.value("payload_limit_bytes", std::int64_t{0});
+  info.scenario_file = j.value("scenario_file", std::string());
+  info.seed = j.value("seed", std::uint64_t{0});
   return info;
 }
 

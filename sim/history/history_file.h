@@ -38,6 +38,11 @@ struct HistoryFileInfo {
   // The scenario's `broker: {ordering, payload_limit}` (CheckContext's fields of those names).
   bool broker_ordering = true;
   std::int64_t payload_limit_bytes = 0;
+  // The scenario the run loaded (absolute path) and its seed: `mqttbed check` judges
+  // `isolation` and `authorization` by that scenario's policy and identity scheme. Empty in
+  // files written before (then the default policy applies).
+  std::string scenario_file = {};
+  std::uint64_t seed = 0;
   std::uint64_t events = 0;
   // Read with partial = true from a file cut short (no end line, or a last line cut off):
   // judged up to its last complete event, at last_event_ns on line last_complete_line.

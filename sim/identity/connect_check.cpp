@@ -5,10 +5,10 @@
 namespace mqttbed::identity {
 
 ConnectCheck check_connect(IdentityProvider& provider, const policy::Policy& policy,
-                           const Credentials& presented, const std::string& client_id,
-                           Duration now) {
+                           const Credentials& presented, const std::string& client_id, Duration now,
+                           Laxity laxity) {
   ConnectCheck check;
-  Authentication auth = provider.authenticate(presented, now);
+  Authentication auth = provider.authenticate(presented, now, laxity);
   if (auth.outcome != Authentication::Outcome::accepted) {
     check.reason = auth.reason;
     return check;

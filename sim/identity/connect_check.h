@@ -21,7 +21,7 @@ struct ConnectCheck {
 };
 
 ConnectCheck check_connect(IdentityProvider& provider, const policy::Policy& policy,
-                           const Credentials& presented, const std::string& client_id,
-                           Duration now);
+                           const Credentials& presented, const std::string& client_id, Duration now,
+                           Laxity laxity = {});
 
 }  // namespace mqttbed::identity

@@ -1,6 +1,8 @@
 #include "sim/identity/identity_provider.h"
 
+#include <array>
 #include <stdexcept>
+#include <utility>
 
 #include "sim/identity/keys.h"
 #include "sim/identity/principal_of.h"
@@ -33,8 +35,41 @@ const char* to_string(Forgery forgery) {
       return "certificate from an unknown CA";
     case Forgery::revoked_certificate:
       return "revoked certificate";
+    case Forgery::mismatched_certificate:
+      return "certificate whose attributes name another device";
   }
   return "?";
+}
+
+namespace {
+constexpr std::array<std::pair<Forgery, const char*>, 6> kForgeryNames = {{
+    {Forgery::expired_token, "expired_token"},
+    {Forgery::unknown_key_token, "unknown_key_token"},
+    {Forgery::unsigned_token, "unsigned_token"},
+    {Forgery::unknown_ca_certificate, "unknown_ca_certificate"},
+    {Forgery::revoked_certificate, "revoked_certificate"},
+    {Forgery::mismatched_certificate, "mismatched_certificate"},
+}};
+}  // namespace
+
+const char* name_of(Forgery forgery) {
+  for (const auto& [f, name] : kForgeryNames)
+    if (f == forgery) return name;
+  return "?";
+}
+
+std::optional<Forgery> parse_forgery(std::string_view name) {
+  for (const auto& [f, n] : kForgeryNames)
+    if (name == n) return f;
+  return std::nullopt;
+}
+
+std::string mismatched_subject_of(const std::string& client_id) {
+  auto parts = scenario::parse_client_id(client_id);
+  if (!parts || parts->account < 0) throw std::invalid_argument("no account in " + client_id);
+  const int other = parts->account + 1;
+  return parts->home >= 0 ? scenario::home_client_id(other, parts->home, parts->kind, parts->index)
+                          : scenario::account_client_id(other, parts->kind, parts->index);
 }
 
 struct IdentityProvider::State {
@@ -48,7 +83,8 @@ struct IdentityProvider::State {
   std::map<std::string, IssuedCertificate, std::less<>> certificates;  // by reference
   std::map<std::string, std::string> certificate_of_client;
   std::map<std::string, int> tokens_issued;
-  std::unique_ptr<CertificateVerifier> verifier;  // rebuilt after a revocation
+  std::unique_ptr<CertificateVerifier> verifier;              // rebuilt after a revocation
+  std::unique_ptr<CertificateVerifier> verifier_without_crl;  // Laxity::ignore_revocation
 
   State(const scenario::IdentitySettings& s, std::uint64_t seed_)
       : settings(s),
@@ -149,23 +185,30 @@ Credentials IdentityProvider::forged(const std::string& client_id, Forgery forge
       s.verifier.reset();
       break;
     }
+    case Forgery::mismatched_certificate:
+      credentials.certificate = s.issue(s.ca, mismatched_subject_of(client_id), "mismatched/");
+      break;
   }
   return credentials;
 }
 
-Authentication IdentityProvider::authenticate(const Credentials& presented, Duration now) {
+Authentication IdentityProvider::authenticate(const Credentials& presented, Duration now,
+                                              Laxity laxity) {
   State& s = *state_;
   Authentication result;
   const std::int64_t now_s = unix_seconds(now);
   const std::int64_t skew_s = seconds(s.settings.clock_skew);
+  if (laxity.ignore_revocation && !s.verifier_without_crl)
+    s.verifier_without_crl = std::make_unique<CertificateVerifier>(s.ca.certificate(), nullptr);
   if (!presented.certificate.empty()) {
     auto it = s.certificates.find(presented.certificate);
     if (it == s.certificates.end()) {
       result.reason = "certificate unknown to the TLS layer";
       return result;
     }
-    CertificateCheck check =
-        s.certificate_verifier().verify(it->second.certificate.get(), now_s, skew_s);
+    const CertificateVerifier& verifier =
+        laxity.ignore_revocation ? *s.verifier_without_crl : s.certificate_verifier();
+    CertificateCheck check = verifier.verify(it->second.certificate.get(), now_s, skew_s);
     if (check.error != CertificateError::none) {
       result.reason = std::string("certificate ") + to_string(check.error);
       return result;
@@ -180,7 +223,10 @@ Authentication IdentityProvider::authenticate(const Credentials& presented, Dura
     result.reason = "no credential";
     return result;
   }
-  TokenCheck check = s.tokens.verify(presented.token, now_s, skew_s);
+  // A century of tolerance is a verifier that never looks at exp.
+  constexpr std::int64_t kCenturyS = 100LL * 365 * 86'400;
+  TokenCheck check =
+      s.tokens.verify(presented.token, now_s, laxity.ignore_token_expiry ? kCenturyS : skew_s);
   if (check.error != TokenError::none) {
     result.reason = std::string("token ") + to_string(check.error);
     return result;
@@ -189,7 +235,8 @@ Authentication IdentityProvider::authenticate(const Credentials& presented, Dura
   if (auto parts = scenario::parse_client_id(principal.thing_name)) principal.kind = parts->kind;
   result.outcome = Authentication::Outcome::accepted;
   result.principal = std::move(principal);
-  result.expires = std::chrono::seconds(check.claims.exp + skew_s - kScenarioEpochS);
+  if (!laxity.ignore_token_expiry)
+    result.expires = std::chrono::seconds(check.claims.exp + skew_s - kScenarioEpochS);
   return result;
 }
 

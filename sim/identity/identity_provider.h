@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "sim/identity/certificates.h"
 #include "sim/identity/jwt.h"
@@ -39,8 +40,19 @@ enum class Forgery {
   unsigned_token,          // alg: none
   unknown_ca_certificate,  // issued by a CA the broker does not trust
   revoked_certificate,     // issued by the scenario CA, then revoked
+  // Issued by the scenario CA, valid, but its subject names a device of another account: the
+  // client id derived from it is not the CONNECT's (refused by iot:Connect, CONNACK 5).
+  mismatched_certificate,
 };
 const char* to_string(Forgery forgery);
+// The enumerator's name ("expired_token", ...): what ConnectOptions::forged_credential and
+// the history's attempt kinds carry.
+const char* name_of(Forgery forgery);
+// nullopt when `name` is no forgery's name.
+std::optional<Forgery> parse_forgery(std::string_view name);
+// The device whose attributes a mismatched certificate presented as `client_id` carries: the
+// same device number in the next account ("acct0-home0-intruder0" -> "acct1-home0-intruder0").
+std::string mismatched_subject_of(const std::string& client_id);
 
 struct Authentication {
   enum class Outcome { accepted, bad_credentials };
@@ -48,6 +60,13 @@ struct Authentication {
   std::string reason;  // "token expired", "certificate revoked", ...
   std::optional<policy::Principal> principal;
   std::optional<Duration> expires;  // a token's exp in virtual time: the broker may disconnect
+};
+
+// Test-only laxness, for the broker model's mutations that prove a checker catches a broker
+// that skips a check (ignore_token_expiry, ignore_revocation).
+struct Laxity {
+  bool ignore_token_expiry = false;
+  bool ignore_revocation = false;
 };
 
 class IdentityProvider {
@@ -62,7 +81,7 @@ class IdentityProvider {
   Credentials forged(const std::string& client_id, Forgery forgery, Duration now);
 
   // Certificate first when both are given (TLS comes before CONNECT).
-  Authentication authenticate(const Credentials& presented, Duration now);
+  Authentication authenticate(const Credentials& presented, Duration now, Laxity laxity = {});
 
   X509* ca_certificate() const;
 

@@ -62,6 +62,9 @@ class LiveMqttClient final : public runtime::MqttClient {
   void subscribe(const std::string& filter, int qos,
                  const runtime::SubscribeOptions& options) override;
   void unsubscribe(const std::string& filter) override;
+  void record_attempt(const std::string& kind, const std::string& target) override {
+    recorder_.attempt(kind, target);
+  }
 
   // The id this client uses on the wire (prefix + client id).
   const std::string& wire_id() const { return wire_id_; }

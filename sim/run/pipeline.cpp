@@ -116,6 +116,9 @@ RunResult run_scenario(const scenario::Scenario& scenario, const RunOptions& opt
     info.retained_survive_restart = scenario.broker.persistence;
     info.broker_ordering = scenario.broker.ordering;
     info.payload_limit_bytes = scenario.broker.payload_limit_bytes;
+    if (!scenario.file.empty())
+      info.scenario_file = std::filesystem::absolute(scenario.file).lexically_normal().string();
+    info.seed = scenario.seed;
     writer.emplace(options.history_path, history, info);
     writer->attach(history);
   }

@@ -48,6 +48,12 @@ struct ConnectOptions {
   // slow consumer; what makes Receive Maximum matter). Paho acknowledges live as soon as the
   // message callback returns.
   std::chrono::milliseconds ack_delay{0};
+  // Intruders only (devices/intruder.h). Non-empty: the CONNECT carries this client id instead
+  // of the client's own (the history still names the client by its own id, its principal).
+  std::string connect_as;
+  // Non-empty: present this forged credential instead of the device's own; a name of
+  // identity::Forgery ("expired_token", "revoked_certificate", ...).
+  std::string forged_credential;
 };
 
 // MQTT 5 Subscription Options (§3.8.3.1) and Subscription Identifier (§3.8.2.1.2); a 3.1.1
@@ -112,6 +118,9 @@ class MqttClient {
   virtual void subscribe(const std::string& filter, int qos, const SubscribeOptions& options) = 0;
   void subscribe(const std::string& filter, int qos) { subscribe(filter, qos, SubscribeOptions{}); }
   virtual void unsubscribe(const std::string& filter) = 0;
+  // Records that the next operation is an intruder's deliberate attempt `kind` on `target`
+  // (history EventType::attempt), so a checker tells it from a legitimate operation.
+  virtual void record_attempt(const std::string& kind, const std::string& target) = 0;
 
   // Callbacks, called on the runtime's event loop; set them before connect().
   std::function<void(bool session_present)> on_connected;

@@ -71,7 +71,7 @@ MqttSettings read_mqtt(const Field& field) {
 
 BrokerSettings read_broker(const Field& field) {
   field.expect_keys({"profile", "max_inflight", "max_queued", "persistence", "payload_limit",
-                     "qos2", "ordering", "reorder_window"});
+                     "qos2", "ordering", "reorder_window", "denied_publish"});
   BrokerSettings broker;
   // The profile is the starting point whatever the key order; every other key overrides it.
   if (auto profile = field.get("profile")) {
@@ -107,6 +107,12 @@ BrokerSettings read_broker(const Field& field) {
     }
   }
   if (auto ordering = field.get("ordering")) broker.ordering = ordering->as_bool();
+  if (auto denied = field.get("denied_publish")) {
+    if (!denied->is_scalar()) denied->fail_expected("drop or disconnect");
+    const std::string answer = denied->as_text();
+    if (answer != "drop" && answer != "disconnect") denied->fail_expected("drop or disconnect");
+    broker.close_on_denied_publish = answer == "disconnect";
+  }
   if (auto window = field.get("reorder_window")) {
     broker.reorder_window = window->as_duration();
     if (broker.ordering && broker.reorder_window.count() > 0) {

@@ -181,6 +181,9 @@ struct BrokerSettings {
   // The model holds each delivery a seeded uniform [0, reorder_window] before queueing it,
   // so deliveries overtake each other (only with ordering = false).
   Duration reorder_window{0};
+  // A 3.1.1 PUBLISH the policy denies (3.1.1 has no way to refuse one): `drop` acknowledges
+  // it and delivers it nowhere (mosquitto), `disconnect` closes the connection (AWS IoT).
+  bool close_on_denied_publish = false;
 };
 
 // The names `broker: {profile: ...}` accepts, and the preset each starts from.

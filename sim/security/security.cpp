@@ -10,6 +10,7 @@ PolicySetup policy_setup(const scenario::Scenario& scenario) {
                                  : default_setup().policy;
   setup.partner_id = scenario.identity.partner_id;
   setup.seed = scenario.seed;
+  setup.authenticates = scenario.identity.enabled;
   return setup;
 }
 

@@ -23,6 +23,9 @@ struct PolicySetup {
   std::shared_ptr<const policy::Policy> policy;
   std::string partner_id = "xfinity";
   std::uint64_t seed = 0;
+  // The scenario's `identity:` is on: the broker checks credentials and iot:Connect on every
+  // CONNECT. Off, a client is who its client id says, and a CONNECT cannot be refused.
+  bool authenticates = false;
 };
 // The scenario's policy (or the default) and identity scheme.
 PolicySetup policy_setup(const scenario::Scenario& scenario);

@@ -65,12 +65,16 @@ void SimMqttClient::connect(const runtime::ConnectOptions& options) {
   connection_ = transport_.open(node_, home_, client_id_, this);
   Packet connect;
   connect.type = PacketType::connect;
-  connect.client_id = client_id_;
+  connect.client_id = options.connect_as.empty() ? client_id_ : options.connect_as;
   connect.clean_session = options.clean_session;
   connect.keepalive_s = static_cast<std::uint16_t>(options.keepalive.count());
   connect.username = options.username;
   connect.password = options.password;
-  if (directory_.credentials) directory_.credentials(client_id_, connect);
+  // A spoofed client id comes with the client's own credential; a forged credential is made
+  // in the name the CONNECT claims.
+  if (directory_.credentials)
+    directory_.credentials(options.forged_credential.empty() ? client_id_ : connect.client_id,
+                           options.forged_credential, connect);
   if (v5()) connect.receive_maximum = options.receive_maximum.value_or(0);
   std::optional<std::uint32_t> expiry_s;
   if (options.session_expiry) {

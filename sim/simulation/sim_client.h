@@ -28,8 +28,11 @@ class SimMqttClient final : public runtime::MqttClient, public ClientEndpoint {
     std::unordered_map<std::string, SimMqttClient*> clients;
     bool run_over = false;  // teardown after the run: destruction is not a device reboot
     // What the device's TLS stack and token store present (scenario `identity:`): fills a
-    // CONNECT's certificate reference and password. Unset: no credentials.
-    std::function<void(const std::string& client_id, mqtt::Packet& connect)> credentials;
+    // CONNECT's certificate reference and password, or the forged credential an intruder
+    // asks for (`forgery`, empty = its own). Unset: no credentials.
+    std::function<void(const std::string& client_id, const std::string& forgery,
+                       mqtt::Packet& connect)>
+        credentials;
   };
 
   SimMqttClient(std::string client_id, NodeId node, int home, EventLoop& loop, Transport& transport,
@@ -50,6 +53,9 @@ class SimMqttClient final : public runtime::MqttClient, public ClientEndpoint {
   void subscribe(const std::string& filter, int qos,
                  const runtime::SubscribeOptions& options) override;
   void unsubscribe(const std::string& filter) override;
+  void record_attempt(const std::string& kind, const std::string& target) override {
+    recorder_.attempt(kind, target);
+  }
 
   // ClientEndpoint
   void on_packet(const mqtt::Packet& packet) override;

@@ -30,7 +30,8 @@ class SimRuntime final : public runtime::Runtime {
   // The live client of a device, or nullptr (not created, or between reboots).
   SimMqttClient* client(const std::string& client_id) const;
   // Every client's CONNECT carries the credentials this fills in (see Directory).
-  void set_credentials(std::function<void(const std::string&, mqtt::Packet&)> fill) {
+  void set_credentials(
+      std::function<void(const std::string&, const std::string&, mqtt::Packet&)> fill) {
     clients_.credentials = std::move(fill);
   }
   // The run is over: clients destroyed from now on record nothing.

@@ -5,6 +5,7 @@
 #include <memory>
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
+#include <stdexcept>
 
 #include "sim/faults/network_conditions.h"
 #include "sim/fleet/fleet.h"
@@ -51,6 +52,7 @@ broker::BrokerConfig broker_config(const scenario::Scenario& scenario, broker::M
   // Its own stream (seeds are derived, never shared): the reordering is the seed's.
   config.reorder_seed = runtime::derive_rng(scenario.seed, "broker-reorder")();
   config.mutation = mutation;
+  config.close_on_denied_publish = scenario.broker.close_on_denied_publish;
   // The platform's custom authorizer (seed talk): every identity stays in its account's
   // topic namespace; the isolation checker judges the same policy from the history.
   auto authorizer = std::make_shared<security::Authorizer>(security::policy_setup(scenario));
@@ -97,11 +99,14 @@ fleet::RunStats run_simulation(const scenario::Scenario& whole, history::History
     // The custom authorizer's CONNECT step (docs/security.md): real certificate and token
     // checks at virtual time, then iot:Connect for the CONNECT's client id.
     identities = std::make_shared<identity::IdentityProvider>(scenario.identity, scenario.seed);
-    config.authenticate = [identities, policy = security::policy_setup(scenario).policy](
+    // --- MUTATIONS ignore_token_expiry, ignore_revocation: the authorizer skips that check.
+    const identity::Laxity laxity{config.mutation == broker::Mutation::ignore_token_expiry,
+                                  config.mutation == broker::Mutation::ignore_revocation};
+    config.authenticate = [identities, laxity, policy = security::policy_setup(scenario).policy](
                               const mqtt::Packet& connect, nanoseconds now) {
       const identity::ConnectCheck check = identity::check_connect(
           *identities, *policy, {connect.client_certificate, connect.password}, connect.client_id,
-          now);
+          now, laxity);
       switch (check.outcome) {
         case identity::ConnectCheck::Outcome::accepted:
           return broker::ConnectAnswer::accepted;
@@ -118,8 +123,16 @@ fleet::RunStats run_simulation(const scenario::Scenario& whole, history::History
   if (identities) {
     // Each CONNECT presents the device's certificate or a token issued now (a reconnect
     // is a refresh).
-    runtime.set_credentials([identities, &loop](const std::string& client_id, mqtt::Packet& p) {
-      identity::Credentials c = identities->credentials_for(client_id, loop.now());
+    runtime.set_credentials([identities, &loop](const std::string& client_id,
+                                                const std::string& forgery, mqtt::Packet& p) {
+      identity::Credentials c;
+      if (forgery.empty()) {
+        c = identities->credentials_for(client_id, loop.now());
+      } else if (auto f = identity::parse_forgery(forgery)) {
+        c = identities->forged(client_id, *f, loop.now());
+      } else {
+        throw std::invalid_argument("unknown forged credential " + forgery);
+      }
       p.client_certificate = std::move(c.certificate);
       p.password = std::move(c.token);
     });

@@ -6,7 +6,8 @@
 
 namespace mqttbed::check::testing {
 
-Bed::Bed(const std::vector<std::string>& checks) : checkers_(make_checkers(checks)) {
+Bed::Bed(const std::vector<std::string>& checks, const security::PolicySetup& policy)
+    : checkers_(make_checkers(checks, policy)) {
   attach(history, checkers_);
 }
 

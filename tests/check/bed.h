@@ -16,7 +16,8 @@ namespace mqttbed::check::testing {
 
 class Bed {
  public:
-  explicit Bed(const std::vector<std::string>& checks);
+  explicit Bed(const std::vector<std::string>& checks,
+               const security::PolicySetup& policy = security::default_setup());
   Bed(const Bed&) = delete;  // observers and clocks point into it
   Bed& operator=(const Bed&) = delete;
 

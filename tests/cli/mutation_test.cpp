@@ -94,14 +94,26 @@ INSTANTIATE_TEST_SUITE_P(
         Mutation{"ignore_will_delay", "mutations-v5-features.yaml", {"will"}, {}},
         Mutation{"share_to_all", "mutations-v5-features.yaml", {"shared_subscriptions"}, {}},
         Mutation{"drop_correlation_data", "mutations-v5-features.yaml", {"properties"}, {}},
-        Mutation{"reorder_user_properties", "mutations-v5-features.yaml", {"properties"}, {}}),
+        Mutation{"reorder_user_properties", "mutations-v5-features.yaml", {"properties"}, {}},
+
+        // Issue 13's authorizer. With it off an intruder's spoofed clean CONNECT is accepted
+        // and discards the victim's persistent session, which sessions sees from the victim.
+        Mutation{"authorizer_off",
+                 "mutations-security.yaml",
+                 {"authorization", "isolation"},
+                 {"sessions"}},
+        Mutation{"ignore_token_expiry", "mutations-security.yaml", {"authorization"}, {}},
+        Mutation{"ignore_revocation", "mutations-security.yaml", {"authorization"}, {}},
+        Mutation{"wildcard_leak", "mutations-security.yaml", {"authorization", "isolation"}, {}}),
     [](const ::testing::TestParamInfo<Mutation>& info) { return std::string(info.param.name); });
 
 TEST(BrokerMutation, BothTestBedsPassWithoutMutation) {
-  for (const char* scenario : {"mutations.yaml", "mutations-clean.yaml", "mutations-crash.yaml",
-                               "mutations-subscriptions.yaml", "mutations-uploads.yaml",
-                               "mutations-v5.yaml", "mutations-v5-subscriptions.yaml",
-                               "mutations-v5-features.yaml"}) {
+  for (const char* scenario :
+       {"mutations.yaml", "mutations-clean.yaml", "mutations-crash.yaml",
+        "mutations-subscriptions.yaml", "mutations-uploads.yaml", "mutations-v5.yaml",
+        "mutations-v5-subscriptions.yaml", "mutations-v5-features.yaml",
+        // Both legal answers to a denied 3.1.1 PUBLISH: dropped, or the connection closed.
+        "mutations-security.yaml", "mutations-security-disconnect.yaml"}) {
     for (const auto& verdict : verdicts_of(scenario, "", 0))
       EXPECT_TRUE(verdict["passed"].get<bool>()) << scenario << ": " << verdict["guarantee"];
   }

@@ -44,6 +44,9 @@ class FakeMqttClient : public runtime::MqttClient {
   void subscribe(const std::string& filter, int qos,
                  const runtime::SubscribeOptions& options) override;
   void unsubscribe(const std::string& filter) override;
+  void record_attempt(const std::string& kind, const std::string& target) override {
+    attempts_.push_back(kind + " " + target);
+  }
 
   // The broker's side, played by the test.
   void accept(bool session_present);
@@ -59,6 +62,8 @@ class FakeMqttClient : public runtime::MqttClient {
   std::vector<SentPublish> publishes_to(const std::string& topic) const;
   const std::vector<std::string>& subscriptions() const { return subscriptions_; }
   int disconnects() const { return disconnects_; }
+  // "kind target" of each record_attempt, in order.
+  const std::vector<std::string>& attempts() const { return attempts_; }
   void clear_records();
 
  private:
@@ -70,6 +75,7 @@ class FakeMqttClient : public runtime::MqttClient {
   std::vector<SentPublish> publishes_;
   std::vector<std::string> subscriptions_;
   int disconnects_ = 0;
+  std::vector<std::string> attempts_;
   std::uint64_t next_token_ = 1;
 };
 
