@@ -299,6 +299,75 @@ class Aedes(ProcessBroker):
         return ["node", os.path.join(AEDES_DIR, "server.js"), str(self.port)]
 
 
+class ConfiguredRabbitMQ(RabbitMQ):
+    """RabbitMQ with the files `mqttbed broker-config --broker rabbitmq` wrote to config_dir
+    (rabbitmq.conf, advanced.config, enabled_plugins); the node's own environment (name,
+    ports, epmd, folders) as for the matrix. `port` is a listener the configuration opens."""
+
+    def __init__(self, workdir, config_dir, port):
+        super().__init__(workdir)
+        self.config_dir = os.path.abspath(config_dir)
+        self.port = port
+
+    def environment(self):
+        env = super().environment()
+        for variable, name in (("RABBITMQ_CONFIG_FILE", "rabbitmq.conf"),
+                               ("RABBITMQ_ADVANCED_CONFIG_FILE", "advanced.config"),
+                               ("RABBITMQ_ENABLED_PLUGINS_FILE", "enabled_plugins")):
+            env[variable] = os.path.join(self.config_dir, name)
+        return env
+
+    def command(self):
+        open(os.path.join(self.workdir, "rabbitmq-env.conf"), "w").close()
+        return [RABBITMQ_SERVER]
+
+
+class ConfiguredAedes(Aedes):
+    """aedes with `mqttbed broker-config --broker aedes`'s config_dir/aedes.json."""
+
+    def __init__(self, workdir, config_dir, port):
+        super().__init__(workdir)
+        self.config = os.path.join(os.path.abspath(config_dir), "aedes.json")
+        self.port = port
+
+    def command(self):
+        return ["node", os.path.join(AEDES_DIR, "server.js"), "--config", self.config]
+
+
+def serve(broker, config_dir, port):
+    """`--serve`: one broker with a generated configuration, for tests in other languages
+    (tests/brokerconf): prints "serving BROKER VERSION" once it listens, or "missing: WHY"
+    when the broker is not installed (exit 4); stops it on SIGTERM or when stdin closes."""
+    configured = {"rabbitmq": ConfiguredRabbitMQ, "aedes": ConfiguredAedes}[broker]
+    missing = configured.missing()
+    if missing:
+        print(f"missing: {missing}", flush=True)
+        return 4
+    with tempfile.TemporaryDirectory(prefix=f"mqttbed-serve-{broker}-") as workdir:
+        instance = configured(workdir, config_dir, port)
+        stopping = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+        threading.Thread(target=lambda: (sys.stdin.read(), stopping.set()), daemon=True).start()
+        try:
+            instance.start()
+        except BrokerError as error:
+            print(f"error: {error}", flush=True)
+            return 1
+        print(f"serving {broker} {instance.version}", flush=True)
+        try:
+            # Forward the broker's log as it comes (the test shows it on failure).
+            shown = 0
+            while not stopping.wait(0.5):
+                text = instance.log_text()
+                sys.stderr.write(text[shown:])
+                sys.stderr.flush()
+                shown = len(text)
+        finally:
+            instance.stop()
+            sys.stderr.write(instance.log_text()[shown:])
+    return 0
+
+
 class Builtin:
     """mqttbed's own broker model: the scenario simulated, no --broker."""
 
@@ -712,7 +781,16 @@ def main():
                         help="write the Markdown table here and the JSON beside it (FILE.json)")
     parser.add_argument("--json", help="write the JSON matrix here")
     parser.add_argument("--control", help=argparse.SUPPRESS)  # used by --broker-restart-cmd
+    parser.add_argument("--serve", choices=["rabbitmq", "aedes"],
+                        help="run one broker with --config DIR (broker-config's output) until "
+                             "SIGTERM or stdin closes; PORT is a listener it opens")
+    parser.add_argument("--config", help="--serve: broker-config's output folder")
+    parser.add_argument("--port", type=int, help="--serve: a port the configuration listens on")
     args, rest = parser.parse_known_args()
+    if args.serve:
+        if not args.config or not args.port or rest:
+            parser.error("--serve BROKER --config DIR --port N")
+        return serve(args.serve, args.config, args.port)
     if args.control:
         if len(rest) != 1 or rest[0] not in ("crash", "restart"):
             parser.error("--control SOCKET crash|restart")
