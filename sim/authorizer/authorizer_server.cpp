@@ -42,6 +42,13 @@ identity::X509CrlPtr crl_from_pem(const std::string& pem) {
   return crl;
 }
 
+ConnectCheck refusal(ConnectCheck::Outcome outcome, std::string reason) {
+  ConnectCheck check;
+  check.outcome = outcome;
+  check.reason = std::move(reason);
+  return check;
+}
+
 std::int64_t wall_clock_s() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -75,7 +82,7 @@ struct AuthorizerServer::State {
     refusals.push_back(line);
     if (sink) sink(line);
   }
-  // "" when admitted, else the refusal's reason (already logged).
+  // Runs one CONNECT check; a refusal is logged with its reason.
   ConnectCheck connect(const std::string& client_id, const std::function<ConnectCheck()>& check) {
     ConnectCheck result;
     try {
@@ -84,6 +91,9 @@ struct AuthorizerServer::State {
       result = ConnectCheck{};
       result.reason = error.what();
     }
+    // As LiveAuthorizer does for its own refusals: a refused CONNECT leaves the client id
+    // with no rights (brokerconf_test pins that).
+    if (result.outcome != ConnectCheck::Outcome::accepted) authorizer.forget(client_id);
     if (result.outcome != ConnectCheck::Outcome::accepted)
       refused("mqttbed: refused CONNECT of " + client_id + ": " + result.reason);
     return result;
@@ -115,13 +125,13 @@ AuthorizerServer::AuthorizerServer(const scenario::Scenario& scenario, const fs:
     const std::string username = req.get_param_value("username");
     std::lock_guard lock(state.mutex);
     ConnectCheck check = state.connect(client_id, [&]() -> ConnectCheck {
-      if (client_id.empty()) return {ConnectCheck::Outcome::bad_credentials, "no client id"};
+      if (client_id.empty()) return refusal(ConnectCheck::Outcome::bad_credentials, "no client id");
       if (req.has_param("password"))
         return state.authorizer.connect_with_token(client_id, req.get_param_value("password"),
                                                    wall_clock_s());
       auto subject = brokerconf::parse_distinguished_name(username);
       if (!subject)
-        return {ConnectCheck::Outcome::bad_credentials, "user name is not a certificate DN"};
+        return refusal(ConnectCheck::Outcome::bad_credentials, "user name is not a certificate DN");
       return state.authorizer.connect_with_subject(client_id, *subject);
     });
     answer(res, check.outcome == ConnectCheck::Outcome::accepted);
@@ -162,19 +172,17 @@ AuthorizerServer::AuthorizerServer(const scenario::Scenario& scenario, const fs:
     ConnectCheck check = state.connect(client_id, [&]() -> ConnectCheck {
       if (req.has_param("certificate")) {
         identity::X509Ptr leaf = certificate_from_pem(req.get_param_value("certificate"));
-        if (!leaf) return {ConnectCheck::Outcome::bad_credentials, "unreadable certificate"};
+        if (!leaf) return refusal(ConnectCheck::Outcome::bad_credentials, "unreadable certificate");
         identity::CertificateCheck verified =
             state.verifier->verify(leaf.get(), wall_clock_s(), state.skew_s);
         if (verified.error != identity::CertificateError::none)
-          return {ConnectCheck::Outcome::bad_credentials,
-                  std::string("certificate ") + identity::to_string(verified.error)};
+          return refusal(ConnectCheck::Outcome::bad_credentials, std::string("certificate ") + identity::to_string(verified.error));
         return state.authorizer.connect_with_certificate(client_id, leaf.get());
       }
       if (req.has_param("token"))
         return state.authorizer.connect_with_token(client_id, req.get_param_value("token"),
                                                    wall_clock_s());
-      return {ConnectCheck::Outcome::bad_credentials,
-              "no credential (neither a client certificate nor a token)"};
+      return refusal(ConnectCheck::Outcome::bad_credentials, "no credential (neither a client certificate nor a token)");
     });
     if (check.outcome == ConnectCheck::Outcome::accepted)
       res.set_content("allow", "text/plain");
@@ -193,11 +201,9 @@ AuthorizerServer::AuthorizerServer(const scenario::Scenario& scenario, const fs:
   };
   server_->Get("/aedes/publish", topic_route(Action::publish, "topic"));
   server_->Get("/aedes/subscribe", topic_route(Action::subscribe, "filter"));
-  server_->Get("/aedes/disconnect", [&state](const httplib::Request& req, httplib::Response& res) {
-    std::lock_guard lock(state.mutex);
-    state.authorizer.forget(req.get_param_value("client_id"));
-    res.set_content("ok", "text/plain");
-  });
+  // No forgetting on disconnect: aedes reports the old connection's end after a takeover by
+  // the same client id, which would erase the new one's rights. A client id's entry is
+  // replaced by its next admitted CONNECT and erased by a refused one.
 }
 
 AuthorizerServer::~AuthorizerServer() { stop(); }

@@ -53,9 +53,6 @@ function install (broker, base) {
       done(null, answer === 'allow' ? subscription : null)
     })
   }
-  broker.on('clientDisconnect', (client) => {
-    ask(base, 'disconnect', { client_id: client.id }, () => {})
-  })
 }
 
 module.exports = { install }
