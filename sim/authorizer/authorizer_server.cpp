@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -77,6 +78,8 @@ struct AuthorizerServer::State {
   std::int64_t skew_s;
   std::function<void(const std::string&)> sink;
   std::vector<std::string> refusals;
+  // DNs RabbitMQ logged in by certificate (a user name it sent without a password).
+  std::set<std::string> certificate_logins;
 
   void refused(const std::string& line) {
     refusals.push_back(line);
@@ -116,29 +119,45 @@ AuthorizerServer::AuthorizerServer(const scenario::Scenario& scenario, const fs:
                     "text/plain");
   };
 
-  // rabbitmq_auth_backend_http (GET, query parameters). A login without a password comes
-  // from ssl_cert_login: the user name is the DN of a certificate RabbitMQ's TLS layer
-  // verified against the CA and CRL; with a password, that password is the app's token.
+  // rabbitmq_auth_backend_http (GET, query parameters). With a password the login is an
+  // app's token, and RabbitMQ sends the client id along: authenticated and iot:Connect here.
+  // Without one it comes from ssl_cert_login: the user name is the DN of a certificate
+  // RabbitMQ's TLS layer verified against the CA and CRL, and RabbitMQ 3.10 sends no client
+  // id with it, so iot:Connect waits for the vhost check, which has the client id.
   server_->Get("/rabbitmq/user", [&state, answer](const httplib::Request& req,
                                                   httplib::Response& res) {
     const std::string client_id = req.get_param_value("client_id");
     const std::string username = req.get_param_value("username");
     std::lock_guard lock(state.mutex);
+    if (!req.has_param("password")) {
+      const bool is_dn = brokerconf::parse_distinguished_name(username).has_value();
+      if (is_dn) state.certificate_logins.insert(username);
+      else state.refused("mqttbed: refused login " + username + ": not a certificate DN");
+      answer(res, is_dn);
+      return;
+    }
     ConnectCheck check = state.connect(client_id, [&]() -> ConnectCheck {
       if (client_id.empty()) return refusal(ConnectCheck::Outcome::bad_credentials, "no client id");
-      if (req.has_param("password"))
-        return state.authorizer.connect_with_token(client_id, req.get_param_value("password"),
-                                                   wall_clock_s());
-      auto subject = brokerconf::parse_distinguished_name(username);
-      if (!subject)
-        return refusal(ConnectCheck::Outcome::bad_credentials, "user name is not a certificate DN");
-      return state.authorizer.connect_with_subject(client_id, *subject);
+      return state.authorizer.connect_with_token(client_id, req.get_param_value("password"),
+                                                 wall_clock_s());
     });
     answer(res, check.outcome == ConnectCheck::Outcome::accepted);
   });
   server_->Get("/rabbitmq/vhost", [&state, answer](const httplib::Request& req,
                                                    httplib::Response& res) {
-    answer(res, req.get_param_value("vhost") == "/");
+    const std::string client_id = req.get_param_value("client_id");
+    const std::string username = req.get_param_value("username");
+    std::lock_guard lock(state.mutex);
+    if (req.get_param_value("vhost") != "/" || client_id.empty()) return answer(res, false);
+    if (!state.certificate_logins.count(username)) {
+      // A token login, admitted (or not) by /rabbitmq/user for this very client id.
+      return answer(res, state.authorizer.decide(client_id, Action::connect, client_id).allowed);
+    }
+    ConnectCheck check = state.connect(client_id, [&] {
+      return state.authorizer.connect_with_subject(
+          client_id, *brokerconf::parse_distinguished_name(username));
+    });
+    answer(res, check.outcome == ConnectCheck::Outcome::accepted);
   });
   // The MQTT plugin's own objects: the amq.topic exchange and the client's subscription
   // queues (mqtt-subscription-<client id>qos0/1). Topics are decided by /rabbitmq/topic.

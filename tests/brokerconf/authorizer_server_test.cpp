@@ -54,6 +54,9 @@ class Endpoint : public ::testing::Test {
 };
 
 TEST_F(Endpoint, RabbitmqLoginsByTokenAndCertificateSubject) {
+  EXPECT_EQ(ask("/rabbitmq/user", {{"username", "x"}, {"password", "not.a.jwt"},
+                                   {"client_id", "acct0-app0"}}),
+            "deny");
   EXPECT_EQ(ask("/rabbitmq/user", {{"username", "acct0-app0"},
                                    {"password", token("acct0-app0")},
                                    {"client_id", "acct0-app0"}}),
@@ -63,17 +66,24 @@ TEST_F(Endpoint, RabbitmqLoginsByTokenAndCertificateSubject) {
                                    {"password", token("acct0-app0")},
                                    {"client_id", "acct1-app0"}}),
             "deny");
-  EXPECT_EQ(ask("/rabbitmq/user", {{"username", "x"}, {"password", "not.a.jwt"},
-                                   {"client_id", "acct0-app0"}}),
-            "deny");
+  // Certificate logins: RabbitMQ sends the DN without password and without client id; the
+  // vhost check, which carries the client id, decides iot:Connect.
   const std::string dn = "UID=02:00:00:00:00:00,CN=home0-gateway0,OU=acct0,O=xfinity";
-  EXPECT_EQ(ask("/rabbitmq/user", {{"username", dn}, {"client_id", "acct0-home0-gateway0"}}),
+  EXPECT_EQ(ask("/rabbitmq/user", {{"username", dn}}), "allow");
+  EXPECT_EQ(ask("/rabbitmq/vhost",
+                {{"username", dn}, {"vhost", "/"}, {"client_id", "acct0-home0-gateway0"}}),
             "allow");
-  EXPECT_EQ(ask("/rabbitmq/user", {{"username", dn}, {"client_id", "acct1-home1-gateway0"}}),
+  EXPECT_EQ(ask("/rabbitmq/vhost",
+                {{"username", dn}, {"vhost", "/"}, {"client_id", "acct1-home1-gateway0"}}),
             "deny");
   // A user name that is not a DN, without a password, is no certificate login.
-  EXPECT_EQ(ask("/rabbitmq/user", {{"username", "acct0-home0-gateway0"},
-                                   {"client_id", "acct0-home0-gateway0"}}),
+  EXPECT_EQ(ask("/rabbitmq/user", {{"username", "acct0-home0-gateway0"}}), "deny");
+  // A token login's vhost check: allowed for the client id the token was admitted with.
+  EXPECT_EQ(ask("/rabbitmq/vhost",
+                {{"username", "acct0-app0"}, {"vhost", "/"}, {"client_id", "acct0-app0"}}),
+            "allow");
+  EXPECT_EQ(ask("/rabbitmq/vhost",
+                {{"username", "acct0-app0"}, {"vhost", "/"}, {"client_id", "acct1-app0"}}),
             "deny");
   const std::string refusals = [&] {
     std::string text;
@@ -86,7 +96,9 @@ TEST_F(Endpoint, RabbitmqLoginsByTokenAndCertificateSubject) {
 
 TEST_F(Endpoint, RabbitmqTopicsAndResources) {
   const std::string dn = "CN=home0-gateway0,OU=acct0,O=xfinity";
-  ASSERT_EQ(ask("/rabbitmq/user", {{"username", dn}, {"client_id", "acct0-home0-gateway0"}}),
+  ASSERT_EQ(ask("/rabbitmq/user", {{"username", dn}}), "allow");
+  ASSERT_EQ(ask("/rabbitmq/vhost",
+                {{"username", dn}, {"vhost", "/"}, {"client_id", "acct0-home0-gateway0"}}),
             "allow");
   auto topic = [&](const std::string& permission, const std::string& key) {
     return ask("/rabbitmq/topic", {{"username", dn},
@@ -113,8 +125,9 @@ TEST_F(Endpoint, RabbitmqTopicsAndResources) {
   EXPECT_EQ(resource("queue", "mqtt-subscription-acct0-home0-gateway0qos1"), "allow");
   EXPECT_EQ(resource("queue", "mqtt-subscription-acct1-home1-gateway0qos1"), "deny");
   EXPECT_EQ(resource("exchange", "amq.direct"), "deny");
-  EXPECT_EQ(ask("/rabbitmq/vhost", {{"vhost", "/"}}), "allow");
-  EXPECT_EQ(ask("/rabbitmq/vhost", {{"vhost", "other"}}), "deny");
+  EXPECT_EQ(ask("/rabbitmq/vhost",
+                {{"username", dn}, {"vhost", "other"}, {"client_id", "acct0-home0-gateway0"}}),
+            "deny");
 }
 
 TEST_F(Endpoint, AedesVerifiesCertificatesAgainOnConnect) {
