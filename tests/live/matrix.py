@@ -28,6 +28,7 @@ import re
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -337,7 +338,8 @@ class ConfiguredAedes(Aedes):
 def serve(broker, config_dir, port):
     """`--serve`: one broker with a generated configuration, for tests in other languages
     (tests/brokerconf): prints "serving BROKER VERSION" once it listens, or "missing: WHY"
-    when the broker is not installed (exit 4); stops it on SIGTERM or when stdin closes."""
+    when the broker is not installed (exit 4); stops it on SIGTERM or SIGINT, or when stdin
+    is a pipe and closes (the test that started it ended)."""
     configured = {"rabbitmq": ConfiguredRabbitMQ, "aedes": ConfiguredAedes}[broker]
     missing = configured.missing()
     if missing:
@@ -347,7 +349,10 @@ def serve(broker, config_dir, port):
         instance = configured(workdir, config_dir, port)
         stopping = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stopping.set())
-        threading.Thread(target=lambda: (sys.stdin.read(), stopping.set()), daemon=True).start()
+        signal.signal(signal.SIGINT, lambda *_: stopping.set())
+        if stat.S_ISFIFO(os.fstat(0).st_mode):  # a test's pipe: its end means the test ended
+            threading.Thread(target=lambda: (sys.stdin.read(), stopping.set()),
+                             daemon=True).start()
         try:
             instance.start()
         except BrokerError as error:
