@@ -40,9 +40,14 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 DATA = os.path.join(HERE, "data")
 # Not a scenario file: `mqttbed probe` (raw-packet conformance probes, docs/live.md).
 PROBES = "probes"
+# A scenario with an `identity:` section runs against each broker configured by `mqttbed
+# broker-config` (TLS, the scenario's PKI, mqttbed's authorizer; docs/security.md); with this
+# suffix the same file runs against the anonymous broker instead (row NAME-anonymous).
+ANONYMOUS = "#anonymous"
+SECURE = os.path.join(DATA, "live-secure.yaml")
 DEFAULT_SCENARIOS = [os.path.join(DATA, name) for name in
                      ("live-default.yaml", "live-faults.yaml", "live-qos.yaml", "live-clean.yaml",
-                      "live-crash.yaml")] + [PROBES]
+                      "live-crash.yaml")] + [SECURE, SECURE + ANONYMOUS, PROBES]
 EXPECTED_FILE = os.path.join(HERE, "matrix_expected.json")
 AEDES_DIR = os.path.join(HERE, "brokers", "aedes")
 RABBITMQ_SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server"
@@ -300,6 +305,50 @@ class Aedes(ProcessBroker):
         return ["node", os.path.join(AEDES_DIR, "server.js"), str(self.port)]
 
 
+def free_port_run(count):
+    """A port p with p .. p + count - 1 free a moment ago (broker-config's layout)."""
+    while True:
+        port = free_port()
+        if port + count - 1 > 65535:
+            continue
+        try:
+            for p in range(port + 1, port + count):
+                with socket.socket() as s:
+                    s.bind(("127.0.0.1", p))
+            return port
+        except OSError:
+            continue
+
+
+class ConfiguredMosquitto(Mosquitto):
+    """mosquitto with `mqttbed broker-config`'s config_dir/mosquitto.conf (TLS listeners and
+    mqttbed's authorizer plugin)."""
+
+    def __init__(self, workdir, config_dir, port):
+        super().__init__(workdir)
+        self.config = os.path.join(os.path.abspath(config_dir), "mosquitto.conf")
+        self.port = port
+
+    def command(self):
+        return ["mosquitto", "-c", self.config]
+
+
+class Authorizer(ProcessBroker):
+    """`mqttbed authorizer`: the endpoint RabbitMQ's HTTP auth backend and aedes' hooks ask."""
+
+    name = "mqttbed authorizer"
+    ready_pattern = rb"mqttbed authorizer listening on"
+
+    def __init__(self, workdir, mqttbed, scenario, pki, port):
+        super().__init__(workdir)
+        self.arguments = [mqttbed, "authorizer", scenario, "--listen", f"127.0.0.1:{port}",
+                          "--pki", pki]
+        self.port = port
+
+    def command(self):
+        return self.arguments
+
+
 class ConfiguredRabbitMQ(RabbitMQ):
     """RabbitMQ with the files `mqttbed broker-config --broker rabbitmq` wrote to config_dir
     (rabbitmq.conf, advanced.config, enabled_plugins); the node's own environment (name,
@@ -454,14 +503,28 @@ def control_client(path, request):
 
 
 # -- running a cell --------------------------------------------------------------------------
+def scenario_file(path):
+    return path[:-len(ANONYMOUS)] if path.endswith(ANONYMOUS) else path
+
+
+def is_secure(path):
+    """Runs with the broker configured from the scenario (it has an identity: section)."""
+    if path == PROBES or path.endswith(ANONYMOUS):
+        return False
+    with open(path) as f:
+        return re.search(r"^identity:", f.read(), re.MULTILINE) is not None
+
+
 def scenario_name(path):
+    if path.endswith(ANONYMOUS):
+        return scenario_name(scenario_file(path)) + "-anonymous"
     return os.path.splitext(os.path.basename(path))[0]
 
 
 def has_broker_crash(path):
     if path == PROBES:
         return False
-    with open(path) as f:
+    with open(scenario_file(path)) as f:
         return re.search(r"kind:\s*broker_crash", f.read()) is not None
 
 
@@ -483,6 +546,28 @@ def probe_guarantees(path):
     return guarantees
 
 
+def configured_broker(mqttbed, broker_class, scenario, workdir):
+    """The broker configured by `mqttbed broker-config` from the scenario (and, for RabbitMQ
+    and aedes, `mqttbed authorizer` started): (broker, authorizer or None, pki folder)."""
+    port = free_port_run(3)  # certificates, tokens, the authorizer endpoint
+    scenario = os.path.abspath(scenario)  # the authorizer runs in workdir
+    config = os.path.join(workdir, "config")
+    command = [mqttbed, "broker-config", scenario, "--broker", broker_class.name,
+               "--out", config, "--port", str(port)]
+    if broker_class is Mosquitto:
+        command += ["--plugin", os.path.join(os.path.dirname(os.path.abspath(mqttbed)),
+                                             "mqttbed_mosquitto_auth.so")]
+    subprocess.run(command, check=True, capture_output=True, text=True, timeout=120)
+    pki = os.path.join(config, "pki")
+    authorizer = None
+    if broker_class is not Mosquitto:
+        authorizer = Authorizer(workdir, mqttbed, scenario, pki, port + 2)
+        authorizer.start()
+    configured = {Mosquitto: ConfiguredMosquitto, RabbitMQ: ConfiguredRabbitMQ,
+                  Aedes: ConfiguredAedes}[broker_class]
+    return configured(workdir, config, port), authorizer, pki
+
+
 def run_cell(mqttbed, broker_class, scenario, out_root, keep_logs):
     """Runs one scenario against one broker; returns the cell's result (without the
     comparison with what is declared)."""
@@ -494,17 +579,27 @@ def run_cell(mqttbed, broker_class, scenario, out_root, keep_logs):
     out = os.path.join(out_root, f"{broker_class.name}-{name}")
     os.makedirs(out, exist_ok=True)
     started = time.monotonic()
+    path = scenario_file(scenario)
+    secure = is_secure(scenario) and broker_class is not Builtin
     with tempfile.TemporaryDirectory(prefix=f"mqttbed-matrix-{broker_class.name}-") as workdir:
-        broker = broker_class(workdir)
+        # mosquitto started as root reads its files as the mosquitto user.
+        os.chmod(workdir, 0o755)
         control = None
+        authorizer = None
         try:
+            if secure:
+                broker, authorizer, pki = configured_broker(mqttbed, broker_class, path, workdir)
+            else:
+                broker = broker_class(workdir)
             broker.start()
             if scenario == PROBES:
                 command = [mqttbed, "probe", "--out", os.path.join(out, "probes.json")]
             else:
-                command = [mqttbed, "run", scenario, "--quiet", "--no-html", "--out", out,
+                command = [mqttbed, "run", path, "--quiet", "--no-html", "--out", out,
                            "--history", os.path.join(out, "history.jsonl")]
-            if broker.url:
+            if secure:
+                command += ["--broker", f"ssl://127.0.0.1:{broker.port}", "--pki", pki]
+            elif broker.url:
                 command += ["--broker", broker.url]
                 if getattr(broker, "credentials", None):
                     command += ["--username", broker.credentials[0],
@@ -513,16 +608,23 @@ def run_cell(mqttbed, broker_class, scenario, out_root, keep_logs):
                     control = RestartControl(broker, workdir)
                     command += ["--broker-restart-cmd", control.command]
             done = subprocess.run(command, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
-        except (BrokerError, subprocess.TimeoutExpired, OSError) as error:
+        except (BrokerError, subprocess.TimeoutExpired, subprocess.CalledProcessError,
+                OSError) as error:
             return {"status": "error", "error": str(error),
                     "wall_seconds": round(time.monotonic() - started, 1)}
         finally:
             if control:
                 control.close()
-            broker.stop()
-            if keep_logs and hasattr(broker, "log_text"):
-                with open(os.path.join(out, "broker.log"), "w") as f:
-                    f.write(broker.log_text())
+            if "broker" in locals():
+                broker.stop()
+                if keep_logs and hasattr(broker, "log_text"):
+                    with open(os.path.join(out, "broker.log"), "w") as f:
+                        f.write(broker.log_text())
+            if authorizer:
+                authorizer.stop()
+                if keep_logs:
+                    with open(os.path.join(out, "authorizer.log"), "w") as f:
+                        f.write(authorizer.log_text())
     cell = {"status": "ran", "version": broker.version,
             "wall_seconds": round(time.monotonic() - started, 1), "exit_code": done.returncode}
     if done.returncode not in (0, 1):
