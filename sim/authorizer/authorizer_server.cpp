@@ -115,8 +115,7 @@ AuthorizerServer::AuthorizerServer(const scenario::Scenario& scenario, const fs:
       server_(std::make_unique<httplib::Server>()) {
   State& state = *state_;
   auto answer = [](httplib::Response& res, bool allowed, const std::string& detail = "") {
-    res.set_content(allowed ? "allow" : (detail.empty() ? "deny" : "deny " + detail),
-                    "text/plain");
+    res.set_content(allowed ? "allow" : (detail.empty() ? "deny" : "deny " + detail), "text/plain");
   };
 
   // rabbitmq_auth_backend_http (GET, query parameters). With a password the login is an
@@ -124,25 +123,28 @@ AuthorizerServer::AuthorizerServer(const scenario::Scenario& scenario, const fs:
   // Without one it comes from ssl_cert_login: the user name is the DN of a certificate
   // RabbitMQ's TLS layer verified against the CA and CRL, and RabbitMQ 3.10 sends no client
   // id with it, so iot:Connect waits for the vhost check, which has the client id.
-  server_->Get("/rabbitmq/user", [&state, answer](const httplib::Request& req,
-                                                  httplib::Response& res) {
-    const std::string client_id = req.get_param_value("client_id");
-    const std::string username = req.get_param_value("username");
-    std::lock_guard lock(state.mutex);
-    if (!req.has_param("password")) {
-      const bool is_dn = brokerconf::parse_distinguished_name(username).has_value();
-      if (is_dn) state.certificate_logins.insert(username);
-      else state.refused("mqttbed: refused login " + username + ": not a certificate DN");
-      answer(res, is_dn);
-      return;
-    }
-    ConnectCheck check = state.connect(client_id, [&]() -> ConnectCheck {
-      if (client_id.empty()) return refusal(ConnectCheck::Outcome::bad_credentials, "no client id");
-      return state.authorizer.connect_with_token(client_id, req.get_param_value("password"),
-                                                 wall_clock_s());
-    });
-    answer(res, check.outcome == ConnectCheck::Outcome::accepted);
-  });
+  server_->Get("/rabbitmq/user",
+               [&state, answer](const httplib::Request& req, httplib::Response& res) {
+                 const std::string client_id = req.get_param_value("client_id");
+                 const std::string username = req.get_param_value("username");
+                 std::lock_guard lock(state.mutex);
+                 if (!req.has_param("password")) {
+                   const bool is_dn = brokerconf::parse_distinguished_name(username).has_value();
+                   if (is_dn)
+                     state.certificate_logins.insert(username);
+                   else
+                     state.refused("mqttbed: refused login " + username + ": not a certificate DN");
+                   answer(res, is_dn);
+                   return;
+                 }
+                 ConnectCheck check = state.connect(client_id, [&]() -> ConnectCheck {
+                   if (client_id.empty())
+                     return refusal(ConnectCheck::Outcome::bad_credentials, "no client id");
+                   return state.authorizer.connect_with_token(
+                       client_id, req.get_param_value("password"), wall_clock_s());
+                 });
+                 answer(res, check.outcome == ConnectCheck::Outcome::accepted);
+               });
   server_->Get("/rabbitmq/vhost", [&state, answer](const httplib::Request& req,
                                                    httplib::Response& res) {
     const std::string client_id = req.get_param_value("client_id");
@@ -154,15 +156,14 @@ AuthorizerServer::AuthorizerServer(const scenario::Scenario& scenario, const fs:
       return answer(res, state.authorizer.decide(client_id, Action::connect, client_id).allowed);
     }
     ConnectCheck check = state.connect(client_id, [&] {
-      return state.authorizer.connect_with_subject(
-          client_id, *brokerconf::parse_distinguished_name(username));
+      return state.authorizer.connect_with_subject(client_id,
+                                                   *brokerconf::parse_distinguished_name(username));
     });
     answer(res, check.outcome == ConnectCheck::Outcome::accepted);
   });
   // The MQTT plugin's own objects: the amq.topic exchange and the client's subscription
   // queues (mqtt-subscription-<client id>qos0/1). Topics are decided by /rabbitmq/topic.
-  server_->Get("/rabbitmq/resource", [answer](const httplib::Request& req,
-                                              httplib::Response& res) {
+  server_->Get("/rabbitmq/resource", [answer](const httplib::Request& req, httplib::Response& res) {
     const std::string resource = req.get_param_value("resource");
     const std::string name = req.get_param_value("name");
     const std::string own_queue = "mqtt-subscription-" + req.get_param_value("client_id");
@@ -171,15 +172,15 @@ AuthorizerServer::AuthorizerServer(const scenario::Scenario& scenario, const fs:
                      !req.get_param_value("client_id").empty()));
   });
   // write: a PUBLISH's routing key; read: a SUBSCRIBE's binding key (the filter).
-  server_->Get("/rabbitmq/topic", [&state, answer](const httplib::Request& req,
-                                                   httplib::Response& res) {
-    const std::string client_id = req.get_param_value("variable_map.client_id");
-    const bool write = req.get_param_value("permission") == "write";
-    const std::string topic =
-        brokerconf::topic_from_routing_key(req.get_param_value("routing_key"), !write);
-    std::lock_guard lock(state.mutex);
-    answer(res, state.decide(client_id, write ? Action::publish : Action::subscribe, topic));
-  });
+  server_->Get(
+      "/rabbitmq/topic", [&state, answer](const httplib::Request& req, httplib::Response& res) {
+        const std::string client_id = req.get_param_value("variable_map.client_id");
+        const bool write = req.get_param_value("permission") == "write";
+        const std::string topic =
+            brokerconf::topic_from_routing_key(req.get_param_value("routing_key"), !write);
+        std::lock_guard lock(state.mutex);
+        answer(res, state.decide(client_id, write ? Action::publish : Action::subscribe, topic));
+      });
 
   // aedes' hooks (tests/live/brokers/aedes/mqttbed-authorizer.js). A certificate is checked
   // here again (chain, CRL, validity) although node's TLS layer checked it: the endpoint
@@ -195,13 +196,15 @@ AuthorizerServer::AuthorizerServer(const scenario::Scenario& scenario, const fs:
         identity::CertificateCheck verified =
             state.verifier->verify(leaf.get(), wall_clock_s(), state.skew_s);
         if (verified.error != identity::CertificateError::none)
-          return refusal(ConnectCheck::Outcome::bad_credentials, std::string("certificate ") + identity::to_string(verified.error));
+          return refusal(ConnectCheck::Outcome::bad_credentials,
+                         std::string("certificate ") + identity::to_string(verified.error));
         return state.authorizer.connect_with_certificate(client_id, leaf.get());
       }
       if (req.has_param("token"))
         return state.authorizer.connect_with_token(client_id, req.get_param_value("token"),
                                                    wall_clock_s());
-      return refusal(ConnectCheck::Outcome::bad_credentials, "no credential (neither a client certificate nor a token)");
+      return refusal(ConnectCheck::Outcome::bad_credentials,
+                     "no credential (neither a client certificate nor a token)");
     });
     if (check.outcome == ConnectCheck::Outcome::accepted)
       res.set_content("allow", "text/plain");
@@ -214,8 +217,7 @@ AuthorizerServer::AuthorizerServer(const scenario::Scenario& scenario, const fs:
   auto topic_route = [&state, answer](Action action, const char* key) {
     return [&state, answer, action, key](const httplib::Request& req, httplib::Response& res) {
       std::lock_guard lock(state.mutex);
-      answer(res, state.decide(req.get_param_value("client_id"), action,
-                               req.get_param_value(key)));
+      answer(res, state.decide(req.get_param_value("client_id"), action, req.get_param_value(key)));
     };
   };
   server_->Get("/aedes/publish", topic_route(Action::publish, "topic"));
@@ -234,8 +236,7 @@ int AuthorizerServer::start(const std::string& host, int port) {
   } else if (!server_->bind_to_port(host, port)) {
     bound = -1;
   }
-  if (bound <= 0)
-    throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(port));
+  if (bound <= 0) throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(port));
   thread_ = std::thread([this] { server_->listen_after_bind(); });
   return bound;
 }

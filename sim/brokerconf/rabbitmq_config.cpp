@@ -22,8 +22,8 @@ std::string crl_hash_name(const std::string& crl_pem) {
   BIO_free(bio);
   if (!crl) identity::throw_openssl("PEM_read_bio_X509_CRL");
   char name[16];
-  std::snprintf(name, sizeof name, "%08lx.r0", X509_NAME_hash_ex(X509_CRL_get_issuer(crl.get()),
-                                                                nullptr, nullptr, nullptr));
+  std::snprintf(name, sizeof name, "%08lx.r0",
+                X509_NAME_hash_ex(X509_CRL_get_issuer(crl.get()), nullptr, nullptr, nullptr));
   return name;
 }
 
@@ -119,11 +119,16 @@ std::optional<identity::CertificateSubject> parse_distinguished_name(std::string
     }
     if (i < dn.size()) ++i;  // the ','
     any = true;
-    if (name == "O") subject.partner_id = value;
-    else if (name == "OU") subject.account_id = value;
-    else if (name == "CN") subject.common_name = value;
-    else if (name == "SERIALNUMBER" || name == "serialNumber") subject.installation_id = value;
-    else if (name == "UID") subject.mac = value;
+    if (name == "O")
+      subject.partner_id = value;
+    else if (name == "OU")
+      subject.account_id = value;
+    else if (name == "CN")
+      subject.common_name = value;
+    else if (name == "SERIALNUMBER" || name == "serialNumber")
+      subject.installation_id = value;
+    else if (name == "UID")
+      subject.mac = value;
   }
   if (!any) return std::nullopt;
   return subject;
@@ -132,8 +137,10 @@ std::optional<identity::CertificateSubject> parse_distinguished_name(std::string
 std::string topic_from_routing_key(std::string_view routing_key, bool filter) {
   std::string topic(routing_key);
   for (char& c : topic) {
-    if (c == '.') c = '/';
-    else if (filter && c == '*') c = '+';
+    if (c == '.')
+      c = '/';
+    else if (filter && c == '*')
+      c = '+';
   }
   return topic;
 }

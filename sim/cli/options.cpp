@@ -186,8 +186,7 @@ Options parse_options(const std::vector<std::string>& args) {
       (options.files.size() != 1 || options.out_dir.empty()))
     throw UsageError("broker-config: expected one scenario file and --out DIR");
   if (options.command == Options::Command::authorizer &&
-      (options.files.size() != 1 || options.listen_address.empty() ||
-       options.live.pki_dir.empty()))
+      (options.files.size() != 1 || options.listen_address.empty() || options.live.pki_dir.empty()))
     throw UsageError("authorizer: expected one scenario file, --listen HOST:PORT and --pki DIR");
   bool needs_one =
       options.command == Options::Command::run || options.command == Options::Command::check;

@@ -26,7 +26,17 @@ class UsageError : public std::runtime_error {
 };
 
 struct Options {
-  enum class Command { help, version, run, validate, check, report, probe, broker_config, authorizer };
+  enum class Command {
+    help,
+    version,
+    run,
+    validate,
+    check,
+    report,
+    probe,
+    broker_config,
+    authorizer
+  };
   Command command = Command::help;
   std::vector<std::string> files;     // scenario (run/validate), history (check), reports
   std::optional<std::uint64_t> seed;  // --seed overrides the scenario's seed

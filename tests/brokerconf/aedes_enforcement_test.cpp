@@ -5,11 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "sim/authorizer/authorizer_server.h"
-#include <nlohmann/json.hpp>
-
 #include "sim/brokerconf/aedes_config.h"
 #include "sim/identity/pki_files.h"
 #include "tests/brokerconf/allow_all_endpoint.h"

@@ -1,6 +1,8 @@
 // `mqttbed authorizer` answers RabbitMQ's HTTP auth backend and aedes' hooks with the policy
 // evaluator and token/certificate verifiers, without a broker: the questions are the ones
 // RabbitMQ 3.10 and mqttbed-authorizer.js send (parameter names as they send them).
+#include "sim/authorizer/authorizer_server.h"
+
 #include <gtest/gtest.h>
 #include <httplib.h>
 
@@ -8,7 +10,6 @@
 #include <sstream>
 #include <string>
 
-#include "sim/authorizer/authorizer_server.h"
 #include "sim/brokerconf/aedes_config.h"
 #include "sim/identity/pki_files.h"
 #include "tests/brokerconf/enforcement_attempts.h"
@@ -54,8 +55,8 @@ class Endpoint : public ::testing::Test {
 };
 
 TEST_F(Endpoint, RabbitmqLoginsByTokenAndCertificateSubject) {
-  EXPECT_EQ(ask("/rabbitmq/user", {{"username", "x"}, {"password", "not.a.jwt"},
-                                   {"client_id", "acct0-app0"}}),
+  EXPECT_EQ(ask("/rabbitmq/user",
+                {{"username", "x"}, {"password", "not.a.jwt"}, {"client_id", "acct0-app0"}}),
             "deny");
   EXPECT_EQ(ask("/rabbitmq/user", {{"username", "acct0-app0"},
                                    {"password", token("acct0-app0")},
@@ -90,8 +91,7 @@ TEST_F(Endpoint, RabbitmqLoginsByTokenAndCertificateSubject) {
     for (const std::string& line : server_->refusals()) text += line + "\n";
     return text;
   }();
-  EXPECT_NE(refusals.find("mqttbed: refused CONNECT of acct1-app0"), std::string::npos)
-      << refusals;
+  EXPECT_NE(refusals.find("mqttbed: refused CONNECT of acct1-app0"), std::string::npos) << refusals;
 }
 
 TEST_F(Endpoint, RabbitmqTopicsAndResources) {
@@ -133,27 +133,31 @@ TEST_F(Endpoint, RabbitmqTopicsAndResources) {
 TEST_F(Endpoint, AedesVerifiesCertificatesAgainOnConnect) {
   const std::string id = brokerconf::testing::kGateway0;
   EXPECT_EQ(ask("/aedes/connect",
-                {{"client_id", id}, {"certificate", read(ids_->pki(identity::pki_path::certificate(id)))}}),
+                {{"client_id", id},
+                 {"certificate", read(ids_->pki(identity::pki_path::certificate(id)))}}),
             "allow");
   EXPECT_EQ(ask("/aedes/subscribe", {{"client_id", id}, {"filter", "platform/acct0/#"}}), "allow");
   EXPECT_EQ(ask("/aedes/subscribe", {{"client_id", id}, {"filter", "+/+/#"}}), "deny");
   EXPECT_EQ(ask("/aedes/publish", {{"client_id", id}, {"topic", "platform/acct1/x"}}), "deny");
   // The CRL was written after the forgery was revoked: the endpoint refuses it itself.
-  EXPECT_EQ(ask("/aedes/connect",
-                {{"client_id", id}, {"certificate", read(ids_->dir() / "intruder" / "revoked.crt")}}),
-            "deny 4 certificate revoked");
-  EXPECT_EQ(ask("/aedes/connect", {{"client_id", id},
-                                   {"certificate", read(ids_->dir() / "intruder" / "unknown-ca.crt")}})
-                .rfind("deny 4 certificate ", 0),
-            0u);
+  EXPECT_EQ(
+      ask("/aedes/connect",
+          {{"client_id", id}, {"certificate", read(ids_->dir() / "intruder" / "revoked.crt")}}),
+      "deny 4 certificate revoked");
+  EXPECT_EQ(
+      ask("/aedes/connect",
+          {{"client_id", id}, {"certificate", read(ids_->dir() / "intruder" / "unknown-ca.crt")}})
+          .rfind("deny 4 certificate ", 0),
+      0u);
   // After the refused reconnect the id has no admitted connection any more.
   EXPECT_EQ(ask("/aedes/publish", {{"client_id", id}, {"topic", "platform/acct0/x"}}), "deny");
   EXPECT_EQ(ask("/aedes/connect", {{"client_id", "acct0-app0"}, {"token", token("acct0-app0")}}),
             "allow");
-  EXPECT_EQ(ask("/aedes/connect", {{"client_id", "acct1-home1-light0"},
-                                   {"certificate", read(ids_->pki(identity::pki_path::certificate(id)))}})
-                .rfind("deny 5 ", 0),
-            0u);
+  EXPECT_EQ(
+      ask("/aedes/connect", {{"client_id", "acct1-home1-light0"},
+                             {"certificate", read(ids_->pki(identity::pki_path::certificate(id)))}})
+          .rfind("deny 5 ", 0),
+      0u);
   EXPECT_EQ(ask("/aedes/connect", {{"client_id", "acct0-app0"}}).rfind("deny 4 no credential", 0),
             0u);
 }

@@ -40,8 +40,7 @@ class GeneratedConfig : public ::testing::Test {
     options.scenario_file = ids_->scenario_file();
     options.now_s = ids_->now_s();
     config_ = new MosquittoConfigOptions(options);
-    write_mosquitto_config(ids_->provider(), ids_->scenario(), ids_->dir() / "mosquitto",
-                           options);
+    write_mosquitto_config(ids_->provider(), ids_->scenario(), ids_->dir() / "mosquitto", options);
     ids_->use_config(ids_->dir() / "mosquitto");
   }
   static void TearDownTestSuite() {

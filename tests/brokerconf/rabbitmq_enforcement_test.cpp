@@ -90,8 +90,8 @@ TEST_F(RabbitmqConfig, AnonymousRabbitmqWithoutAuthorizerAllowsEveryAttempt) {
           "mqtt.allow_anonymous = true\nmqtt.default_user = anyone\nmqtt.default_pass = any\n"
           "mqtt.vhost = /\nmqtt.exchange = amq.topic\nauth_backends.1 = http\n"
           "auth_http.user_path = " +
-          http + "user\nauth_http.vhost_path = " + http + "vhost\nauth_http.resource_path = " +
-          http + "resource\nauth_http.topic_path = " + http +
+          http + "user\nauth_http.vhost_path = " + http +
+          "vhost\nauth_http.resource_path = " + http + "resource\nauth_http.topic_path = " + http +
           "topic\nlog.console = true\nlog.console.level = info\nlog.file = false\n");
   identity::write_text_file(control / kRabbitmqAdvancedConfig,
                             "[{rabbitmq_mqtt, [{ignore_colons_in_username, true}]}].\n");

@@ -46,7 +46,7 @@ ServedBroker::ServedBroker(const std::string& broker, const std::filesystem::pat
   std::string serve = "--serve", config = "--config", port_flag = "--port";
   std::string dir = config_dir.string(), port_text = std::to_string(port);
   std::string name = broker;
-  char* argv[] = {python.data(), script.data(), serve.data(),     name.data(),      config.data(),
+  char* argv[] = {python.data(), script.data(),    serve.data(),     name.data(), config.data(),
                   dir.data(),    port_flag.data(), port_text.data(), nullptr};
   const int status = posix_spawnp(&pid_, "python3", &actions, nullptr, argv, environ);
   posix_spawn_file_actions_destroy(&actions);
