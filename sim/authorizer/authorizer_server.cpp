@@ -96,9 +96,10 @@ struct AuthorizerServer::State {
     }
     // As LiveAuthorizer does for its own refusals: a refused CONNECT leaves the client id
     // with no rights (brokerconf_test pins that).
-    if (result.outcome != ConnectCheck::Outcome::accepted) authorizer.forget(client_id);
-    if (result.outcome != ConnectCheck::Outcome::accepted)
+    if (result.outcome != ConnectCheck::Outcome::accepted) {
+      authorizer.forget(client_id);
       refused("mqttbed: refused CONNECT of " + client_id + ": " + result.reason);
+    }
     return result;
   }
   bool decide(const std::string& client_id, Action action, const std::string& name) {
@@ -114,8 +115,9 @@ AuthorizerServer::AuthorizerServer(const scenario::Scenario& scenario, const fs:
     : state_(std::make_unique<State>(scenario, pki_dir)),
       server_(std::make_unique<httplib::Server>()) {
   State& state = *state_;
-  auto answer = [](httplib::Response& res, bool allowed, const std::string& detail = "") {
-    res.set_content(allowed ? "allow" : (detail.empty() ? "deny" : "deny " + detail), "text/plain");
+  // rabbitmq_auth_backend_http reads "allow" or "deny"; so does mqttbed-authorizer.js.
+  auto answer = [](httplib::Response& res, bool allowed) {
+    res.set_content(allowed ? "allow" : "deny", "text/plain");
   };
 
   // rabbitmq_auth_backend_http (GET, query parameters). With a password the login is an
