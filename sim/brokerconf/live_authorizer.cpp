@@ -57,7 +57,11 @@ ConnectCheck LiveAuthorizer::connect_with_token(const std::string& client_id,
 
 ConnectCheck LiveAuthorizer::connect_with_certificate(const std::string& client_id,
                                                       X509* certificate) {
-  identity::CertificateSubject subject = identity::read_subject(certificate);
+  return connect_with_subject(client_id, identity::read_subject(certificate));
+}
+
+ConnectCheck LiveAuthorizer::connect_with_subject(const std::string& client_id,
+                                                  const identity::CertificateSubject& subject) {
   if (subject.partner_id.empty() || subject.common_name.empty()) {
     clients_.erase(client_id);
     ConnectCheck check;

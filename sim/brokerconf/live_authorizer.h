@@ -28,6 +28,10 @@ class LiveAuthorizer {
   identity::ConnectCheck connect_with_token(const std::string& client_id, std::string_view token,
                                             std::int64_t now_s);
   identity::ConnectCheck connect_with_certificate(const std::string& client_id, X509* certificate);
+  // The subject of a certificate the broker's TLS layer verified (RabbitMQ hands over only its
+  // distinguished name).
+  identity::ConnectCheck connect_with_subject(const std::string& client_id,
+                                              const identity::CertificateSubject& subject);
   // Denied for a client id that has no accepted connection here.
   policy::Decision decide(const std::string& client_id, policy::Action action,
                           std::string_view name) const;

@@ -1,9 +1,11 @@
 // `mqttbed`: the command line. Maps every error to its exit code (see options.h); nothing
 // below this file exits the process.
+#include <pthread.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -14,7 +16,10 @@
 #include <vector>
 
 #include "reports/renderer/report_html.h"
+#include "sim/authorizer/authorizer_server.h"
+#include "sim/brokerconf/aedes_config.h"
 #include "sim/brokerconf/mosquitto_config.h"
+#include "sim/brokerconf/rabbitmq_config.h"
 #include "sim/check/checks.h"
 #include "sim/check/verdict_format.h"
 #include "sim/cli/options.h"
@@ -258,15 +263,53 @@ int report_command(const Options& options) {
   return kPassed;
 }
 
+std::int64_t wall_clock_s() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// RabbitMQ's and aedes' files, and how to start them with the authorizer endpoint.
+int served_broker_config(const Options& options, const std::string& broker,
+                         const scenario::Scenario& scenario) {
+  brokerconf::ServedBrokerOptions config;
+  config.certificate_port = options.port;
+  config.token_port = options.port + 1;
+  config.authorizer = options.authorizer_address.empty()
+                          ? "127.0.0.1:" + std::to_string(options.port + 2)
+                          : options.authorizer_address;
+  config.now_s = wall_clock_s();
+  identity::IdentityProvider provider(scenario.identity, scenario.seed);
+  const auto out = std::filesystem::absolute(options.out_dir);
+  const auto written =
+      broker == "rabbitmq"
+          ? brokerconf::write_rabbitmq_config(provider, scenario, options.out_dir, config)
+          : brokerconf::write_aedes_config(provider, scenario, options.out_dir, config);
+  for (const auto& path : written) std::printf("%s\n", path.c_str());
+  std::printf("start: mqttbed authorizer %s --listen %s --pki %s\n", options.files[0].c_str(),
+              config.authorizer.c_str(), (out / brokerconf::kPkiFolder).c_str());
+  if (broker == "rabbitmq")
+    std::printf(
+        "start: RABBITMQ_CONFIG_FILE=%s RABBITMQ_ADVANCED_CONFIG_FILE=%s "
+        "RABBITMQ_ENABLED_PLUGINS_FILE=%s rabbitmq-server\n",
+        (out / brokerconf::kRabbitmqConf).c_str(),
+        (out / brokerconf::kRabbitmqAdvancedConfig).c_str(),
+        (out / brokerconf::kRabbitmqEnabledPlugins).c_str());
+  else
+    std::printf("start: node tests/live/brokers/aedes/server.js --config %s\n",
+                (out / brokerconf::kAedesConfig).c_str());
+  return kPassed;
+}
+
 // Writes the configuration of a real broker that enforces the scenario's identities and
 // policy (docs/security.md), and prints every file written.
 int broker_config_command(const Options& options) {
+  // broker-config reads --broker as a broker's name, not a URL.
   const std::string broker =
       options.live.broker_url.empty() ? "mosquitto" : options.live.broker_url;
-  if (broker != "mosquitto") {
+  if (broker != "mosquitto" && broker != "rabbitmq" && broker != "aedes") {
     std::fprintf(stderr,
-                 "mqttbed: broker-config: --broker %s: expected mosquitto (the one "
-                 "broker whose configuration is generated so far)\n",
+                 "mqttbed: broker-config: --broker %s: expected mosquitto, rabbitmq or aedes\n",
                  broker.c_str());
     return kBadInput;
   }
@@ -278,6 +321,7 @@ int broker_config_command(const Options& options) {
     return kBadInput;
   }
   if (options.seed) scenario.seed = *options.seed;
+  if (broker != "mosquitto") return served_broker_config(options, broker, scenario);
   brokerconf::MosquittoConfigOptions config;
   config.certificate_port = options.port;
   config.token_port = options.port + 1;
@@ -286,9 +330,7 @@ int broker_config_command(const Options& options) {
                       ? std::filesystem::read_symlink("/proc/self/exe").parent_path() /
                             "mqttbed_mosquitto_auth.so"
                       : std::filesystem::path(options.plugin_path);
-  config.now_s = std::chrono::duration_cast<std::chrono::seconds>(
-                     std::chrono::system_clock::now().time_since_epoch())
-                     .count();
+  config.now_s = wall_clock_s();
   if (!std::filesystem::exists(config.plugin))
     std::fprintf(stderr,
                  "mqttbed: warning: plugin %s does not exist (build "
@@ -300,6 +342,54 @@ int broker_config_command(const Options& options) {
     std::printf("%s\n", path.c_str());
   std::printf("start: mosquitto -c %s\n",
               (std::filesystem::absolute(options.out_dir) / brokerconf::kMosquittoConf).c_str());
+  return kPassed;
+}
+
+// Serves the authorizer endpoint until SIGINT or SIGTERM; prints the ready line first.
+int authorizer_command(const Options& options) {
+  scenario::Scenario scenario;
+  try {
+    scenario = run::load_scenario(options.files[0]);
+  } catch (const scenario::ScenarioError& error) {
+    std::fprintf(stderr, "mqttbed: %s\n", error.what());
+    return kBadInput;
+  }
+  const auto colon = options.listen_address.rfind(':');
+  int port = -1;
+  if (colon != std::string::npos) {
+    try {
+      port = std::stoi(options.listen_address.substr(colon + 1));
+    } catch (const std::exception&) {
+    }
+  }
+  if (port < 0 || port > 65535) {
+    std::fprintf(stderr, "mqttbed: authorizer: --listen %s: expected HOST:PORT\n",
+                 options.listen_address.c_str());
+    return kBadInput;
+  }
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  // Blocked before the server's threads start, so only sigwait below receives them.
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  try {
+    authorizer::AuthorizerServer server(scenario, options.live.pki_dir);
+    server.on_refusal([](const std::string& line) {
+      std::fprintf(stderr, "%s\n", line.c_str());
+      std::fflush(stderr);
+    });
+    const std::string host = options.listen_address.substr(0, colon);
+    const int bound = server.start(host, port);
+    std::printf("mqttbed authorizer listening on %s:%d\n", host.c_str(), bound);
+    std::fflush(stdout);
+    int received = 0;
+    sigwait(&stop_signals, &received);
+    server.stop();
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "mqttbed: authorizer: %s\n", error.what());
+    return kRuntimeError;
+  }
   return kPassed;
 }
 
@@ -325,6 +415,8 @@ int dispatch(const Options& options) {
       return broker_config_command(options);
     case Options::Command::shard:
       return shard_command(options);
+    case Options::Command::authorizer:
+      return authorizer_command(options);
   }
   return kBadInput;
 }

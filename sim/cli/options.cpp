@@ -25,11 +25,12 @@ Options::Command parse_command(const std::string& word) {
   if (word == "report") return Options::Command::report;
   if (word == "broker-config") return Options::Command::broker_config;
   if (word == "shard") return Options::Command::shard;
+  if (word == "authorizer") return Options::Command::authorizer;
   if (word == "help" || word == "--help" || word == "-h") return Options::Command::help;
   if (word == "--version" || word == "version") return Options::Command::version;
   throw UsageError(
       "unknown command '" + word +
-      "', expected run, validate, check, report, probe, broker-config, shard, --help or "
+      "', expected run, validate, check, report, probe, broker-config, authorizer, shard, --help or "
       "--version");
 }
 
@@ -95,12 +96,19 @@ usage:
       reserved bits, QoS 3, ill-formed topics) and routing rules ($-topics, overlapping
       subscriptions, the keepalive timeout), each judged against the MQTT 3.1.1 statement
       it cites; --out writes the results as JSON (docs/live.md, "Conformance probes").
-  mqttbed broker-config FILE --out DIR [--broker mosquitto] [--port N] [--plugin FILE]
+  mqttbed broker-config FILE --out DIR [--broker mosquitto|rabbitmq|aedes] [--port N]
+                        [--plugin FILE] [--authorizer HOST:PORT]
       Write a real broker's configuration enforcing the scenario's identities and policy
       (docs/security.md): DIR/pki/ (CA, CRL, server and client certificates and keys,
-      app tokens, the token key), DIR/mosquitto.conf (TLS listeners on 127.0.0.1: client
-      certificates on N (8883), tokens as passwords on N+1, mqttbed's authorizer plugin)
-      and DIR/acl (what an ACL file can express of the policy). Prints every file written.
+      app tokens, the token key) and TLS listeners on 127.0.0.1 (client certificates on
+      N (8883), tokens as passwords on N+1). mosquitto (default): DIR/mosquitto.conf with
+      mqttbed's authorizer plugin, DIR/acl (what an ACL file can express of the policy);
+      rabbitmq: DIR/rabbitmq.conf, advanced.config, enabled_plugins; aedes: DIR/aedes.json
+      for tests/live/brokers/aedes/server.js --config. RabbitMQ and aedes ask `mqttbed
+      authorizer` at --authorizer (default 127.0.0.1:N+2). Prints every file written.
+  mqttbed authorizer FILE --listen HOST:PORT --pki DIR
+      Serve the scenario's authorizer over HTTP for RabbitMQ's auth backend and aedes'
+      hooks (DIR: broker-config's DIR/pki) until SIGINT/SIGTERM; logs each refusal.
   mqttbed --help | --version
 
 options:
@@ -206,6 +214,10 @@ Options parse_options(const std::vector<std::string>& args) {
       options.shards = parse_count(arg, text.substr(slash + 1), 1);
       if (options.shard_index >= options.shards)
         throw UsageError("--shard: found '" + text + "', expected I below N");
+    } else if (arg == "--authorizer" && options.command == Options::Command::broker_config) {
+      options.authorizer_address = value_of(i);
+    } else if (arg == "--listen" && options.command == Options::Command::authorizer) {
+      options.listen_address = value_of(i);
     } else if (arg == "--help" || arg == "-h") {
       options.command = Options::Command::help;
     } else if (arg.rfind('-', 0) == 0) {
@@ -233,6 +245,9 @@ Options parse_options(const std::vector<std::string>& args) {
         "share");
   if (options.command == Options::Command::run && sharding && options.shards == 1)
     throw UsageError("--retry-shards, --scheduler and --shard-dir need --shards N (N > 1)");
+  if (options.command == Options::Command::authorizer &&
+      (options.files.size() != 1 || options.listen_address.empty() || options.live.pki_dir.empty()))
+    throw UsageError("authorizer: expected one scenario file, --listen HOST:PORT and --pki DIR");
   bool needs_one =
       options.command == Options::Command::run || options.command == Options::Command::check;
   if (needs_one && options.files.size() != 1)

@@ -26,7 +26,18 @@ class UsageError : public std::runtime_error {
 };
 
 struct Options {
-  enum class Command { help, version, run, validate, check, report, probe, broker_config, shard };
+  enum class Command {
+    help,
+    version,
+    run,
+    validate,
+    check,
+    report,
+    probe,
+    broker_config,
+    shard,
+    authorizer
+  };
   Command command = Command::help;
   std::vector<std::string> files;     // scenario (run/validate), history (check), reports
   std::optional<std::uint64_t> seed;  // --seed overrides the scenario's seed
@@ -50,6 +61,8 @@ struct Options {
   std::string scheduler;              // run: --scheduler ADDR, shards on a Dask cluster
   std::string shard_dir;              // run/shard: --shard-dir DIR, the shards' files
   int shard_index = -1;               // shard: --shard I/N
+  std::string authorizer_address;     // broker-config: --authorizer HOST:PORT (default port N+2)
+  std::string listen_address;         // authorizer: --listen HOST:PORT
 };
 
 Options parse_options(const std::vector<std::string>& args);

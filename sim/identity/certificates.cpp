@@ -144,7 +144,10 @@ X509CrlPtr CertificateAuthority::crl(std::int64_t at_s) const {
   Asn1TimePtr now(ASN1_TIME_set(nullptr, static_cast<time_t>(at_s)));
   if (!crl || !now || !X509_CRL_set_version(crl.get(), 1) ||
       !X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(certificate_.get())) ||
-      !X509_CRL_set1_lastUpdate(crl.get(), now.get())) {
+      !X509_CRL_set1_lastUpdate(crl.get(), now.get()) ||
+      // RFC 5280 §5.1.2.5: issuers MUST include nextUpdate (Erlang's ssl refuses every
+      // certificate against a CRL without one); the CA's own end, as nothing reissues it.
+      !X509_CRL_set1_nextUpdate(crl.get(), X509_get0_notAfter(certificate_.get()))) {
     throw_openssl("X509_CRL fields");
   }
   for (std::uint64_t serial : revoked_) {

@@ -41,6 +41,10 @@ void apply_identity(::mqtt::connect_options& connect, const LiveOptions& options
     if (fs::exists(certificate)) {
       ssl.set_key_store(certificate.string());
       ssl.set_private_key(client_file(options, client_id, ".key").string());
+      // The certificate is the credential: no user name beside it (the gateway's attribute
+      // text), as RabbitMQ refuses a user name without a password instead of using
+      // ssl_cert_login (mosquitto's plugin and aedes' hooks read the certificate anyway).
+      connect.set_user_name("");
     } else if (fs::exists(token)) {
       connect.set_user_name(client_id);
       connect.set_password(read_token(token));

@@ -28,6 +28,7 @@ import re
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -39,9 +40,15 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 DATA = os.path.join(HERE, "data")
 # Not a scenario file: `mqttbed probe` (raw-packet conformance probes, docs/live.md).
 PROBES = "probes"
+# A scenario with an `identity:` section runs against each broker configured by `mqttbed
+# broker-config` (TLS, the scenario's PKI, mqttbed's authorizer; docs/security.md); with this
+# suffix the same file runs against the anonymous broker instead (row NAME-anonymous).
+ANONYMOUS = "#anonymous"
+SECURE = os.path.join(DATA, "live-secure.yaml")
 DEFAULT_SCENARIOS = [os.path.join(DATA, name) for name in
                      ("live-default.yaml", "live-faults.yaml", "live-qos.yaml", "live-clean.yaml",
-                      "live-crash.yaml", "live-regression.yaml")] + [PROBES]
+                      "live-crash.yaml", "live-regression.yaml")] + [SECURE, SECURE + ANONYMOUS,
+                                                                     PROBES]
 EXPECTED_FILE = os.path.join(HERE, "matrix_expected.json")
 AEDES_DIR = os.path.join(HERE, "brokers", "aedes")
 RABBITMQ_SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server"
@@ -299,6 +306,123 @@ class Aedes(ProcessBroker):
         return ["node", os.path.join(AEDES_DIR, "server.js"), str(self.port)]
 
 
+def free_port_run(count):
+    """A port p with p .. p + count - 1 free a moment ago (broker-config's layout)."""
+    while True:
+        port = free_port()
+        if port + count - 1 > 65535:
+            continue
+        try:
+            for p in range(port + 1, port + count):
+                with socket.socket() as s:
+                    s.bind(("127.0.0.1", p))
+            return port
+        except OSError:
+            continue
+
+
+class ConfiguredMosquitto(Mosquitto):
+    """mosquitto with `mqttbed broker-config`'s config_dir/mosquitto.conf (TLS listeners and
+    mqttbed's authorizer plugin)."""
+
+    def __init__(self, workdir, config_dir, port):
+        super().__init__(workdir)
+        self.config = os.path.join(os.path.abspath(config_dir), "mosquitto.conf")
+        self.port = port
+
+    def command(self):
+        return ["mosquitto", "-c", self.config]
+
+
+class Authorizer(ProcessBroker):
+    """`mqttbed authorizer`: the endpoint RabbitMQ's HTTP auth backend and aedes' hooks ask."""
+
+    name = "mqttbed authorizer"
+    ready_pattern = rb"mqttbed authorizer listening on"
+
+    def __init__(self, workdir, mqttbed, scenario, pki, port):
+        super().__init__(workdir)
+        self.arguments = [mqttbed, "authorizer", scenario, "--listen", f"127.0.0.1:{port}",
+                          "--pki", pki]
+        self.port = port
+
+    def command(self):
+        return self.arguments
+
+
+class ConfiguredRabbitMQ(RabbitMQ):
+    """RabbitMQ with the files `mqttbed broker-config --broker rabbitmq` wrote to config_dir
+    (rabbitmq.conf, advanced.config, enabled_plugins); the node's own environment (name,
+    ports, epmd, folders) as for the matrix. `port` is a listener the configuration opens."""
+
+    def __init__(self, workdir, config_dir, port):
+        super().__init__(workdir)
+        self.config_dir = os.path.abspath(config_dir)
+        self.port = port
+
+    def environment(self):
+        env = super().environment()
+        for variable, name in (("RABBITMQ_CONFIG_FILE", "rabbitmq.conf"),
+                               ("RABBITMQ_ADVANCED_CONFIG_FILE", "advanced.config"),
+                               ("RABBITMQ_ENABLED_PLUGINS_FILE", "enabled_plugins")):
+            env[variable] = os.path.join(self.config_dir, name)
+        return env
+
+    def command(self):
+        open(os.path.join(self.workdir, "rabbitmq-env.conf"), "w").close()
+        return [RABBITMQ_SERVER]
+
+
+class ConfiguredAedes(Aedes):
+    """aedes with `mqttbed broker-config --broker aedes`'s config_dir/aedes.json."""
+
+    def __init__(self, workdir, config_dir, port):
+        super().__init__(workdir)
+        self.config = os.path.join(os.path.abspath(config_dir), "aedes.json")
+        self.port = port
+
+    def command(self):
+        return ["node", os.path.join(AEDES_DIR, "server.js"), "--config", self.config]
+
+
+def serve(broker, config_dir, port):
+    """`--serve`: one broker with a generated configuration, for tests in other languages
+    (tests/brokerconf): prints "serving BROKER VERSION" once it listens, or "missing: WHY"
+    when the broker is not installed (exit 4); stops it on SIGTERM or SIGINT, or when stdin
+    is a pipe and closes (the test that started it ended)."""
+    configured = {"rabbitmq": ConfiguredRabbitMQ, "aedes": ConfiguredAedes}[broker]
+    missing = configured.missing()
+    if missing:
+        print(f"missing: {missing}", flush=True)
+        return 4
+    with tempfile.TemporaryDirectory(prefix=f"mqttbed-serve-{broker}-") as workdir:
+        instance = configured(workdir, config_dir, port)
+        stopping = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+        signal.signal(signal.SIGINT, lambda *_: stopping.set())
+        if stat.S_ISFIFO(os.fstat(0).st_mode):  # a test's pipe: its end means the test ended
+            threading.Thread(target=lambda: (sys.stdin.read(), stopping.set()),
+                             daemon=True).start()
+        try:
+            instance.start()
+        except BrokerError as error:
+            print(f"error: {error}", flush=True)
+            return 1
+        print(f"serving {broker} {instance.version}", flush=True)
+        try:
+            # Forward the broker's log as it comes (the test shows it on failure).
+            shown = 0
+            while not stopping.wait(0.5):
+                text = instance.log_text()
+                sys.stderr.write(text[shown:])
+                sys.stderr.flush()
+                shown = len(text)
+        finally:
+            instance.stop()
+            sys.stderr.write(instance.log_text()[shown:])
+    return 0
+
+
 class Builtin:
     """mqttbed's own broker model: the scenario simulated, no --broker."""
 
@@ -380,14 +504,28 @@ def control_client(path, request):
 
 
 # -- running a cell --------------------------------------------------------------------------
+def scenario_file(path):
+    return path[:-len(ANONYMOUS)] if path.endswith(ANONYMOUS) else path
+
+
+def is_secure(path):
+    """Runs with the broker configured from the scenario (it has an identity: section)."""
+    if path == PROBES or path.endswith(ANONYMOUS):
+        return False
+    with open(path) as f:
+        return re.search(r"^identity:", f.read(), re.MULTILINE) is not None
+
+
 def scenario_name(path):
+    if path.endswith(ANONYMOUS):
+        return scenario_name(scenario_file(path)) + "-anonymous"
     return os.path.splitext(os.path.basename(path))[0]
 
 
 def has_broker_crash(path):
     if path == PROBES:
         return False
-    with open(path) as f:
+    with open(scenario_file(path)) as f:
         return re.search(r"kind:\s*broker_crash", f.read()) is not None
 
 
@@ -409,6 +547,28 @@ def probe_guarantees(path):
     return guarantees
 
 
+def configured_broker(mqttbed, broker_class, scenario, workdir):
+    """The broker configured by `mqttbed broker-config` from the scenario (and, for RabbitMQ
+    and aedes, `mqttbed authorizer` started): (broker, authorizer or None, pki folder)."""
+    port = free_port_run(3)  # certificates, tokens, the authorizer endpoint
+    scenario = os.path.abspath(scenario)  # the authorizer runs in workdir
+    config = os.path.join(workdir, "config")
+    command = [mqttbed, "broker-config", scenario, "--broker", broker_class.name,
+               "--out", config, "--port", str(port)]
+    if broker_class is Mosquitto:
+        command += ["--plugin", os.path.join(os.path.dirname(os.path.abspath(mqttbed)),
+                                             "mqttbed_mosquitto_auth.so")]
+    subprocess.run(command, check=True, capture_output=True, text=True, timeout=120)
+    pki = os.path.join(config, "pki")
+    authorizer = None
+    if broker_class is not Mosquitto:
+        authorizer = Authorizer(workdir, mqttbed, scenario, pki, port + 2)
+        authorizer.start()
+    configured = {Mosquitto: ConfiguredMosquitto, RabbitMQ: ConfiguredRabbitMQ,
+                  Aedes: ConfiguredAedes}[broker_class]
+    return configured(workdir, config, port), authorizer, pki
+
+
 def run_cell(mqttbed, broker_class, scenario, out_root, keep_logs):
     """Runs one scenario against one broker; returns the cell's result (without the
     comparison with what is declared)."""
@@ -420,17 +580,27 @@ def run_cell(mqttbed, broker_class, scenario, out_root, keep_logs):
     out = os.path.join(out_root, f"{broker_class.name}-{name}")
     os.makedirs(out, exist_ok=True)
     started = time.monotonic()
+    path = scenario_file(scenario)
+    secure = is_secure(scenario) and broker_class is not Builtin
     with tempfile.TemporaryDirectory(prefix=f"mqttbed-matrix-{broker_class.name}-") as workdir:
-        broker = broker_class(workdir)
+        # mosquitto started as root reads its files as the mosquitto user.
+        os.chmod(workdir, 0o755)
         control = None
+        authorizer = None
         try:
+            if secure:
+                broker, authorizer, pki = configured_broker(mqttbed, broker_class, path, workdir)
+            else:
+                broker = broker_class(workdir)
             broker.start()
             if scenario == PROBES:
                 command = [mqttbed, "probe", "--out", os.path.join(out, "probes.json")]
             else:
-                command = [mqttbed, "run", scenario, "--quiet", "--no-html", "--out", out,
+                command = [mqttbed, "run", path, "--quiet", "--no-html", "--out", out,
                            "--history", os.path.join(out, "history.jsonl")]
-            if broker.url:
+            if secure:
+                command += ["--broker", f"ssl://127.0.0.1:{broker.port}", "--pki", pki]
+            elif broker.url:
                 command += ["--broker", broker.url]
                 if getattr(broker, "credentials", None):
                     command += ["--username", broker.credentials[0],
@@ -439,16 +609,23 @@ def run_cell(mqttbed, broker_class, scenario, out_root, keep_logs):
                     control = RestartControl(broker, workdir)
                     command += ["--broker-restart-cmd", control.command]
             done = subprocess.run(command, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
-        except (BrokerError, subprocess.TimeoutExpired, OSError) as error:
+        except (BrokerError, subprocess.TimeoutExpired, subprocess.CalledProcessError,
+                OSError) as error:
             return {"status": "error", "error": str(error),
                     "wall_seconds": round(time.monotonic() - started, 1)}
         finally:
             if control:
                 control.close()
-            broker.stop()
-            if keep_logs and hasattr(broker, "log_text"):
-                with open(os.path.join(out, "broker.log"), "w") as f:
-                    f.write(broker.log_text())
+            if "broker" in locals():
+                broker.stop()
+                if keep_logs and hasattr(broker, "log_text"):
+                    with open(os.path.join(out, "broker.log"), "w") as f:
+                        f.write(broker.log_text())
+            if authorizer:
+                authorizer.stop()
+                if keep_logs:
+                    with open(os.path.join(out, "authorizer.log"), "w") as f:
+                        f.write(authorizer.log_text())
     cell = {"status": "ran", "version": broker.version,
             "wall_seconds": round(time.monotonic() - started, 1), "exit_code": done.returncode}
     if done.returncode not in (0, 1):
@@ -722,7 +899,16 @@ def main():
                         help="write the Markdown table here and the JSON beside it (FILE.json)")
     parser.add_argument("--json", help="write the JSON matrix here")
     parser.add_argument("--control", help=argparse.SUPPRESS)  # used by --broker-restart-cmd
+    parser.add_argument("--serve", choices=["rabbitmq", "aedes"],
+                        help="run one broker with --config DIR (broker-config's output) until "
+                             "SIGTERM or stdin closes; PORT is a listener it opens")
+    parser.add_argument("--config", help="--serve: broker-config's output folder")
+    parser.add_argument("--port", type=int, help="--serve: a port the configuration listens on")
     args, rest = parser.parse_known_args()
+    if args.serve:
+        if not args.config or not args.port or rest:
+            parser.error("--serve BROKER --config DIR --port N")
+        return serve(args.serve, args.config, args.port)
     if args.control:
         if len(rest) != 1 or rest[0] not in ("crash", "restart"):
             parser.error("--control SOCKET crash|restart")
