@@ -26,7 +26,7 @@ class UsageError : public std::runtime_error {
 };
 
 struct Options {
-  enum class Command { help, version, run, validate, check, report, probe, broker_config };
+  enum class Command { help, version, run, validate, check, report, probe, broker_config, compare };
   Command command = Command::help;
   std::vector<std::string> files;     // scenario (run/validate), history (check), reports
   std::optional<std::uint64_t> seed;  // --seed overrides the scenario's seed
@@ -44,6 +44,7 @@ struct Options {
   std::vector<std::string> probes;    // --probe NAME (repeatable): probe only these
   int port = 8883;                    // broker-config: --port, the certificate listener
   std::string plugin_path;            // broker-config: --plugin FILE (default: beside mqttbed)
+  std::string transports;             // compare: --transports LIST (checked while parsing)
 };
 
 Options parse_options(const std::vector<std::string>& args);

@@ -8,6 +8,7 @@
 
 #include "sim/check/checker.h"
 #include "sim/fleet/run_contract.h"
+#include "sim/history/history.h"
 #include "sim/live/live_options.h"
 #include "sim/report/expectations.h"
 #include "sim/scenario/scenario.h"
@@ -23,6 +24,8 @@ struct RunOptions {
   fleet::Misbehaviour misbehaviour;
   // live.broker_url set: run the devices live against that broker instead of simulating.
   live::LiveOptions live;
+  // Called once before the run with its history, to attach further observers (compare).
+  std::function<void(history::History&)> observe;
 };
 
 struct RunResult {
