@@ -27,6 +27,11 @@ def main():
 
     try:
         from mqttbed import _mqttbed
+        if job.get("compare"):
+            send({"result": _mqttbed.compare_scenario_text(
+                job["text"], job["file"], seed=job.get("seed"), out_dir=job["out_dir"],
+                transports=job["compare"])})
+            return 0
         result = _mqttbed.run_scenario_text(
             job["text"], job["file"], seed=job.get("seed"), out_dir=job["out_dir"],
             history_path=job.get("history_path", ""), mutation=job.get("mutation", ""),

@@ -88,7 +88,7 @@ std::vector<TransportSpec> parse_transports(const std::string& list) {
       if (spec.family == Family::mqtt)
         throw TransportSpecError(part_column,
                                  "'" + parts[0] + "' takes no options, got '" + parts[i] + "'");
-      std::optional<scenario::Duration> duration = scenario::parse_duration(parts[i]);
+      std::optional<scenario::Duration> duration = scenario::units::parse_duration(parts[i]);
       if (has_period || !duration || duration->count() <= 0)
         throw TransportSpecError(part_column, "'" + parts[i] + "': expected a positive duration "
                                               "such as 30s or 5m" +
