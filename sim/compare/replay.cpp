@@ -52,11 +52,15 @@ class PathLatency {
 };
 
 // Bytes and radio bursts of one device.
+// The first connection's setup is kept apart: a one-off cost that scaling a short run to a
+// day would multiply.
 struct Ledger {
   WireCost wire;
+  WireCost startup;
+  bool connected_once = false;
   std::vector<transport::Burst> bursts;
-  void add(double at, const WireCost& cost, double seconds) {
-    wire += cost;
+  void add(double at, const WireCost& cost, double seconds, bool first = false) {
+    (first ? startup : wire) += cost;
     bursts.push_back({at, at + seconds});
   }
 };
@@ -130,21 +134,22 @@ void replay_mqtt(const TransportSpec& spec, const ClientWork& c, const scenario:
                  TransportResult& result) {
   const MqttFraming framing(
       spec, s.mqtt.version == scenario::MqttVersion::v5 ? mqtt::Version::v5 : mqtt::Version::v311);
-  auto exchange = [&](double at, const std::vector<Flight>& flights) {
+  auto exchange = [&](double at, const std::vector<Flight>& flights, bool first = false) {
     double seconds = 0;
     for (std::size_t i = 0; i < flights.size(); ++i) seconds += path.draw();
-    ledger.add(at, transport::exchange_cost(flights), seconds);
+    ledger.add(at, transport::exchange_cost(flights), seconds, first);
     result.requests += up_packets(flights);
   };
   transport::TlsProfile tls;
   tls.version = spec.tls_version;
   for (std::size_t k = 0; k < c.connects.size(); ++k) {
     const double t = c.connects[k];
-    ledger.add(t, transport::tcp_open_cost(), 3 * path.draw());
+    const bool first = k == 0;
+    ledger.add(t, transport::tcp_open_cost(), 3 * path.draw(), first);
     ++result.handshakes;
     if (spec.tls) {
       transport::TlsHandshake h = transport::tls_handshake(tls, k > 0 && tls.resumption);
-      exchange(t, h.flights);
+      exchange(t, h.flights, first);
       result.requests -= up_packets(h.flights);
     }
     if (spec.websocket) {
@@ -153,13 +158,14 @@ void replay_mqtt(const TransportSpec& spec, const ClientWork& c, const scenario:
           Flight{false, 0, transport::websocket_upgrade_response().size()}};
       for (Flight& f : upgrade)
         if (spec.tls) f.overhead += transport::tls_record_overhead(spec.tls_version, f.overhead);
-      exchange(t, upgrade);
+      exchange(t, upgrade, first);
     }
     mqtt::Packet connect;
     connect.type = mqtt::PacketType::connect;
     connect.client_id = c.name;
     connect.keepalive_s = c.keepalive_s;
-    exchange(t, {framing.packet(true, connect, 0), framing.control(false, mqtt::PacketType::connack)});
+    exchange(t, {framing.packet(true, connect, 0), framing.control(false, mqtt::PacketType::connack)},
+             first);
   }
   std::vector<double> sends(c.connects.begin(), c.connects.end());
   for (const auto& [t, filter] : c.subscribes) {
@@ -233,22 +239,24 @@ class HttpConnection {
     const double idle = std::chrono::duration<double>(spec_.idle_timeout).count();
     if (open_ && at - last_ > idle) close(last_ + idle, true);
     if (open_) return 0;
+    const bool first = !ledger_.connected_once;
+    ledger_.connected_once = true;
     double rtt = path_.draw() + path_.draw();
-    ledger_.add(at, transport::tcp_open_cost(), rtt);
+    ledger_.add(at, transport::tcp_open_cost(), rtt, first);
     double setup = rtt;
     ++result_.handshakes;
     if (spec_.tls) {
       transport::TlsHandshake h = transport::tls_handshake(tls_, resumable_ && tls_.resumption);
       double seconds = 0;
       for (std::size_t i = 0; i < h.flights.size(); ++i) seconds += path_.draw();
-      ledger_.add(at + setup, transport::exchange_cost(h.flights), seconds);
+      ledger_.add(at + setup, transport::exchange_cost(h.flights), seconds, first);
       setup += h.round_trips * (path_.draw() + path_.draw());
     }
     if (spec_.family == Family::http2_poll) {
       h2_ = std::make_unique<transport::Http2Connection>();
       std::vector<Flight> flights = transport::Http2Connection::open_flights();
       for (Flight& f : flights) f = wrap(f);
-      ledger_.add(at + setup, transport::exchange_cost(flights), path_.draw());
+      ledger_.add(at + setup, transport::exchange_cost(flights), path_.draw(), first);
     }
     open_ = true;
     resumable_ = true;
@@ -528,6 +536,7 @@ TransportResult replay(const TransportSpec& spec, const Workload& workload,
     KindResult& kind = result.kinds[c.kind];
     ++kind.devices;
     kind.wire += ledger.wire;
+    kind.startup += ledger.startup;
     transport::RadioUsage usage = transport::radio_usage(
         c.site == Site::home ? radios.home : radios.phone, ledger.bursts, workload.end);
     kind.radio_on_s += usage.on_s();

@@ -25,7 +25,9 @@ struct RadioChoice {
 
 struct KindResult {
   std::uint64_t devices = 0;
-  transport::WireCost wire;  // all devices of the kind, whole run
+  transport::WireCost wire;     // all devices of the kind, whole run, first connection aside
+  transport::WireCost startup;  // each device's first connection setup (TCP, TLS, upgrade,
+                                // HTTP/2 preface, MQTT CONNECT): once, not per day
   double radio_on_s = 0;     // summed over the kind's devices
   double radio_energy_j = 0;
   std::uint64_t promotions = 0;

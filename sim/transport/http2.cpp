@@ -33,7 +33,7 @@ Flight Http2Connection::request(const std::string& method, const std::string& ho
 }
 
 Flight Http2Connection::response(std::uint64_t body, std::int64_t now_s) {
-  char date[32];  // an IMF-fixdate (RFC 9110 §5.6.7), 29 characters
+  char date[48];  // an IMF-fixdate (RFC 9110 §5.6.7), 29 characters
   std::snprintf(date, sizeof date, "Thu, 01 Jan 2026 %02d:%02d:%02d GMT",
                 static_cast<int>(now_s / 3600 % 24), static_cast<int>(now_s / 60 % 60),
                 static_cast<int>(now_s % 60));
