@@ -113,6 +113,7 @@ json transport_json(const TransportResult& r, double end_s, const RadioChoice& r
           {"websocket", r.spec.websocket},
           {"period_s", std::chrono::duration<double>(r.spec.period).count()},
           {"keep_alive", r.spec.keep_alive},
+          {"queue", r.spec.queue},
           {"per_device_per_day", kinds},
           {"all_devices_per_day",
            {{"payload", round3(all_payload * per_device)},

@@ -366,9 +366,16 @@ std::uint64_t json_overhead(const std::vector<const Delivery*>& batch) {
 }
 
 // Hands the device the pending messages that reached the server by `arrival`: the newest
-// per topic (polling reads state; an older value the device never saw is superseded).
+// per topic (polling reads state; an older value the device never saw is superseded), or
+// all of them in order with `queue`.
 std::vector<const Delivery*> take(std::vector<Pending>& pending, std::size_t& next,
-                                  double arrival, TransportResult& result) {
+                                  double arrival, bool queue, TransportResult& result) {
+  std::vector<const Delivery*> batch;
+  if (queue) {
+    while (next < pending.size() && pending[next].at_server <= arrival)
+      batch.push_back(pending[next++].delivery);
+    return batch;
+  }
   std::map<std::string, const Delivery*> newest;
   while (next < pending.size() && pending[next].at_server <= arrival) {
     auto [it, inserted] = newest.try_emplace(pending[next].delivery->topic, pending[next].delivery);
@@ -378,7 +385,6 @@ std::vector<const Delivery*> take(std::vector<Pending>& pending, std::size_t& ne
     }
     ++next;
   }
-  std::vector<const Delivery*> batch;
   for (const auto& [topic, d] : newest) batch.push_back(d);
   return batch;
 }
@@ -464,7 +470,7 @@ void replay_http(const TransportSpec& spec, const ClientWork& c, double end, Pat
     }
     double setup = poll_connection.ready(action.at);
     double arrival_estimate = action.at + setup;  // the request's own uplink draw follows
-    std::vector<const Delivery*> batch = take(pending, next, arrival_estimate, result);
+    std::vector<const Delivery*> batch = take(pending, next, arrival_estimate, spec.queue, result);
     auto [arrived, answered] =
         poll_connection.exchange(action.at, setup, "GET", poll_path, 0, payload_bytes(batch),
                                  json_overhead(batch), 0);
@@ -484,7 +490,7 @@ void replay_http(const TransportSpec& spec, const ClientWork& c, double end, Pat
         double respond = arrival + period;
         if (next < pending.size()) respond = std::min(respond, std::max(arrival, pending[next].at_server));
         if (respond >= s.end) break;
-        std::vector<const Delivery*> batch = take(pending, next, respond, result);
+        std::vector<const Delivery*> batch = take(pending, next, respond, spec.queue, result);
         auto [arrived, answered] =
             poll_connection.exchange(issue, setup, "GET", poll_path, 0, payload_bytes(batch),
                                      json_overhead(batch), respond - arrival);

@@ -45,7 +45,8 @@ const std::map<std::string, Base>& bases() {
 std::string transport_spec_help() {
   return "mqtt, mqtt-tls, mqtt-tls12, mqtt-ws, mqtt-wss, http-poll:PERIOD, "
          "https-poll:PERIOD, http-long-poll[:HOLD], https-long-poll[:HOLD], "
-         "http2-poll:PERIOD; HTTP/1.1 ones take :close for no keep-alive";
+         "http2-poll:PERIOD; polling ones take :queue (every waiting message, not the newest "
+         "per topic), HTTP/1.1 ones :close (no keep-alive)";
 }
 
 std::vector<TransportSpec> parse_transports(const std::string& list) {
@@ -85,6 +86,10 @@ std::vector<TransportSpec> parse_transports(const std::string& list) {
         spec.keep_alive = false;
         continue;
       }
+      if (parts[i] == "queue" && spec.family != Family::mqtt) {
+        spec.queue = true;
+        continue;
+      }
       if (spec.family == Family::mqtt)
         throw TransportSpecError(part_column,
                                  "'" + parts[0] + "' takes no options, got '" + parts[i] + "'");
@@ -93,8 +98,8 @@ std::vector<TransportSpec> parse_transports(const std::string& list) {
         throw TransportSpecError(part_column, "'" + parts[i] + "': expected a positive duration "
                                               "such as 30s or 5m" +
                                                   (spec.family == Family::http2_poll
-                                                       ? std::string()
-                                                       : std::string(" or 'close'")));
+                                                       ? std::string(", 'queue'")
+                                                       : std::string(", 'queue' or 'close'")));
       spec.period = std::chrono::duration_cast<std::chrono::milliseconds>(*duration);
       has_period = true;
     }

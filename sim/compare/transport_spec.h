@@ -22,6 +22,9 @@ struct TransportSpec {
   // Short polling: the period. Long polling: how long the server holds a request.
   std::chrono::milliseconds period{0};
   bool keep_alive = true;  // HTTP/1.1: reuse the connection (":close" turns it off)
+  // Polling reads state by default: a poll returns the newest value per topic, older ones
+  // are superseded. ":queue": it returns every message waiting, as a message queue would.
+  bool queue = false;
   // The server closes a connection idle this long: nginx's keepalive_timeout default, which
   // also bounds idle HTTP/2 connections since nginx 1.19.7.
   std::chrono::milliseconds idle_timeout{75000};
