@@ -27,12 +27,11 @@ constexpr const char* kHost = "iot.example.com";
 // (the same distributions the simulation draws from), with the client's own stream.
 class PathLatency {
  public:
-  PathLatency(const scenario::Scenario& scenario, const ClientWork& client, const std::string& tag)
-      : rng_(runtime::derive_rng(scenario.seed, "compare/" + tag + "/" + client.name)) {
-    if (client.site == Site::cloud) return;
-    path_ = fleet::path_to_broker(scenario.network, client.site == Site::home
-                                                        ? fleet::Site::home
-                                                        : fleet::Site::phone);
+  PathLatency(const scenario::Scenario& scenario, Site site, const std::string& stream)
+      : rng_(runtime::derive_rng(scenario.seed, stream)) {
+    if (site == Site::cloud) return;
+    path_ = fleet::path_to_broker(scenario.network,
+                                  site == Site::home ? fleet::Site::home : fleet::Site::phone);
     for (const auto* link : path_)
       floor_ += std::chrono::duration<double>(fleet::latency_floor(link->latency)).count();
   }
@@ -405,7 +404,8 @@ std::uint64_t payload_bytes(const std::vector<const Delivery*>& batch) {
 }
 
 void replay_http(const TransportSpec& spec, const ClientWork& c, double end, PathLatency& path,
-                 Ledger& ledger, Intervals& connections, TransportResult& result) {
+                 std::vector<PathLatency>& uplinks, Ledger& ledger, Intervals& connections,
+                 TransportResult& result) {
   const double period = std::chrono::duration<double>(spec.period).count();
   const bool long_poll = spec.family == Family::http_long_poll;
   // Long polling holds one connection for the poll; posts take a second one.
@@ -413,13 +413,17 @@ void replay_http(const TransportSpec& spec, const ClientWork& c, double end, Pat
   HttpConnection post_connection(spec, path, ledger, connections, result);
   HttpConnection& posts = long_poll ? post_connection : poll_connection;
 
-  // Where each message reached the server: the MQTT delivery less this device's downlink
-  // draw, never before it was published.
+  // Where each message reached the server: its publish time plus an uplink draw on the
+  // publisher's path (home, phone or none for a cloud service), but no later than MQTT
+  // delivered it; unknown publishers: the delivery less this device's downlink draw.
   std::vector<Pending> pending;
   for (const Delivery& d : c.deliveries) {
     if (d.dup) continue;
     double at = d.time - path.draw();
-    if (d.published >= 0) at = std::max(at, d.published);
+    if (d.published >= 0) {
+      PathLatency& up = uplinks.at(static_cast<std::size_t>(d.publisher_site));
+      at = std::min(d.published + up.draw(), d.time);
+    }
     pending.push_back({at, &d});
   }
   std::stable_sort(pending.begin(), pending.end(),
@@ -533,12 +537,19 @@ TransportResult replay(const TransportSpec& spec, const Workload& workload,
   Intervals connections;
   for (const ClientWork& c : workload.clients) {
     if (c.site == Site::cloud) continue;  // beside the server: no device link to count
-    PathLatency path(scenario, c, spec.label);
+    const std::string stream = "compare/" + spec.label + "/" + c.name;
+    PathLatency path(scenario, c.site, stream);
     Ledger ledger;
-    if (spec.family == Family::mqtt)
+    if (spec.family == Family::mqtt) {
       replay_mqtt(spec, c, scenario, path, ledger, connections, result);
-    else
-      replay_http(spec, c, workload.end, path, ledger, connections, result);
+    } else {
+      // Publishers' uplinks, by Site (home, phone, cloud), drawn for this receiver.
+      std::vector<PathLatency> uplinks;
+      for (Site site : {Site::home, Site::phone, Site::cloud})
+        uplinks.emplace_back(scenario, site,
+                             stream + "/uplink-" + std::to_string(static_cast<int>(site)));
+      replay_http(spec, c, workload.end, path, uplinks, ledger, connections, result);
+    }
     KindResult& kind = result.kinds[c.kind];
     ++kind.devices;
     kind.wire += ledger.wire;
@@ -547,6 +558,7 @@ TransportResult replay(const TransportSpec& spec, const Workload& workload,
         c.site == Site::home ? radios.home : radios.phone, ledger.bursts, workload.end);
     kind.radio_on_s += usage.on_s();
     kind.radio_energy_j += usage.energy_j;
+    kind.radio_above_idle_j += usage.above_idle_j;
     kind.promotions += usage.promotions;
   }
   summarize_connections(connections, workload.end, result);

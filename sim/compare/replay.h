@@ -30,6 +30,7 @@ struct KindResult {
                                 // HTTP/2 preface, MQTT CONNECT): once, not per day
   double radio_on_s = 0;     // summed over the kind's devices
   double radio_energy_j = 0;
+  double radio_above_idle_j = 0;
   std::uint64_t promotions = 0;
 };
 

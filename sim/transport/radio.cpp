@@ -68,6 +68,10 @@ RadioUsage radio_usage(const RadioParams& radio, std::vector<Burst> bursts, doub
   usage.energy_j = (usage.promotion_s * radio.promotion_mw + usage.active_s * radio.active_mw +
                     usage.tail_s * radio.tail_mw + usage.idle_s * radio.idle_mw) /
                    1000.0;
+  usage.above_idle_j = (usage.promotion_s * (radio.promotion_mw - radio.idle_mw) +
+                        usage.active_s * (radio.active_mw - radio.idle_mw) +
+                        usage.tail_s * (radio.tail_mw - radio.idle_mw)) /
+                       1000.0;
   return usage;
 }
 

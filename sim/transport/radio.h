@@ -42,6 +42,9 @@ struct RadioUsage {
   double tail_s = 0;
   double idle_s = 0;
   double energy_j = 0;
+  // Energy beyond idling the whole time: what the traffic itself cost. Idle power is the
+  // same for every transport and dominates Wi-Fi, so this is the part that compares.
+  double above_idle_j = 0;
   double on_s() const { return promotion_s + active_s + tail_s; }
 };
 

@@ -140,6 +140,7 @@ TEST(Radio, OneBurstPaysPromotionActiveAndTail) {
   EXPECT_NEAR(u.on_s() + u.idle_s, 100.0, 1e-9);
   EXPECT_NEAR(u.energy_j,
               (0.2601 * 1210.7 + 0.1 * 1060 + 11.576 * 1060 + u.idle_s * 11.4) / 1000, 1e-9);
+  EXPECT_NEAR(u.above_idle_j, u.energy_j - 100.0 * 11.4 / 1000, 1e-9);
 }
 
 TEST(Radio, BurstWithinTheTailNeedsNoPromotionAndRestartsTheTimer) {
@@ -162,6 +163,7 @@ TEST(Radio, TailCutAtTheHorizonAndNoTrafficIsAllIdle) {
   EXPECT_EQ(none.promotions, 0u);
   EXPECT_NEAR(none.idle_s, 50.0, 1e-9);
   EXPECT_NEAR(none.energy_j, 50.0 * 77.2 / 1000, 1e-9);
+  EXPECT_NEAR(none.above_idle_j, 0.0, 1e-12);
   EXPECT_THROW(radio_by_name("5g"), std::invalid_argument);
 }
 
