@@ -145,8 +145,12 @@ json transport_json(const TransportResult& r, double end_s, const RadioChoice& r
 // The talk's claims (seed slides "MQTT vs other messaging protocols"), each held against
 // MQTT like for like: a TLS transport against mqtt-tls when it was run, any other against
 // mqtt. "holds" only where MQTT's figure is lower by more than kClearMargin, "no clear
-// difference" within it, else "does not hold".
+// difference" within it, else "does not hold". Latency gets a wider margin: MQTT rows carry
+// the simulation's own latencies (in-order delivery, retransmissions) while the others are
+// replayed with independent draws, so differences of a few milliseconds are method, not
+// protocol.
 constexpr double kClearMargin = 0.05;
+constexpr double kLatencyMargin = 0.25;
 json claims(const json& transports) {
   const json* plain = nullptr;
   const json* secure = nullptr;
@@ -160,13 +164,15 @@ json claims(const json& transports) {
     const char* text;
     const char* metric;
     std::vector<std::string> path;
+    double margin = kClearMargin;
   };
   const std::vector<Claim> list{
       {"Smaller size on the wire", "bytes per device per day", {"all_devices_per_day", "total"}},
       {"Power-efficient due to no-polling", "radio energy above idle per device per day (J)",
        {"all_devices_per_day", "above_idle_j"}},
       {"Pushed directly to the client (real time)", "command latency p50 (ms)",
-       {"command_latency_ms", "p50"}},
+       {"command_latency_ms", "p50"},
+       kLatencyMargin},
       {"Less resources consumed on the server than long polling", "mean server connections",
        {"server", "connections_mean"}},
   };
@@ -186,8 +192,8 @@ json claims(const json& transports) {
                       {"baseline", (*base)["name"]},
                       {"mqtt", mqtt},
                       {"other", other},
-                      {"verdict", mqtt < other * (1 - kClearMargin)   ? "holds"
-                                  : mqtt > other * (1 + kClearMargin) ? "does not hold"
+                      {"verdict", mqtt < other * (1 - claim.margin)   ? "holds"
+                                  : mqtt > other * (1 + claim.margin) ? "does not hold"
                                                                       : "no clear difference"}});
     }
   return rows;
