@@ -278,8 +278,9 @@ class HttpConnection {
       request = wrap(h2_->request(method, kHost, path, body));
       response = h2_->response(response_payload + response_overhead,
                                static_cast<std::int64_t>(answered));
+      // The body's JSON framing is overhead; only the messages' own bytes are payload.
+      response.overhead += response_overhead;
       response.payload = response_payload;
-      response.overhead -= response_payload;
       response = wrap(response);
     } else {
       transport::HttpRequestShape shape{method, kHost, path, body, spec_.keep_alive};

@@ -84,6 +84,19 @@ TEST(Replay, ShortPollingWaitsForThePollAndSupersedesOlderState) {
   EXPECT_LE(queued.requests, 5u);
 }
 
+TEST(Replay, PollBodiesSplitIntoMessagePayloadAndFramingOverhead) {
+  // Every transport carries the same command payloads down (3 x 20 bytes with :queue).
+  for (const char* name : {"http-poll:30s:queue", "https-poll:30s:queue", "http2-poll:30s:queue",
+                           "http-long-poll"}) {
+    TransportResult r = replay_named(name, light_with_commands(30));
+    const transport::WireCost& wire = r.kinds["light"].wire;
+    EXPECT_EQ(wire.down_payload, 60u) << name;
+    // At most 5 polls of at most a few hundred bytes each, however they are framed.
+    EXPECT_LT(wire.down_overhead, 5u * 400u) << name;
+    EXPECT_GT(wire.down_overhead, 0u) << name;
+  }
+}
+
 TEST(Replay, LongPollingAnswersHeldRequestsAsMessagesArrive) {
   TransportResult r = replay_named("http-long-poll", light_with_commands(30));
   EXPECT_EQ(r.delivered, 3u);
