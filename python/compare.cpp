@@ -24,8 +24,7 @@ void bind_compare(py::module_& module) {
         try {
           options.transports = compare::parse_transports(transports);
         } catch (const compare::TransportSpecError& error) {
-          throw py::value_error("transports:" + std::to_string(error.column) + ": " +
-                                error.what());
+          throw py::value_error("transports:" + std::to_string(error.column) + ": " + error.what());
         }
         options.out_dir = out_dir;
         compare::CompareResult result;

@@ -29,7 +29,7 @@ const char* family_name(Family f) {
 
 double quantile(const std::vector<double>& sorted, double p) {
   if (sorted.empty()) return 0;
-  auto i = static_cast<std::size_t>(std::ceil(p * static_cast<double>(sorted.size()))) ;
+  auto i = static_cast<std::size_t>(std::ceil(p * static_cast<double>(sorted.size())));
   return sorted[std::min(sorted.size() - 1, i == 0 ? 0 : i - 1)];
 }
 
@@ -49,9 +49,10 @@ json latency(const std::vector<double>& sorted_s) {
 }
 
 json radio_json(const transport::RadioParams& r) {
-  return {{"name", r.name},           {"promotion_s", r.promotion_s}, {"promotion_mw", r.promotion_mw},
-          {"active_mw", r.active_mw}, {"tail_s", r.tail_s},           {"tail_mw", r.tail_mw},
-          {"idle_mw", r.idle_mw}};
+  return {
+      {"name", r.name},           {"promotion_s", r.promotion_s}, {"promotion_mw", r.promotion_mw},
+      {"active_mw", r.active_mw}, {"tail_s", r.tail_s},           {"tail_mw", r.tail_mw},
+      {"idle_mw", r.idle_mw}};
 }
 
 json transport_json(const TransportResult& r, double end_s, const RadioChoice& radios,
@@ -100,14 +101,17 @@ json transport_json(const TransportResult& r, double end_s, const RadioChoice& r
   json checks;
   if (r.spec.family == Family::mqtt) {
     json judged = json::array();
-    for (const auto& v : verdicts) judged.push_back({{"guarantee", v.guarantee}, {"passed", v.passed}});
+    for (const auto& v : verdicts)
+      judged.push_back({{"guarantee", v.guarantee}, {"passed", v.passed}});
     checks = {{"judged", judged},
-              {"note", "the MQTT checkers judged the run's history; TLS and WebSocket carry the "
-                       "same MQTT packets, so the verdicts apply unchanged"}};
+              {"note",
+               "the MQTT checkers judged the run's history; TLS and WebSocket carry the "
+               "same MQTT packets, so the verdicts apply unchanged"}};
   } else {
     checks = {{"judged", json::array()},
-              {"note", "no MQTT history: none of the MQTT checkers apply; measured instead: "
-                       "messages superseded before a poll and never delivered"}};
+              {"note",
+               "no MQTT history: none of the MQTT checkers apply; measured instead: "
+               "messages superseded before a poll and never delivered"}};
   }
   return {{"name", r.spec.label},
           {"family", family_name(r.spec.family)},
@@ -168,12 +172,15 @@ json claims(const json& transports) {
   };
   const std::vector<Claim> list{
       {"Smaller size on the wire", "bytes per device per day", {"all_devices_per_day", "total"}},
-      {"Power-efficient due to no-polling", "radio energy above idle per device per day (J)",
+      {"Power-efficient due to no-polling",
+       "radio energy above idle per device per day (J)",
        {"all_devices_per_day", "above_idle_j"}},
-      {"Pushed directly to the client (real time)", "command latency p50 (ms)",
+      {"Pushed directly to the client (real time)",
+       "command latency p50 (ms)",
        {"command_latency_ms", "p50"},
        kLatencyMargin},
-      {"Less resources consumed on the server than long polling", "mean server connections",
+      {"Less resources consumed on the server than long polling",
+       "mean server connections",
        {"server", "connections_mean"}},
   };
   for (const Claim& claim : list)
@@ -261,9 +268,9 @@ std::string bars(const std::string& id, const std::string& title,
   }
   int ly = static_cast<int>(rows.size()) * row + 30;
   for (std::size_t s = 0; s < legend.size() && legend.size() > 1; ++s)
-    svg << "<rect x=\"" << left + s * 160 << "\" y=\"" << ly << "\" width=\"12\" height=\"12\" fill=\""
-        << kColours[s % 10] << "\"/><text x=\"" << left + s * 160 + 16 << "\" y=\"" << ly + 11
-        << "\">" << escape(legend[s]) << "</text>";
+    svg << "<rect x=\"" << left + s * 160 << "\" y=\"" << ly
+        << "\" width=\"12\" height=\"12\" fill=\"" << kColours[s % 10] << "\"/><text x=\""
+        << left + s * 160 + 16 << "\" y=\"" << ly + 11 << "\">" << escape(legend[s]) << "</text>";
   svg << "</svg>";
   return svg.str();
 }
@@ -271,7 +278,8 @@ std::string bars(const std::string& id, const std::string& title,
 std::string cdf_chart(const json& transports) {
   double top = 1;
   for (const auto& t : transports)
-    for (const auto& point : t["command_latency_ms"]["cdf"]) top = std::max(top, point[0].get<double>());
+    for (const auto& point : t["command_latency_ms"]["cdf"])
+      top = std::max(top, point[0].get<double>());
   const double log_top = std::log10(top * 1.2);
   const double log_bottom = 0;  // 1 ms
   const int width = 720, height = 320, left = 60, bottom = 40;
@@ -282,15 +290,17 @@ std::string cdf_chart(const json& transports) {
   std::ostringstream svg;
   svg << "<h3>Command latency (app or cloud &rarr; home device), CDF</h3><svg id=\"latency-cdf\" "
          "width=\""
-      << width << "\" height=\"" << height + 30 * ((transports.size() + 3) / 4) << "\" role=\"img\">";
+      << width << "\" height=\"" << height + 30 * ((transports.size() + 3) / 4)
+      << "\" role=\"img\">";
   svg << "<line x1=\"" << left << "\" y1=\"" << height - bottom << "\" x2=\"" << width - 20
       << "\" y2=\"" << height - bottom << "\" stroke=\"#000\"/>";
   for (double ms = 1; ms <= top * 1.2; ms *= 10)
     svg << "<text x=\"" << x_of(ms) << "\" y=\"" << height - bottom + 16
         << "\" text-anchor=\"middle\">" << num(ms) << " ms</text>";
   for (int p = 0; p <= 4; ++p)
-    svg << "<text x=\"" << left - 6 << "\" y=\"" << (height - bottom) - p * (height - bottom - 10) / 4 + 4
-        << "\" text-anchor=\"end\">" << p * 25 << "%</text>";
+    svg << "<text x=\"" << left - 6 << "\" y=\""
+        << (height - bottom) - p * (height - bottom - 10) / 4 + 4 << "\" text-anchor=\"end\">"
+        << p * 25 << "%</text>";
   std::size_t i = 0;
   for (const auto& t : transports) {
     std::string points;
@@ -326,9 +336,10 @@ json comparison_json(const scenario::Scenario& scenario, double end_s,
           {"scenario", scenario.name},
           {"seed", scenario.seed},
           {"virtual_seconds", end_s},
-          {"model", "trace replay: the scenario runs once over MQTT in simulation; each "
-                    "transport replays its workload, network draws and reachability "
-                    "(docs/compare.md)"},
+          {"model",
+           "trace replay: the scenario runs once over MQTT in simulation; each "
+           "transport replays its workload, network draws and reachability "
+           "(docs/compare.md)"},
           {"radios",
            {{"home", radio_json(radios.home)},
             {"phone", radio_json(radios.phone)},
@@ -346,14 +357,14 @@ std::string comparison_table(const json& report) {
   out << line;
   for (const auto& t : report["transports"]) {
     const auto& all = t["all_devices_per_day"];
-    std::snprintf(line, sizeof line, "%-20s %12.0f %8.0f%% %8.0fms %8.0fms %10llu %8.0fs %10.0f %8.0f\n",
-                  t["name"].get<std::string>().c_str(), all["total"].get<double>(),
-                  100.0 * all["overhead"].get<double>() / std::max(1.0, all["total"].get<double>()),
-                  t["command_latency_ms"]["p50"].get<double>(),
-                  t["command_latency_ms"]["p99"].get<double>(),
-                  static_cast<unsigned long long>(t["messages"]["superseded"].get<std::uint64_t>()),
-                  all["radio_on_s"].get<double>(), all["above_idle_j"].get<double>(),
-                  t["server"]["connections_mean"].get<double>());
+    std::snprintf(
+        line, sizeof line, "%-20s %12.0f %8.0f%% %8.0fms %8.0fms %10llu %8.0fs %10.0f %8.0f\n",
+        t["name"].get<std::string>().c_str(), all["total"].get<double>(),
+        100.0 * all["overhead"].get<double>() / std::max(1.0, all["total"].get<double>()),
+        t["command_latency_ms"]["p50"].get<double>(), t["command_latency_ms"]["p99"].get<double>(),
+        static_cast<unsigned long long>(t["messages"]["superseded"].get<std::uint64_t>()),
+        all["radio_on_s"].get<double>(), all["above_idle_j"].get<double>(),
+        t["server"]["connections_mean"].get<double>());
     out << line;
   }
   return out.str();
@@ -367,7 +378,8 @@ std::string comparison_html(const json& report) {
        << "</title><style>body{font-family:sans-serif;margin:2em;max-width:1100px}"
           "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 7px;"
           "text-align:right}th{background:#eee}td:first-child{text-align:left}"
-          "#claims td{text-align:left}.no{color:#b00}.yes{color:#070}svg text{font-size:12px}</style></head>"
+          "#claims td{text-align:left}.no{color:#b00}.yes{color:#070}svg "
+          "text{font-size:12px}</style></head>"
           "<body data-rendered=\"true\">";
   html << "<h1>Transport comparison: " << escape(report["scenario"].get<std::string>())
        << "</h1><p>Seed " << report["seed"].get<std::uint64_t>() << ", "
@@ -391,13 +403,15 @@ std::string comparison_html(const json& report) {
          << num(t["telemetry_latency_ms"]["p50"].get<double>()) << "</td><td>"
          << t["messages"]["superseded"].get<std::uint64_t>() << "</td><td>"
          << t["messages"]["undelivered"].get<std::uint64_t>() << "</td><td>"
-         << num(all["radio_on_s"].get<double>()) << "</td><td>" << num(all["energy_j"].get<double>())
-         << "</td><td>" << num(all["above_idle_j"].get<double>()) << "</td><td>"
+         << num(all["radio_on_s"].get<double>()) << "</td><td>"
+         << num(all["energy_j"].get<double>()) << "</td><td>"
+         << num(all["above_idle_j"].get<double>()) << "</td><td>"
          << num(t["server"]["connections_mean"].get<double>()) << " / "
          << t["server"]["connections_max"].get<std::uint64_t>() << "</td><td>"
          << num(t["server"]["requests_per_s"].get<double>()) << "</td><td>"
-         << (t["checks"]["judged"].empty() ? "none (not MQTT)"
-                                           : std::to_string(t["checks"]["judged"].size()) + " judged")
+         << (t["checks"]["judged"].empty()
+                 ? "none (not MQTT)"
+                 : std::to_string(t["checks"]["judged"].size()) + " judged")
          << "</td></tr>";
   }
   html << "</table>";
@@ -428,8 +442,8 @@ std::string comparison_html(const json& report) {
                {"payload", "overhead"}, "B")
        << cdf_chart(transports)
        << bars("radio-chart", "Radio-on time per device per day", radio_rows, {"radio on"}, "s")
-       << bars("connections-chart", "Server connections (time average)", conn_rows,
-               {"connections"}, "");
+       << bars("connections-chart", "Server connections (time average)", conn_rows, {"connections"},
+               "");
 
   html << "<h2>Per device kind</h2>";
   for (const auto& t : transports) {
@@ -452,9 +466,11 @@ std::string comparison_html(const json& report) {
            << num(k["radio"]["battery_days"].get<double>()) << "</td></tr>";
     html << "</table><p>Checkers: " << escape(t["checks"]["note"].get<std::string>()) << "</p>";
   }
-  html << "<p>Radio models: home devices " << escape(report["radios"]["home"]["name"].get<std::string>())
-       << ", per-account (phone) devices " << escape(report["radios"]["phone"]["name"].get<std::string>())
-       << "; battery " << num(report["radios"]["battery_wh"].get<double>())
+  html << "<p>Radio models: home devices "
+       << escape(report["radios"]["home"]["name"].get<std::string>())
+       << ", per-account (phone) devices "
+       << escape(report["radios"]["phone"]["name"].get<std::string>()) << "; battery "
+       << num(report["radios"]["battery_wh"].get<double>())
        << " Wh, radio energy only. Sources and limits: docs/compare.md.</p></body></html>\n";
   return html.str();
 }

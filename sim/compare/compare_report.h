@@ -4,10 +4,9 @@
 // can judge) and a self-contained report.html with the table and charts.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "sim/check/checker.h"
 #include "sim/compare/replay.h"

@@ -11,10 +11,9 @@
 namespace mqttbed::compare {
 
 CompareResult run_compare(const scenario::Scenario& scenario, const CompareOptions& options) {
-  std::string out_dir = options.out_dir.empty()
-                            ? "runs/" + scenario.name + "-" + std::to_string(scenario.seed) +
-                                  "-compare"
-                            : options.out_dir;
+  std::string out_dir = options.out_dir.empty() ? "runs/" + scenario.name + "-" +
+                                                      std::to_string(scenario.seed) + "-compare"
+                                                : options.out_dir;
   std::filesystem::create_directories(out_dir);
   std::unique_ptr<WorkloadRecorder> recorder;
   run::RunOptions run_options;

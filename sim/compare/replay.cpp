@@ -38,8 +38,7 @@ class PathLatency {
   double draw() {
     double s = floor_;
     for (const auto* link : path_)
-      s += std::chrono::duration<double>(fleet::sample_latency_excess(link->latency, rng_))
-               .count();
+      s += std::chrono::duration<double>(fleet::sample_latency_excess(link->latency, rng_)).count();
     return s;
   }
   double uniform(double high) { return std::uniform_real_distribution<double>(0, high)(rng_); }
@@ -77,8 +76,10 @@ class MqttFraming {
   MqttFraming(const TransportSpec& spec, mqtt::Version version) : spec_(spec), version_(version) {}
 
   Flight wrap(Flight f) const {
-    if (spec_.websocket) f.overhead += transport::websocket_frame_header(f.payload + f.overhead, f.up);
-    if (spec_.tls) f.overhead += transport::tls_record_overhead(spec_.tls_version, f.payload + f.overhead);
+    if (spec_.websocket)
+      f.overhead += transport::websocket_frame_header(f.payload + f.overhead, f.up);
+    if (spec_.tls)
+      f.overhead += transport::tls_record_overhead(spec_.tls_version, f.payload + f.overhead);
     return f;
   }
   Flight packet(bool up, const mqtt::Packet& p, std::uint64_t payload) const {
@@ -163,7 +164,8 @@ void replay_mqtt(const TransportSpec& spec, const ClientWork& c, const scenario:
     connect.type = mqtt::PacketType::connect;
     connect.client_id = c.name;
     connect.keepalive_s = c.keepalive_s;
-    exchange(t, {framing.packet(true, connect, 0), framing.control(false, mqtt::PacketType::connack)},
+    exchange(t,
+             {framing.packet(true, connect, 0), framing.control(false, mqtt::PacketType::connack)},
              first);
   }
   std::vector<double> sends(c.connects.begin(), c.connects.end());
@@ -276,8 +278,8 @@ class HttpConnection {
     const double answered = at + setup + up + held;
     if (h2_) {
       request = wrap(h2_->request(method, kHost, path, body));
-      response = h2_->response(response_payload + response_overhead,
-                               static_cast<std::int64_t>(answered));
+      response =
+          h2_->response(response_payload + response_overhead, static_cast<std::int64_t>(answered));
       // The body's JSON framing is overhead; only the messages' own bytes are payload.
       response.overhead += response_overhead;
       response.payload = response_payload;
@@ -286,11 +288,10 @@ class HttpConnection {
       transport::HttpRequestShape shape{method, kHost, path, body, spec_.keep_alive};
       request = wrap(Flight{true, body, transport::http1_request_head(shape).size()});
       std::uint64_t length = response_payload + response_overhead;
-      response = wrap(Flight{false, response_payload,
-                             transport::http1_response_head(length > 0 ? 200 : 204, length,
-                                                            spec_.keep_alive)
-                                     .size() +
-                                 response_overhead});
+      response = wrap(Flight{
+          false, response_payload,
+          transport::http1_response_head(length > 0 ? 200 : 204, length, spec_.keep_alive).size() +
+              response_overhead});
     }
     ++result_.requests;
     transport::WireCost cost = transport::exchange_cost({request, response});
@@ -320,7 +321,8 @@ class HttpConnection {
 
  private:
   Flight wrap(Flight f) const {
-    if (spec_.tls) f.overhead += transport::tls_record_overhead(spec_.tls_version, f.payload + f.overhead);
+    if (spec_.tls)
+      f.overhead += transport::tls_record_overhead(spec_.tls_version, f.payload + f.overhead);
     return f;
   }
   void close(double at, bool by_server) {
@@ -368,8 +370,8 @@ std::uint64_t json_overhead(const std::vector<const Delivery*>& batch) {
 // Hands the device the pending messages that reached the server by `arrival`: the newest
 // per topic (polling reads state; an older value the device never saw is superseded), or
 // all of them in order with `queue`.
-std::vector<const Delivery*> take(std::vector<Pending>& pending, std::size_t& next,
-                                  double arrival, bool queue, TransportResult& result) {
+std::vector<const Delivery*> take(std::vector<Pending>& pending, std::size_t& next, double arrival,
+                                  bool queue, TransportResult& result) {
   std::vector<const Delivery*> batch;
   if (queue) {
     while (next < pending.size() && pending[next].at_server <= arrival)
@@ -466,9 +468,8 @@ void replay_http(const TransportSpec& spec, const ClientWork& c, double end, Pat
     if (!action.poll) {
       const Publish& p = c.publishes[action.publish];
       double setup = posts.ready(p.time);
-      auto [arrived, answered] = posts.exchange(p.time, setup, "POST",
-                                                "/v1/things/" + c.name + "/topics/" + p.topic,
-                                                p.bytes, 0, 0, 0);
+      auto [arrived, answered] = posts.exchange(
+          p.time, setup, "POST", "/v1/things/" + c.name + "/topics/" + p.topic, p.bytes, 0, 0, 0);
       (void)answered;
       if (c.site == Site::home) result.telemetry_latency_s.push_back(arrived - p.time);
       continue;
@@ -476,9 +477,8 @@ void replay_http(const TransportSpec& spec, const ClientWork& c, double end, Pat
     double setup = poll_connection.ready(action.at);
     double arrival_estimate = action.at + setup;  // the request's own uplink draw follows
     std::vector<const Delivery*> batch = take(pending, next, arrival_estimate, spec.queue, result);
-    auto [arrived, answered] =
-        poll_connection.exchange(action.at, setup, "GET", poll_path, 0, payload_bytes(batch),
-                                 json_overhead(batch), 0);
+    auto [arrived, answered] = poll_connection.exchange(
+        action.at, setup, "GET", poll_path, 0, payload_bytes(batch), json_overhead(batch), 0);
     (void)arrived;
     deliver(c, batch, answered, result);
   }
@@ -493,7 +493,8 @@ void replay_http(const TransportSpec& spec, const ClientWork& c, double end, Pat
         // Answered at once if something waits, else when the next message arrives or the
         // hold times out, whichever first; the session's end kills a held request.
         double respond = arrival + period;
-        if (next < pending.size()) respond = std::min(respond, std::max(arrival, pending[next].at_server));
+        if (next < pending.size())
+          respond = std::min(respond, std::max(arrival, pending[next].at_server));
         if (respond >= s.end) break;
         std::vector<const Delivery*> batch = take(pending, next, respond, spec.queue, result);
         auto [arrived, answered] =

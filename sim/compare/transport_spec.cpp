@@ -19,8 +19,8 @@ struct Base {
 };
 
 const std::map<std::string, Base>& bases() {
-  using transport::TlsVersion;
   using std::chrono::milliseconds;
+  using transport::TlsVersion;
   static const std::map<std::string, Base> table{
       {"mqtt", {Family::mqtt, false, TlsVersion::v13, false, false, milliseconds(0)}},
       {"mqtt-tls", {Family::mqtt, true, TlsVersion::v13, false, false, milliseconds(0)}},
@@ -58,8 +58,8 @@ std::vector<TransportSpec> parse_transports(const std::string& list) {
     std::string item = list.substr(start, end - start);
     const std::size_t column = start + 1;
     if (item.empty())
-      throw TransportSpecError(column, "empty transport name (expected " +
-                                           transport_spec_help() + ")");
+      throw TransportSpecError(column,
+                               "empty transport name (expected " + transport_spec_help() + ")");
     std::vector<std::string> parts;
     for (std::size_t p = 0;;) {
       std::size_t colon = item.find(':', p);
@@ -69,8 +69,8 @@ std::vector<TransportSpec> parse_transports(const std::string& list) {
     }
     auto base = bases().find(parts[0]);
     if (base == bases().end())
-      throw TransportSpecError(column, "unknown transport '" + parts[0] + "' (expected " +
-                                           transport_spec_help() + ")");
+      throw TransportSpecError(
+          column, "unknown transport '" + parts[0] + "' (expected " + transport_spec_help() + ")");
     TransportSpec spec;
     spec.label = item;
     spec.family = base->second.family;
@@ -81,8 +81,7 @@ std::vector<TransportSpec> parse_transports(const std::string& list) {
     bool has_period = false;
     for (std::size_t i = 1; i < parts.size(); ++i) {
       const std::size_t part_column = column + item.find(parts[i], parts[0].size());
-      if (parts[i] == "close" && spec.family != Family::mqtt &&
-          spec.family != Family::http2_poll) {
+      if (parts[i] == "close" && spec.family != Family::mqtt && spec.family != Family::http2_poll) {
         spec.keep_alive = false;
         continue;
       }
@@ -95,8 +94,9 @@ std::vector<TransportSpec> parse_transports(const std::string& list) {
                                  "'" + parts[0] + "' takes no options, got '" + parts[i] + "'");
       std::optional<scenario::Duration> duration = scenario::units::parse_duration(parts[i]);
       if (has_period || !duration || duration->count() <= 0)
-        throw TransportSpecError(part_column, "'" + parts[i] + "': expected a positive duration "
-                                              "such as 30s or 5m" +
+        throw TransportSpecError(part_column, "'" + parts[i] +
+                                                  "': expected a positive duration "
+                                                  "such as 30s or 5m" +
                                                   (spec.family == Family::http2_poll
                                                        ? std::string(", 'queue'")
                                                        : std::string(", 'queue' or 'close'")));
@@ -104,8 +104,8 @@ std::vector<TransportSpec> parse_transports(const std::string& list) {
       has_period = true;
     }
     if (base->second.needs_period && !has_period)
-      throw TransportSpecError(column, "'" + parts[0] + "' needs a polling period, e.g. " +
-                                           parts[0] + ":30s");
+      throw TransportSpecError(
+          column, "'" + parts[0] + "' needs a polling period, e.g. " + parts[0] + ":30s");
     specs.push_back(spec);
     start = end + 1;
   }

@@ -73,8 +73,7 @@ void WorkloadRecorder::on_event(const history::Event& e) {
       d.retained = e.retain;
       d.dup = e.dup;
       auto publisher = index_.find(e.msg.publisher);
-      d.publisher_site =
-          publisher == index_.end() ? Site::cloud : clients_[publisher->second].site;
+      d.publisher_site = publisher == index_.end() ? Site::cloud : clients_[publisher->second].site;
       clients_[i].deliveries.push_back(std::move(d));
       break;
     }

@@ -53,7 +53,7 @@ struct ClientWork {
 };
 
 struct Workload {
-  double end = 0;  // seconds (duration + settle)
+  double end = 0;                   // seconds (duration + settle)
   std::vector<ClientWork> clients;  // in first-seen order
 };
 

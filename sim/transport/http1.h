@@ -11,9 +11,9 @@ namespace mqttbed::transport {
 struct HttpRequestShape {
   std::string method = "GET";
   std::string host = "iot.example.com";
-  std::string path;                  // e.g. /v1/devices/{id}/messages
-  std::uint64_t body = 0;            // Content-Length when > 0 (POST)
-  bool keep_alive = true;            // false: "Connection: close" (RFC 9112 §9.6)
+  std::string path;        // e.g. /v1/devices/{id}/messages
+  std::uint64_t body = 0;  // Content-Length when > 0 (POST)
+  bool keep_alive = true;  // false: "Connection: close" (RFC 9112 §9.6)
 };
 
 // Request line (§3), then Host, User-Agent, Accept, [Content-Type, Content-Length],

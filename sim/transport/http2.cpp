@@ -11,8 +11,7 @@ std::vector<Flight> Http2Connection::open_flights() {
   const std::uint64_t window_update = kH2FrameHeader + 4;  // §6.9
   const std::uint64_t settings_ack = kH2FrameHeader;
   return {Flight{true, 0, 24 + settings + window_update},
-          Flight{false, 0, settings + window_update + settings_ack},
-          Flight{true, 0, settings_ack}};
+          Flight{false, 0, settings + window_update + settings_ack}, Flight{true, 0, settings_ack}};
 }
 
 Flight Http2Connection::request(const std::string& method, const std::string& host,

@@ -14,12 +14,12 @@ namespace mqttbed::transport {
 
 struct RadioParams {
   std::string name;
-  double promotion_s = 0;   // idle -> active before data can flow
+  double promotion_s = 0;  // idle -> active before data can flow
   double promotion_mw = 0;
-  double active_mw = 0;     // while bytes flow
-  double tail_s = 0;        // inactivity timer after the last bytes
+  double active_mw = 0;  // while bytes flow
+  double tail_s = 0;     // inactivity timer after the last bytes
   double tail_mw = 0;
-  double idle_mw = 0;       // average in idle (paging / beacon wake-ups included)
+  double idle_mw = 0;  // average in idle (paging / beacon wake-ups included)
 };
 
 // Huang et al., "A Close Examination of Performance and Power Characteristics of 4G LTE

@@ -23,11 +23,11 @@ std::uint64_t sni(const TlsProfile& p) {
 // null compression, then extensions.
 std::uint64_t client_hello(const TlsProfile& p, bool resumed) {
   std::uint64_t extensions = sni(p) + kExtensionHeader + 2 + 2 * 2  // supported_groups
-                             + kExtensionHeader + 2 + 2 * 4;         // signature_algorithms
+                             + kExtensionHeader + 2 + 2 * 4;        // signature_algorithms
   if (p.version == TlsVersion::v13) {
-    extensions += kExtensionHeader + 1 + 2                          // supported_versions
-                  + kExtensionHeader + 2 + 2 + 2 + kX25519Share     // key_share
-                  + kExtensionHeader + 1 + 1;                       // psk_key_exchange_modes
+    extensions += kExtensionHeader + 1 + 2                       // supported_versions
+                  + kExtensionHeader + 2 + 2 + 2 + kX25519Share  // key_share
+                  + kExtensionHeader + 1 + 1;                    // psk_key_exchange_modes
     if (resumed)  // pre_shared_key (§4.2.11): one identity, one binder; last extension
       extensions += kExtensionHeader + 2 + 2 + p.ticket_bytes + 4 + 2 + 1 + kSha256;
   } else if (resumed) {
@@ -94,16 +94,16 @@ TlsHandshake tls_handshake(const TlsProfile& p, bool resumed) {
     return h;
   }
   // TLS 1.2 with ECDHE (RFC 8422 §5.4) and a session ticket (RFC 5077).
-  std::uint64_t server_hello = kHandshakeHeader + 2 + kRandom + 1 + 32 + 2 + 1 + 2 +
-                               (p.resumption ? kExtensionHeader : 0);
+  std::uint64_t server_hello =
+      kHandshakeHeader + 2 + kRandom + 1 + 32 + 2 + 1 + 2 + (p.resumption ? kExtensionHeader : 0);
   std::uint64_t finished = kHandshakeHeader + 12;  // verify_data (§7.4.9)
   std::uint64_t encrypted_finished = finished + tls_record_overhead(TlsVersion::v12, finished);
   std::uint64_t new_ticket = p.resumption ? kHandshakeHeader + 4 + 2 + p.ticket_bytes : 0;
   h.flights.push_back({true, 0, client_hello(p, resumed)});
   if (resumed) {  // RFC 5077 §3.1 Figure 2: 1 RTT
-    h.flights.push_back({false, 0,
-                         kRecordHeader + server_hello + new_ticket + kChangeCipherSpec +
-                             encrypted_finished});
+    h.flights.push_back(
+        {false, 0,
+         kRecordHeader + server_hello + new_ticket + kChangeCipherSpec + encrypted_finished});
     h.flights.push_back({true, 0, kChangeCipherSpec + encrypted_finished});
     h.round_trips = 1;
     return h;
@@ -111,18 +111,17 @@ TlsHandshake tls_handshake(const TlsProfile& p, bool resumed) {
   std::uint64_t server_key_exchange =
       kHandshakeHeader + 1 + 2 + 1 + kX25519Share + 2 + 2 + p.server_signature;
   std::uint64_t server = server_hello + certificate_12(p.server_chain) + server_key_exchange +
-                         kHandshakeHeader;  // ServerHelloDone
+                         kHandshakeHeader;                       // ServerHelloDone
   if (mtls) server += kHandshakeHeader + 1 + 1 + 2 + 2 * 4 + 2;  // CertificateRequest
   h.flights.push_back({false, 0, kRecordHeader + server});
   std::uint64_t client = kHandshakeHeader + 1 + kX25519Share;  // ClientKeyExchange
   if (mtls)
     client += certificate_12({p.client_certificate_bytes}) + kHandshakeHeader + 2 + 2 +
               p.client_signature;
+  h.flights.push_back({true, 0, kRecordHeader + client + kChangeCipherSpec + encrypted_finished});
   h.flights.push_back(
-      {true, 0, kRecordHeader + client + kChangeCipherSpec + encrypted_finished});
-  h.flights.push_back({false, 0,
-                       (new_ticket ? kRecordHeader + new_ticket : 0) + kChangeCipherSpec +
-                           encrypted_finished});
+      {false, 0,
+       (new_ticket ? kRecordHeader + new_ticket : 0) + kChangeCipherSpec + encrypted_finished});
   h.round_trips = 2;
   return h;
 }

@@ -16,12 +16,13 @@ TEST(Compare, BadTransportListIsBadUsageWithColumn) {
     const char* list;
     const char* expected;
   };
-  for (const Case& c : {Case{"mqtt,smtp", "--transports:6: unknown transport 'smtp'"},
-                        Case{"mqtt,http-poll", "--transports:6: 'http-poll' needs a polling period"},
-                        Case{"http-poll:soon", "--transports:11: 'soon': expected a positive duration"},
-                        Case{"mqtt,,mqtt-ws", "--transports:6: empty transport name"},
-                        Case{"mqtt-tls:30s", "--transports:10: 'mqtt-tls' takes no options"},
-                        Case{"http2-poll:30s:close", "--transports:16: 'close'"}}) {
+  for (const Case& c :
+       {Case{"mqtt,smtp", "--transports:6: unknown transport 'smtp'"},
+        Case{"mqtt,http-poll", "--transports:6: 'http-poll' needs a polling period"},
+        Case{"http-poll:soon", "--transports:11: 'soon': expected a positive duration"},
+        Case{"mqtt,,mqtt-ws", "--transports:6: empty transport name"},
+        Case{"mqtt-tls:30s", "--transports:10: 'mqtt-tls' takes no options"},
+        Case{"http2-poll:30s:close", "--transports:16: 'close'"}}) {
     CliResult result = run_mqttbed("compare " + kScenario + " --transports " + c.list);
     EXPECT_EQ(result.exit_code, 2) << c.list << "\n" << result.output;
     EXPECT_NE(result.output.find(c.expected), std::string::npos) << c.list << "\n" << result.output;

@@ -2,9 +2,10 @@
 // push delivers every command at once, short polling waits for the next poll and keeps only
 // the newest value per topic (or every message with :queue), long polling answers held
 // requests as messages arrive; MQTT keepalive pings are counted per idle period.
+#include "sim/compare/replay.h"
+
 #include <gtest/gtest.h>
 
-#include "sim/compare/replay.h"
 #include "sim/transport/wire.h"
 
 namespace mqttbed::compare {
@@ -17,7 +18,7 @@ scenario::Scenario ten_ms_network() {
     scenario::LinkClass link;
     link.name = name;
     link.latency.value = std::string(name) == "uplink" ? std::chrono::milliseconds(10)
-                                                         : std::chrono::milliseconds(0);
+                                                       : std::chrono::milliseconds(0);
     s.network.links[name] = link;
   }
   return s;
@@ -86,8 +87,8 @@ TEST(Replay, ShortPollingWaitsForThePollAndSupersedesOlderState) {
 
 TEST(Replay, PollBodiesSplitIntoMessagePayloadAndFramingOverhead) {
   // Every transport carries the same command payloads down (3 x 20 bytes with :queue).
-  for (const char* name : {"http-poll:30s:queue", "https-poll:30s:queue", "http2-poll:30s:queue",
-                           "http-long-poll"}) {
+  for (const char* name :
+       {"http-poll:30s:queue", "https-poll:30s:queue", "http2-poll:30s:queue", "http-long-poll"}) {
     TransportResult r = replay_named(name, light_with_commands(30));
     const transport::WireCost& wire = r.kinds["light"].wire;
     EXPECT_EQ(wire.down_payload, 60u) << name;

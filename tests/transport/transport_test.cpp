@@ -138,8 +138,8 @@ TEST(Radio, OneBurstPaysPromotionActiveAndTail) {
   EXPECT_NEAR(u.tail_s, 11.576, 1e-9);
   EXPECT_NEAR(u.on_s(), 0.2601 + 0.1 + 11.576, 1e-9);
   EXPECT_NEAR(u.on_s() + u.idle_s, 100.0, 1e-9);
-  EXPECT_NEAR(u.energy_j,
-              (0.2601 * 1210.7 + 0.1 * 1060 + 11.576 * 1060 + u.idle_s * 11.4) / 1000, 1e-9);
+  EXPECT_NEAR(u.energy_j, (0.2601 * 1210.7 + 0.1 * 1060 + 11.576 * 1060 + u.idle_s * 11.4) / 1000,
+              1e-9);
   EXPECT_NEAR(u.above_idle_j, u.energy_j - 100.0 * 11.4 / 1000, 1e-9);
 }
 
