@@ -12,6 +12,7 @@ namespace {
 using nlohmann::json;
 
 double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
+double real(std::uint64_t v) { return static_cast<double>(v); }
 
 const char* family_name(Family f) {
   switch (f) {
@@ -70,28 +71,28 @@ json transport_json(const TransportResult& r, double end_s, const RadioChoice& r
     const double energy_day = k.radio_energy_j * per;
     kinds[kind] = {
         {"devices", k.devices},
-        {"up_payload", round3(k.wire.up_payload * per)},
-        {"up_overhead", round3(k.wire.up_overhead * per)},
-        {"down_payload", round3(k.wire.down_payload * per)},
-        {"down_overhead", round3(k.wire.down_overhead * per)},
-        {"total", round3(k.wire.total() * per)},
+        {"up_payload", round3(real(k.wire.up_payload) * per)},
+        {"up_overhead", round3(real(k.wire.up_overhead) * per)},
+        {"down_payload", round3(real(k.wire.down_payload) * per)},
+        {"down_overhead", round3(real(k.wire.down_overhead) * per)},
+        {"total", round3(real(k.wire.total()) * per)},
         {"overhead_share",
          round3(k.wire.total() ? static_cast<double>(k.wire.up_overhead + k.wire.down_overhead) /
                                      static_cast<double>(k.wire.total())
                                : 0)},
-        {"packets", round3(k.wire.packets * per)},
-        {"startup_bytes", round3(static_cast<double>(k.startup.total()) / k.devices)},
+        {"packets", round3(real(k.wire.packets) * per)},
+        {"startup_bytes", round3(real(k.startup.total()) / real(k.devices))},
         {"radio",
          {{"model", radio.name},
           {"on_s", round3(k.radio_on_s * per)},
           {"energy_j", round3(energy_day)},
           {"above_idle_j", round3(k.radio_above_idle_j * per)},
-          {"promotions", round3(k.promotions * per)},
+          {"promotions", round3(real(k.promotions) * per)},
           {"battery_days", round3(energy_day > 0 ? radios.battery_wh * 3600.0 / energy_day : 0)}}}};
     devices += k.devices;
-    all_payload += k.wire.up_payload + k.wire.down_payload;
-    all_overhead += k.wire.up_overhead + k.wire.down_overhead;
-    all_packets += k.wire.packets;
+    all_payload += real(k.wire.up_payload + k.wire.down_payload);
+    all_overhead += real(k.wire.up_overhead + k.wire.down_overhead);
+    all_packets += real(k.wire.packets);
     all_energy += k.radio_energy_j;
     all_above_idle += k.radio_above_idle_j;
     all_on += k.radio_on_s;
@@ -141,7 +142,7 @@ json transport_json(const TransportResult& r, double end_s, const RadioChoice& r
           {"server",
            {{"connections_mean", round3(r.connections_mean)},
             {"connections_max", r.connections_max},
-            {"requests_per_s", round3(end_s > 0 ? r.requests / end_s : 0)},
+            {"requests_per_s", round3(end_s > 0 ? real(r.requests) / end_s : 0)},
             {"tcp_handshakes", r.handshakes}}},
           {"checks", checks}};
 }
@@ -294,9 +295,9 @@ std::string cdf_chart(const json& transports) {
       << "\" role=\"img\">";
   svg << "<line x1=\"" << left << "\" y1=\"" << height - bottom << "\" x2=\"" << width - 20
       << "\" y2=\"" << height - bottom << "\" stroke=\"#000\"/>";
-  for (double ms = 1; ms <= top * 1.2; ms *= 10)
-    svg << "<text x=\"" << x_of(ms) << "\" y=\"" << height - bottom + 16
-        << "\" text-anchor=\"middle\">" << num(ms) << " ms</text>";
+  for (int decade = 0; std::pow(10.0, decade) <= top * 1.2; ++decade)
+    svg << "<text x=\"" << x_of(std::pow(10.0, decade)) << "\" y=\"" << height - bottom + 16
+        << "\" text-anchor=\"middle\">" << num(std::pow(10.0, decade)) << " ms</text>";
   for (int p = 0; p <= 4; ++p)
     svg << "<text x=\"" << left - 6 << "\" y=\""
         << (height - bottom) - p * (height - bottom - 10) / 4 + 4 << "\" text-anchor=\"end\">"

@@ -448,9 +448,13 @@ void replay_http(const TransportSpec& spec, const ClientWork& c, double end, Pat
   if (polls && !long_poll)
     for (const Session& session : c.sessions) {
       actions.push_back({session.start, true, 0});
-      double k = std::ceil((session.start - phase) / period);
-      for (double t = phase + std::max(0.0, k) * period; t < session.end; t += period)
+      auto k =
+          static_cast<std::int64_t>(std::max(0.0, std::ceil((session.start - phase) / period)));
+      for (;; ++k) {
+        const double t = phase + static_cast<double>(k) * period;
+        if (t >= session.end) break;
         if (t > session.start) actions.push_back({t, true, 0});
+      }
     }
   std::stable_sort(actions.begin(), actions.end(),
                    [](const Action& a, const Action& b) { return a.at < b.at; });

@@ -7,7 +7,7 @@ namespace mqttbed::transport {
 std::vector<Flight> Http2Connection::open_flights() {
   // Three settings each (6 octets per setting, §6.5.1): e.g. HEADER_TABLE_SIZE,
   // MAX_CONCURRENT_STREAMS, INITIAL_WINDOW_SIZE.
-  const std::uint64_t settings = kH2FrameHeader + 3 * 6;
+  const std::uint64_t settings = kH2FrameHeader + 3 * 6ULL;
   const std::uint64_t window_update = kH2FrameHeader + 4;  // §6.9
   const std::uint64_t settings_ack = kH2FrameHeader;
   return {Flight{true, 0, 24 + settings + window_update},

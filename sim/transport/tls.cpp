@@ -22,8 +22,8 @@ std::uint64_t sni(const TlsProfile& p) {
 // ClientHello (1.3 §4.1.2; 1.2 §7.4.1.2): version, random, session id, three suites,
 // null compression, then extensions.
 std::uint64_t client_hello(const TlsProfile& p, bool resumed) {
-  std::uint64_t extensions = sni(p) + kExtensionHeader + 2 + 2 * 2  // supported_groups
-                             + kExtensionHeader + 2 + 2 * 4;        // signature_algorithms
+  std::uint64_t extensions = sni(p) + kExtensionHeader + 2 + 2 * 2ULL  // supported_groups
+                             + kExtensionHeader + 2 + 2 * 4ULL;        // signature_algorithms
   if (p.version == TlsVersion::v13) {
     extensions += kExtensionHeader + 1 + 2                       // supported_versions
                   + kExtensionHeader + 2 + 2 + 2 + kX25519Share  // key_share
@@ -33,7 +33,7 @@ std::uint64_t client_hello(const TlsProfile& p, bool resumed) {
   } else if (resumed) {
     extensions += kExtensionHeader + p.ticket_bytes;  // SessionTicket (RFC 5077 §3.2)
   }
-  std::uint64_t body = 2 + kRandom + kSessionId + 2 + 3 * 2 + 1 + 1 + 2 + extensions;
+  std::uint64_t body = 2 + kRandom + kSessionId + 2 + 3 * 2ULL + 1 + 1 + 2 + extensions;
   return kRecordHeader + kHandshakeHeader + body;
 }
 
@@ -73,7 +73,7 @@ TlsHandshake tls_handshake(const TlsProfile& p, bool resumed) {
     std::uint64_t encrypted = kHandshakeHeader + 2 + kHandshakeHeader + kSha256;
     if (!resumed) {
       encrypted += certificate_13(p.server_chain) + kHandshakeHeader + 2 + 2 + p.server_signature;
-      if (mtls) encrypted += kHandshakeHeader + 1 + 2 + kExtensionHeader + 2 + 2 * 4;
+      if (mtls) encrypted += kHandshakeHeader + 1 + 2 + kExtensionHeader + 2 + 2 * 4ULL;
     }
     h.flights.push_back({true, 0, client_hello(p, resumed)});
     h.flights.push_back({false, 0,
@@ -111,8 +111,8 @@ TlsHandshake tls_handshake(const TlsProfile& p, bool resumed) {
   std::uint64_t server_key_exchange =
       kHandshakeHeader + 1 + 2 + 1 + kX25519Share + 2 + 2 + p.server_signature;
   std::uint64_t server = server_hello + certificate_12(p.server_chain) + server_key_exchange +
-                         kHandshakeHeader;                       // ServerHelloDone
-  if (mtls) server += kHandshakeHeader + 1 + 1 + 2 + 2 * 4 + 2;  // CertificateRequest
+                         kHandshakeHeader;                          // ServerHelloDone
+  if (mtls) server += kHandshakeHeader + 1 + 1 + 2 + 2 * 4ULL + 2;  // CertificateRequest
   h.flights.push_back({false, 0, kRecordHeader + server});
   std::uint64_t client = kHandshakeHeader + 1 + kX25519Share;  // ClientKeyExchange
   if (mtls)
