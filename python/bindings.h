@@ -8,5 +8,6 @@ namespace mqttbed::python {
 void bind_scenario(pybind11::module_& module);
 void bind_run(pybind11::module_& module);
 void bind_report(pybind11::module_& module);
+void bind_compare(pybind11::module_& module);
 
 }  // namespace mqttbed::python

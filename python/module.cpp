@@ -8,4 +8,5 @@ PYBIND11_MODULE(_mqttbed, module) {
   mqttbed::python::bind_scenario(module);
   mqttbed::python::bind_run(module);
   mqttbed::python::bind_report(module);
+  mqttbed::python::bind_compare(module);
 }

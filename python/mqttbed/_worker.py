@@ -32,6 +32,11 @@ def main():
                                     job["count"], job["dir"], job.get("mutation", ""))
             send({"result": {"shard": job["shard"]}})
             return 0
+        if job.get("compare"):
+            send({"result": _mqttbed.compare_scenario_text(
+                job["text"], job["file"], seed=job.get("seed"), out_dir=job["out_dir"],
+                transports=job["compare"])})
+            return 0
         result = _mqttbed.run_scenario_text(
             job["text"], job["file"], seed=job.get("seed"), out_dir=job["out_dir"],
             history_path=job.get("history_path", ""), mutation=job.get("mutation", ""),

@@ -25,6 +25,7 @@
 #include "sim/cli/options.h"
 #include "sim/cli/probe_command.h"
 #include "sim/cli/progress_line.h"
+#include "sim/compare/compare_run.h"
 #include "sim/history/history_file.h"
 #include "sim/report/atomic_file.h"
 #include "sim/report/ci_output.h"
@@ -345,6 +346,25 @@ int broker_config_command(const Options& options) {
   return kPassed;
 }
 
+// Runs the scenario once over MQTT and replays it over each transport (docs/compare.md).
+int compare_command(const Options& options) {
+  scenario::Scenario scenario;
+  try {
+    scenario = run::load_scenario(options.files[0]);
+  } catch (const scenario::ScenarioError& error) {
+    std::fprintf(stderr, "%s\n", error.what());
+    return kBadInput;
+  }
+  if (options.seed) scenario.seed = *options.seed;
+  compare::CompareOptions compare_options;
+  compare_options.transports = compare::parse_transports(options.transports);
+  compare_options.out_dir = options.out_dir;
+  compare::CompareResult result = compare::run_compare(scenario, compare_options);
+  std::fputs(result.table.c_str(), stdout);
+  std::printf("report: %s\n  html: %s\n", result.report_json.c_str(), result.report_html.c_str());
+  return kPassed;
+}
+
 // Serves the authorizer endpoint until SIGINT or SIGTERM; prints the ready line first.
 int authorizer_command(const Options& options) {
   scenario::Scenario scenario;
@@ -417,6 +437,8 @@ int dispatch(const Options& options) {
       return shard_command(options);
     case Options::Command::authorizer:
       return authorizer_command(options);
+    case Options::Command::compare:
+      return compare_command(options);
   }
   return kBadInput;
 }

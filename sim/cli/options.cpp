@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "sim/check/check_catalog.h"
+#include "sim/compare/transport_spec.h"
 
 namespace mqttbed::cli {
 
@@ -26,11 +27,12 @@ Options::Command parse_command(const std::string& word) {
   if (word == "broker-config") return Options::Command::broker_config;
   if (word == "shard") return Options::Command::shard;
   if (word == "authorizer") return Options::Command::authorizer;
+  if (word == "compare") return Options::Command::compare;
   if (word == "help" || word == "--help" || word == "-h") return Options::Command::help;
   if (word == "--version" || word == "version") return Options::Command::version;
   throw UsageError(
       "unknown command '" + word +
-      "', expected run, validate, check, report, probe, broker-config, authorizer, shard, --help or "
+      "', expected run, validate, check, report, probe, broker-config, authorizer, shard, compare, --help or "
       "--version");
 }
 
@@ -91,6 +93,13 @@ usage:
   mqttbed report REPORT.json [OTHER.json] [--out FILE]
       Write the self-contained HTML fleet report of a run, or of two runs compared
       (FILE defaults to report.html, or compare.html for two, beside the first).
+  mqttbed compare FILE --transports LIST [--seed N] [--out DIR]
+      Run the scenario once over MQTT in simulation, then replay the same workload,
+      network draws and faults over each transport in LIST (comma-separated: mqtt,
+      mqtt-tls, mqtt-tls12, mqtt-ws, mqtt-wss, http-poll:30s, https-poll:30s[:close],
+      http-long-poll[:HOLD], https-long-poll, http2-poll:30s) and write DIR/report.json
+      and DIR/report.html (bytes per device per day, latency, radio energy, server load;
+      docs/compare.md). DIR defaults to runs/<name>-<seed>-compare/.
   mqttbed probe --broker URL [--probe NAME]... [--out FILE] [--username U --password P]
       Conformance probes: raw packets a correct client never sends (a second CONNECT,
       reserved bits, QoS 3, ill-formed topics) and routing rules ($-topics, overlapping
@@ -218,6 +227,13 @@ Options parse_options(const std::vector<std::string>& args) {
       options.authorizer_address = value_of(i);
     } else if (arg == "--listen" && options.command == Options::Command::authorizer) {
       options.listen_address = value_of(i);
+    } else if (arg == "--transports" && options.command == Options::Command::compare) {
+      options.transports = value_of(i);
+      try {
+        compare::parse_transports(options.transports);
+      } catch (const compare::TransportSpecError& error) {
+        throw UsageError("--transports:" + std::to_string(error.column) + ": " + error.what());
+      }
     } else if (arg == "--help" || arg == "-h") {
       options.command = Options::Command::help;
     } else if (arg.rfind('-', 0) == 0) {
@@ -226,6 +242,9 @@ Options parse_options(const std::vector<std::string>& args) {
       options.files.push_back(arg);
     }
   }
+  if (options.command == Options::Command::compare &&
+      (options.files.size() != 1 || options.transports.empty()))
+    throw UsageError("compare: expected one scenario file and --transports LIST");
   if (options.command == Options::Command::broker_config &&
       (options.files.size() != 1 || options.out_dir.empty()))
     throw UsageError("broker-config: expected one scenario file and --out DIR");

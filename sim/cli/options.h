@@ -36,7 +36,8 @@ struct Options {
     probe,
     broker_config,
     shard,
-    authorizer
+    authorizer,
+    compare
   };
   Command command = Command::help;
   std::vector<std::string> files;     // scenario (run/validate), history (check), reports
@@ -63,6 +64,7 @@ struct Options {
   int shard_index = -1;               // shard: --shard I/N
   std::string authorizer_address;     // broker-config: --authorizer HOST:PORT (default port N+2)
   std::string listen_address;         // authorizer: --listen HOST:PORT
+  std::string transports;             // compare: --transports LIST (checked while parsing)
 };
 
 Options parse_options(const std::vector<std::string>& args);

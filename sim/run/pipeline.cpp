@@ -123,6 +123,7 @@ RunResult run_scenario(const scenario::Scenario& scenario, const RunOptions& opt
     writer->attach(history);
   }
 
+  if (options.observe) options.observe(history);
   fleet::RunHooks hooks = make_hooks(options, metrics);
   RunResult result;
   if (!options.live.broker_url.empty())

@@ -8,6 +8,7 @@
 
 #include "sim/check/checker.h"
 #include "sim/fleet/run_contract.h"
+#include "sim/history/history.h"
 #include "sim/live/live_options.h"
 #include "sim/report/expectations.h"
 #include "sim/scenario/scenario.h"
@@ -30,6 +31,8 @@ struct RunOptions {
   // Set: the shards already ran elsewhere (a cluster) and left their files in this folder;
   // the run only merges and judges them. Empty: run them here, in a temporary folder.
   std::string shard_dir;
+  // Called once before the run with its history, to attach further observers (compare).
+  std::function<void(history::History&)> observe;
 };
 
 struct RunResult {
