@@ -5,7 +5,7 @@
 namespace mqttbed::history {
 namespace {
 
-constexpr std::array<const char*, 15> kEventTypeNames = {
+constexpr std::array<const char*, 16> kEventTypeNames = {
     "connect_sent",     "connack",         "connect_failed", "subscribe_sent", "suback",
     "unsubscribe_sent", "publish_sent",    "publish_acked",  "pubrec",         "delivered",
     "disconnect_sent",  "connection_lost", "fault",          "unsuback",       "ack_sent",
