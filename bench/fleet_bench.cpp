@@ -118,7 +118,9 @@ int run_baseline(int devices) {
   std::vector<std::string> phones;
   for (const auto& slot : slots)
     if (slot.home < 0) phones.push_back(slot.client_id);
-  simulation::Platform platform(scenario, phones);
+  std::vector<int> homes(static_cast<std::size_t>(scenario.fleet.homes));
+  for (std::size_t h = 0; h < homes.size(); ++h) homes[h] = static_cast<int>(h);
+  simulation::Platform platform(scenario, homes, phones);
   simulation::EventLoop loop;
   std::uint64_t messages = 0;
   const auto end = scenario.duration + scenario.settle;

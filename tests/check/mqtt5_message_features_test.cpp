@@ -137,7 +137,7 @@ struct Props {
     bed.tick();
   }
   void deliver(const mqtt::ApplicationProperties& properties) {
-    bed["sub"].delivered("t", 1, false, false, sent.payload, 0, properties);
+    bed["sub"].delivered("t", 1, false, false, sent.payload, 0, {}, properties);
   }
   Bed bed;
   mqtt::ApplicationProperties sent_properties;
@@ -179,7 +179,7 @@ TEST(Properties, OneResponsePerRequestPasses) {  // §4.10
   answer.correlation_data = p.sent_properties.correlation_data;
   auto response = p.bed["sub"].publish_sent("reply/pub", 1, false, "on", 0, answer);
   p.bed.tick();
-  p.bed["pub"].delivered("reply/pub", 1, false, false, response.payload, 0, answer);
+  p.bed["pub"].delivered("reply/pub", 1, false, false, response.payload, 0, {}, answer);
   const Verdict& v = p.bed.verdict("properties");
   EXPECT_TRUE(v.passed) << explain(v);
 }
@@ -191,12 +191,12 @@ TEST(Properties, SecondResponseOrForeignCorrelationFails) {  // §4.10, MQTT-3.3
   for (int i = 0; i < 2; ++i) {
     auto response = p.bed["sub"].publish_sent("reply/pub", 1, false, "on", 0, answer);
     p.bed.tick();
-    p.bed["pub"].delivered("reply/pub", 1, false, false, response.payload, 0, answer);
+    p.bed["pub"].delivered("reply/pub", 1, false, false, response.payload, 0, {}, answer);
   }
   mqtt::ApplicationProperties foreign;
   foreign.correlation_data = "zz";
   auto stray = p.bed["sub"].publish_sent("reply/pub", 1, false, "on", 0, foreign);
-  p.bed["pub"].delivered("reply/pub", 1, false, false, stray.payload, 0, foreign);
+  p.bed["pub"].delivered("reply/pub", 1, false, false, stray.payload, 0, {}, foreign);
   const Verdict& v = p.bed.verdict("properties");
   ASSERT_FALSE(v.passed);
   EXPECT_EQ(v.violation_count, 2u);

@@ -30,7 +30,8 @@ KindCatalog test_kinds() {
        {"upload_bytes", ParamType::size_bytes, std::int64_t{1024}, "", 1, 1e9},
        {"chunk_bytes", ParamType::size_bytes, std::int64_t{1024}, "", 512, 1e9,
         /*one_payload=*/true},
-       {"oversize_probe_bytes", ParamType::size_bytes, std::int64_t{0}, "", 0, 1e9}}};
+       {"oversize_probe_bytes", ParamType::size_bytes, std::int64_t{0}, "", 0, 1e9},
+       duration_param("will_delay", 0s, 0s)}};
   catalog["light"] = {"home",
                       {duration_param("report_every", 60s, 1s),
                        qos_param(),
@@ -56,7 +57,17 @@ KindCatalog test_kinds() {
                      duration_param("view_every", 0s, 0s),
                      duration_param("view_for", 20s, 1s),
                      duration_param("reassembly_timeout", 60s, 1s),
-                     duration_param("reset_every", 0s, 0s)}};
+                     duration_param("reset_every", 0s, 0s),
+                     duration_param("request_every", 0s, 0s)}};
+  catalog["backend"] = {"account",
+                        {{"group", ParamType::string, std::string("backend"), "", 0, -1},
+                         qos_param()}};
+  catalog["monitor"] = {"account", {qos_param()}};
+  catalog["intruder"] = {"home",
+                         {duration_param("every", 30s, 100ms),
+                          {"attempts", ParamType::string, std::string("all"), "", 0, -1},
+                          {"victim", ParamType::string, std::string(""), "", 0, -1},
+                          {"share", ParamType::fraction, 1.0, "", 0, 1}}};
   return catalog;
 }
 
