@@ -11,11 +11,9 @@ transport and device kind.
 import json
 import pathlib
 import shutil
-import subprocess
-import sys
 import tempfile
 
-from mqttbed.runner import _as_scenario, _child_env, _communicate, _stop
+from mqttbed.runner import _as_scenario, _run_worker
 
 
 class Comparison:
@@ -86,22 +84,12 @@ def compare(scenario, transports, *, seed=None, out_dir=None):
     job = {"text": scenario.to_yaml(), "file": scenario.source_name(), "seed": run_seed,
            "out_dir": str(staging), "compare": transports}
     try:
-        with open(staging / "worker.log", "w+") as log:
-            child = subprocess.Popen([sys.executable, "-m", "mqttbed._worker"],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
-                                     text=True, env=_child_env(), start_new_session=True)
-            try:
-                outcome = _communicate(child, job, None)
-            finally:
-                _stop(child)
-                child.stdout.close()
-            log.seek(0)
-            log_text = log.read()
+        outcome, returncode, log_text = _run_worker(job, staging, None)
         if outcome is None or "error" in outcome:
             error = (outcome or {}).get("error") or {
                 "type": "RuntimeError",
                 "message": f"the comparison's child process ended with status "
-                           f"{child.returncode}: {log_text.strip()[-2000:]}"}
+                           f"{returncode}: {log_text.strip()[-2000:]}"}
             raise (ValueError if error["type"] == "ValueError" else RuntimeError)(error["message"])
         (staging / "worker.log").unlink()
         if out_dir.exists():

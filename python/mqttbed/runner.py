@@ -95,6 +95,22 @@ def _stop(child):
             child.wait()
 
 
+def _run_worker(job, staging, on_progress):
+    """Runs `job` in a `mqttbed._worker` child whose stderr goes to staging/worker.log;
+    returns (its final record or None, its exit status, the log's text)."""
+    with open(staging / "worker.log", "w+") as log:
+        child = subprocess.Popen([sys.executable, "-m", "mqttbed._worker"],
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
+                                 text=True, env=_child_env(), start_new_session=True)
+        try:
+            outcome = _communicate(child, job, on_progress)
+        finally:
+            _stop(child)
+            child.stdout.close()
+        log.seek(0)
+        return outcome, child.returncode, log.read()
+
+
 def _communicate(child, job, on_progress):
     """Sends the job and reads the protocol until the child exits; returns its last record."""
     child.stdin.write(json.dumps(job))
@@ -187,21 +203,11 @@ def run(scenario, *, seed=None, out_dir=None, history=False, mutation=None, on_p
             job["shard_dir"] = str(pathlib.Path(shard_dir) if shard_dir else staging / "shards")
             shard_job = {key: job[key] for key in ("text", "file", "seed", "mutation")}
             cluster.run_shards(client, shard_job, shards, job["shard_dir"], retry_shards)
-        with open(staging / "worker.log", "w+") as log:
-            child = subprocess.Popen([sys.executable, "-m", "mqttbed._worker"],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
-                                     text=True, env=_child_env(), start_new_session=True)
-            try:
-                outcome = _communicate(child, job, on_progress)
-            finally:
-                _stop(child)
-                child.stdout.close()
-            log.seek(0)
-            log_text = log.read()
+        outcome, returncode, log_text = _run_worker(job, staging, on_progress)
         if outcome is None or "error" in outcome:
             error = (outcome or {}).get("error") or {
                 "type": "RuntimeError",
-                "message": f"the run's child process ended with status {child.returncode}: "
+                "message": f"the run's child process ended with status {returncode}: "
                            f"{log_text.strip()[-2000:]}"}
             kind = {"ValueError": ValueError, "ShardingError": ValueError,
                     "ShardFailed": ShardFailed,
