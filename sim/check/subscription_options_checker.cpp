@@ -250,9 +250,10 @@ void SubscriptionOptionsChecker::report(const char* invariant, const char* spec,
 Verdict SubscriptionOptionsChecker::finish(const CheckContext&) {
   for (const auto& [key, entry] : ids_owed_) {
     ++counts_.checked;
-    const bool complete = std::all_of(entry.owed.begin(), entry.owed.end(), [&](std::uint32_t id) {
-      return contains(entry.carried, id);
-    });
+    const auto& carried = entry.carried;  // a structured binding cannot be captured (clang)
+    const bool complete =
+        std::all_of(entry.owed.begin(), entry.owed.end(),
+                    [&carried](std::uint32_t id) { return contains(carried, id); });
     if (complete) {
       ++counts_.ok;
       continue;
