@@ -15,8 +15,8 @@
 #include "sim/mqtt/message.h"
 #include "sim/mqtt/retained_store.h"
 #include "sim/mqtt/session.h"
-#include "sim/mqtt/subscription.h"
 #include "sim/mqtt/shared_subscriptions.h"
+#include "sim/mqtt/subscription.h"
 #include "sim/mqtt/topic_trie.h"
 #include "sim/mqtt/will.h"
 

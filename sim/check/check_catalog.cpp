@@ -16,8 +16,8 @@
 #include "sim/check/retained_checker.h"
 #include "sim/check/sessions_checker.h"
 #include "sim/check/shadow_checker.h"
-#include "sim/check/subscription_options_checker.h"
 #include "sim/check/shared_subscriptions_checker.h"
+#include "sim/check/subscription_options_checker.h"
 #include "sim/check/will_checker.h"
 #include "sim/security/security.h"
 

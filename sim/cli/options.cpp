@@ -30,10 +30,10 @@ Options::Command parse_command(const std::string& word) {
   if (word == "compare") return Options::Command::compare;
   if (word == "help" || word == "--help" || word == "-h") return Options::Command::help;
   if (word == "--version" || word == "version") return Options::Command::version;
-  throw UsageError(
-      "unknown command '" + word +
-      "', expected run, validate, check, report, probe, broker-config, authorizer, shard, compare, --help or "
-      "--version");
+  throw UsageError("unknown command '" + word +
+                   "', expected run, validate, check, report, probe, broker-config, authorizer, "
+                   "shard, compare, --help or "
+                   "--version");
 }
 
 std::string checks_help() {

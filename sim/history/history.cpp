@@ -6,10 +6,10 @@ namespace mqttbed::history {
 namespace {
 
 constexpr std::array<const char*, 16> kEventTypeNames = {
-    "connect_sent",     "connack",         "connect_failed", "subscribe_sent", "suback",
-    "unsubscribe_sent", "publish_sent",    "publish_acked",  "pubrec",         "delivered",
-    "disconnect_sent",  "connection_lost", "fault",          "unsuback",       "ack_sent",
-    "attempt"};
+    "connect_sent", "connack",          "connect_failed",  "subscribe_sent",
+    "suback",       "unsubscribe_sent", "publish_sent",    "publish_acked",
+    "pubrec",       "delivered",        "disconnect_sent", "connection_lost",
+    "fault",        "unsuback",         "ack_sent",        "attempt"};
 
 }  // namespace
 

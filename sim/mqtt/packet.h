@@ -75,7 +75,7 @@ struct Packet {
   std::uint32_t message_expiry_s = 0;  // v5 Message Expiry Interval property; 0 = none
   // v5 Subscription Identifiers of the matching subscriptions (§3.3.2.3.8), server to client.
   std::vector<std::uint32_t> subscription_ids{};
-  ApplicationProperties properties;    // v5 Response Topic, Correlation Data, User Properties
+  ApplicationProperties properties;  // v5 Response Topic, Correlation Data, User Properties
 
   // SUBSCRIBE / UNSUBSCRIBE (filters), SUBACK (granted, 0x80 = failure), v5 UNSUBACK
   // (one reason code per filter, in `granted`)

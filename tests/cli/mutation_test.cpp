@@ -88,8 +88,7 @@ INSTANTIATE_TEST_SUITE_P(
                  {}},
         Mutation{
             "ignore_retain_as_published", "mutations-v5-subscriptions.yaml", {"deliveries"}, {}},
-        Mutation{
-            "ignore_receive_maximum", "mutations-v5-subscriptions.yaml", {"flow_control"}, {}},
+        Mutation{"ignore_receive_maximum", "mutations-v5-subscriptions.yaml", {"flow_control"}, {}},
 
         Mutation{"ignore_will_delay", "mutations-v5-features.yaml", {"will"}, {}},
         Mutation{"share_to_all", "mutations-v5-features.yaml", {"shared_subscriptions"}, {}},

@@ -59,9 +59,8 @@ KindCatalog test_kinds() {
                      duration_param("reassembly_timeout", 60s, 1s),
                      duration_param("reset_every", 0s, 0s),
                      duration_param("request_every", 0s, 0s)}};
-  catalog["backend"] = {"account",
-                        {{"group", ParamType::string, std::string("backend"), "", 0, -1},
-                         qos_param()}};
+  catalog["backend"] = {
+      "account", {{"group", ParamType::string, std::string("backend"), "", 0, -1}, qos_param()}};
   catalog["monitor"] = {"account", {qos_param()}};
   catalog["intruder"] = {"home",
                          {duration_param("every", 30s, 100ms),
