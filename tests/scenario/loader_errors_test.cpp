@@ -183,7 +183,8 @@ const BadScenario kBadScenarios[] = {
      "found no devices, expected at least one device"},
     {"UnknownKindSuggestsTheClosest", fleet_with("    - {kind: sensr}"), 6, 14,
      "fleet.per_home[0].kind",
-     "found 'sensr', expected a home kind: gateway, intruder, light or sensor; did you mean 'sensor'?"},
+     "found 'sensr', expected a home kind: gateway, intruder, light or sensor; did you mean "
+     "'sensor'?"},
     {"AccountKindUnderPerHome", fleet_with("    - {kind: app}"), 6, 14, "fleet.per_home[0].kind",
      "found 'app' (a kind placed per account), expected a home kind"},
     {"SameKindTwiceInASection", fleet_with("    - {kind: sensor}\n    - {kind: sensor}"), 7, 14,
